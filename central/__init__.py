@@ -1,0 +1,1 @@
+"""Reference central leasing service (the sandbox for --demo, tests and integrators)."""

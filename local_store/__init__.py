@@ -1,0 +1,1 @@
+"""The local SQLite store: ORM, migrations, personal-data crypto, repositories, outbox, audit."""

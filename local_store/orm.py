@@ -1,0 +1,203 @@
+"""SQLAlchemy 2.0 mapping. The schema itself is owned by the Alembic migrations;
+a test keeps these classes and the migrated schema identical.
+
+Columns ending in `_enc` hold AES-GCM ciphertext bound to (table, column, row id);
+columns ending in `_bidx` hold an HMAC blind index for equality lookups.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; SQLite itself has no time zones."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Meta(Base):
+    """Key/value facts about this database (key id, key check value)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class DealerRow(Base):
+    __tablename__ = "dealer"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UserRow(Base):
+    __tablename__ = "user"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dealer_id: Mapped[str | None] = mapped_column(ForeignKey("dealer.id"), nullable=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CustomerRow(Base):
+    __tablename__ = "customer"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dealer_id: Mapped[str] = mapped_column(ForeignKey("dealer.id"))
+    customer_type: Mapped[str] = mapped_column(String(20))
+    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    id_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    id_number_bidx: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    phone_bidx: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    address_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    bank_card_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Coarse, non-identifying facts kept in clear for scoring and reports.
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    segment: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class InventoryItemRow(Base):
+    __tablename__ = "inventory_item"
+    __table_args__ = (Index(None, "dealer_id", "vin", unique=True),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dealer_id: Mapped[str] = mapped_column(ForeignKey("dealer.id"))
+    vin: Mapped[str] = mapped_column(String(17))
+    make: Mapped[str] = mapped_column(String(60))
+    model: Mapped[str] = mapped_column(String(80))
+    trim: Mapped[str] = mapped_column(String(120), default="")
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    model_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    is_nev: Mapped[bool] = mapped_column(Boolean, default=False)
+    list_price_fen: Mapped[int] = mapped_column(Integer)
+    stock_in_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ApplicationRow(Base):
+    __tablename__ = "application"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    dealer_id: Mapped[str] = mapped_column(ForeignKey("dealer.id"))
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customer.id"), nullable=True)
+    consultant_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    inventory_item_id: Mapped[str | None] = mapped_column(
+        ForeignKey("inventory_item.id"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    customer_type: Mapped[str] = mapped_column(String(20))
+    product_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    vehicle_price_fen: Mapped[int] = mapped_column(Integer, default=0)
+    down_payment_fen: Mapped[int] = mapped_column(Integer, default=0)
+    financed_amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+    term_months: Mapped[int] = mapped_column(Integer, default=0)
+    # Wizard state may hold personal data: always encrypted.
+    draft_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DocumentRow(Base):
+    __tablename__ = "document"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    application_id: Mapped[str | None] = mapped_column(
+        ForeignKey("application.id"), nullable=True, index=True
+    )
+    customer_id: Mapped[str | None] = mapped_column(
+        ForeignKey("customer.id"), nullable=True, index=True
+    )
+    doc_type: Mapped[str] = mapped_column(String(30))
+    mime_type: Mapped[str] = mapped_column(String(60))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    image_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # OCR fields as confirmed by the consultant (JSON), encrypted: they repeat the card.
+    fields_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxRow(Base):
+    """A change that must reach central, written in the same transaction as the change."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    aggregate_type: Mapped[str] = mapped_column(String(30))
+    aggregate_id: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AuditLogRow(Base):
+    """Append-only (triggers refuse UPDATE and DELETE). `detail` holds masked values only."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    username: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,1 @@
+"""Bundled ML: OCR engines, the pre-score models, training."""

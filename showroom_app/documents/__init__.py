@@ -1,0 +1,1 @@
+"""Document capture (OpenCV), field parsers and validators (ID, USCC, VIN, Luhn)."""

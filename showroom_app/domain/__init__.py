@@ -1,0 +1,1 @@
+"""Plain dataclasses, enums, value objects and errors. Imports nothing of ours."""

@@ -1,0 +1,110 @@
+"""Enumerations shared by every layer. Values are stored in the database: never rename one."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CONSULTANT = "consultant"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    WORK_APPLICATIONS = "work_applications"
+    VIEW_ALL_REPORTS = "view_all_reports"
+    MANAGE_PROMOTIONS = "manage_promotions"
+    RESOLVE_DEAD_LETTERS = "resolve_dead_letters"
+    MANAGE_USERS = "manage_users"
+    CHANGE_SETTINGS = "change_settings"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CONSULTANT: frozenset({Permission.WORK_APPLICATIONS}),
+    Role.MANAGER: frozenset(
+        {
+            Permission.WORK_APPLICATIONS,
+            Permission.VIEW_ALL_REPORTS,
+            Permission.MANAGE_PROMOTIONS,
+            Permission.RESOLVE_DEAD_LETTERS,
+        }
+    ),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+class CustomerType(StrEnum):
+    INDIVIDUAL = "individual"
+    COMPANY = "company"
+    FARMER = "farmer"
+
+
+class VehicleCategory(StrEnum):
+    NEW_CAR = "new_car"
+    USED_CAR = "used_car"
+    NEV = "nev"
+    COMMERCIAL = "commercial"
+    TRACTOR = "tractor"
+    CONSTRUCTION = "construction"
+
+
+class InventoryStatus(StrEnum):
+    IN_STOCK = "in_stock"
+    RESERVED = "reserved"
+    SOLD = "sold"
+
+
+class ApplicationStatus(StrEnum):
+    """The application's life, in order. The UI gives each one colour and one icon."""
+
+    DRAFT = "draft"
+    QUEUED = "queued"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    CONDITIONAL = "conditional"
+    DECLINED = "declined"
+    CONTRACT_READY = "contract_ready"
+    SIGNED = "signed"
+    FUNDED = "funded"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_APPLICATION_STATUSES = frozenset(
+    {
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.QUEUED,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_REVIEW,
+        ApplicationStatus.CONDITIONAL,
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.CONTRACT_READY,
+    }
+)
+
+
+class DocumentType(StrEnum):
+    ID_CARD_FRONT = "id_card_front"
+    ID_CARD_BACK = "id_card_back"
+    DRIVING_LICENCE = "driving_licence"
+    VEHICLE_LICENCE = "vehicle_licence"
+    BUSINESS_LICENCE = "business_licence"
+    BANK_CARD = "bank_card"
+    INCOME_PROOF = "income_proof"
+
+
+class AuditAction(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    EXPORT = "export"
+    SEND = "send"
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    LOCK = "lock"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"

@@ -1,0 +1,49 @@
+"""Errors the core raises. Each carries a message a person can act on."""
+
+
+class ShowroomError(Exception):
+    """Base class: `str(error)` is safe to show and to log (no personal data)."""
+
+
+class DatabaseTooNewError(ShowroomError):
+    """The database was written by a newer version of the app; it is left untouched."""
+
+
+class DatabaseCorruptError(ShowroomError):
+    """The database file cannot be read as a Showroom database."""
+
+
+class KeyStorageError(ShowroomError):
+    """The data key cannot be loaded or stored."""
+
+
+class WrongPassphraseError(KeyStorageError):
+    """The key file passphrase does not open the key file."""
+
+
+class PassphraseRequiredError(KeyStorageError):
+    """No keyring is available and no passphrase was given for the key file."""
+
+
+class DecryptionError(ShowroomError):
+    """A protected field failed authentication: wrong key, or moved or altered ciphertext."""
+
+
+class AuthenticationError(ShowroomError):
+    """Sign-in refused."""
+
+
+class AccountLockedError(AuthenticationError):
+    """Too many failed sign-ins; the account is locked for a while."""
+
+
+class PermissionDeniedError(ShowroomError):
+    """The signed-in user's role does not allow this action."""
+
+
+class ValidationError(ShowroomError):
+    """Input that breaks a rule; `field` names the input when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

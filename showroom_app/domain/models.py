@@ -1,0 +1,135 @@
+"""Plain records that services hand to the UI. Never ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from showroom_app.domain.enums import (
+    ROLE_PERMISSIONS,
+    ApplicationStatus,
+    CustomerType,
+    DocumentType,
+    InventoryStatus,
+    Permission,
+    Role,
+    VehicleCategory,
+)
+from showroom_app.domain.masking import mask_id_number, mask_name, mask_phone
+from showroom_app.domain.money import Money
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    username: str
+    display_name: str
+    role: Role
+    active: bool = True
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+@dataclass(frozen=True, slots=True)
+class Dealer:
+    id: str
+    code: str
+    name: str
+    city: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerPII:
+    """The protected fields of a customer, in clear. Lives only in memory."""
+
+    name: str
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    bank_card: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    dealer_id: str
+    customer_type: CustomerType
+    pii: CustomerPII
+    created_at: datetime
+    # Non-identifying attributes a risk model or report may use.
+    birth_date: date | None = None
+    segment: str | None = None
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.pii.name)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.pii.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.pii.phone)
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryItem:
+    id: str
+    dealer_id: str
+    vin: str
+    make: str
+    model: str
+    trim: str
+    category: VehicleCategory
+    list_price: Money
+    stock_in_date: date
+    status: InventoryStatus
+    model_year: int | None = None
+    is_nev: bool = False
+
+    def days_in_stock(self, today: date) -> int:
+        return max(0, (today - self.stock_in_date).days)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationSummary:
+    """One row of an applications list: masked, cheap to show."""
+
+    id: str
+    reference: str
+    status: ApplicationStatus
+    customer_type: CustomerType
+    customer_masked_name: str
+    vehicle: str
+    financed_amount: Money
+    term_months: int
+    consultant: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    id: str
+    application_id: str | None
+    customer_id: str | None
+    doc_type: DocumentType
+    mime_type: str
+    size_bytes: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSummary:
+    """What the Desk page shows at a glance."""
+
+    applications_by_status: dict[ApplicationStatus, int]
+    applications_today: int
+    stock_in: int
+    aged_stock: int
+    aged_days: int
+    outbox_pending: int
+    outbox_dead: int
+    recent: list[ApplicationSummary] = field(default_factory=list)

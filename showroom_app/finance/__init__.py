@@ -1,0 +1,1 @@
+"""Finance engine: products, payment schedules, APR by IRR, lease structures, limits."""

@@ -1,0 +1,1 @@
+"""Inventory-driven promotion rules."""

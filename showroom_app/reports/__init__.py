@@ -1,0 +1,1 @@
+"""Report queries returning plain tables."""

@@ -1,0 +1,1 @@
+"""Central API client, outbox dispatcher, pullers, connectivity; openapi.yaml is the contract."""

@@ -1,0 +1,1 @@
+"""PySide6 desk client. Talks to showroom_app.services only."""
