@@ -72,7 +72,7 @@ class KeyringKeyStore:
         if isinstance(backend, fail.Keyring):
             return False
         name = type(backend).__module__ + "." + type(backend).__name__
-        if "null" in name.lower() or "chainer" in name.lower() and not backend.backends:
+        if "null" in name.lower() or ("chainer" in name.lower() and not backend.backends):
             return False
         try:
             return float(backend.priority) >= 1

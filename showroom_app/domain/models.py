@@ -58,7 +58,7 @@ class Customer:
     pii: CustomerPII
     created_at: datetime
     # Non-identifying attributes a risk model or report may use.
-    birth_date: date | None = None
+    birth_year: int | None = None
     segment: str | None = None
 
     @property

@@ -1,0 +1,574 @@
+"""Repositories: the only code that turns ORM rows into domain objects and back.
+
+Protected fields are sealed here, with the row id as associated data, so no
+caller can forget to encrypt or mix up which row a ciphertext belongs to.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from local_store.crypto import FieldCipher
+from local_store.orm import (
+    ApplicationRow,
+    AuditLogRow,
+    CustomerRow,
+    DealerRow,
+    DocumentRow,
+    InventoryItemRow,
+    Meta,
+    OutboxRow,
+    UserRow,
+    utcnow,
+)
+from showroom_app.domain.enums import (
+    ApplicationStatus,
+    AuditAction,
+    CustomerType,
+    DocumentType,
+    InventoryStatus,
+    OutboxStatus,
+    Role,
+    VehicleCategory,
+)
+from showroom_app.domain.masking import mask_name, scrub
+from showroom_app.domain.models import (
+    ApplicationSummary,
+    Customer,
+    CustomerPII,
+    Dealer,
+    DocumentInfo,
+    InventoryItem,
+    User,
+)
+from showroom_app.domain.money import Money
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+# --- meta -------------------------------------------------------------------
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(Meta, key)
+    return None if row is None else row.value
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(Meta, key)
+    if row is None:
+        session.add(Meta(key=key, value=value))
+    else:
+        row.value = value
+
+
+# --- dealers and users --------------------------------------------------------
+
+
+def _dealer(row: DealerRow) -> Dealer:
+    return Dealer(id=row.id, code=row.code, name=row.name, city=row.city)
+
+
+def add_dealer(session: Session, code: str, name: str, city: str = "") -> Dealer:
+    row = DealerRow(id=new_id(), code=code, name=name, city=city)
+    session.add(row)
+    session.flush()
+    return _dealer(row)
+
+
+def first_dealer(session: Session) -> Dealer | None:
+    row = session.scalars(select(DealerRow).order_by(DealerRow.created_at).limit(1)).first()
+    return None if row is None else _dealer(row)
+
+
+def dealer_by_code(session: Session, code: str) -> Dealer | None:
+    row = session.scalars(select(DealerRow).where(DealerRow.code == code)).first()
+    return None if row is None else _dealer(row)
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        active=row.active,
+    )
+
+
+def add_user(
+    session: Session,
+    username: str,
+    display_name: str,
+    role: Role,
+    password_hash: str,
+    dealer_id: str | None = None,
+) -> User:
+    row = UserRow(
+        id=new_id(),
+        dealer_id=dealer_id,
+        username=username,
+        display_name=display_name,
+        role=role.value,
+        password_hash=password_hash,
+        active=True,
+        failed_attempts=0,
+    )
+    session.add(row)
+    session.flush()
+    return _user(row)
+
+
+def user_row_by_username(session: Session, username: str) -> UserRow | None:
+    return session.scalars(select(UserRow).where(UserRow.username == username)).first()
+
+
+def get_user(session: Session, user_id: str) -> User | None:
+    row = session.get(UserRow, user_id)
+    return None if row is None else _user(row)
+
+
+def list_users(session: Session) -> list[User]:
+    return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(UserRow)) or 0
+
+
+def to_user(row: UserRow) -> User:
+    return _user(row)
+
+
+# --- customers ----------------------------------------------------------------
+
+_CUSTOMER = "customer"
+
+
+def add_customer(
+    session: Session,
+    cipher: FieldCipher,
+    dealer_id: str,
+    customer_type: CustomerType,
+    pii: CustomerPII,
+    birth_year: int | None = None,
+    segment: str | None = None,
+) -> Customer:
+    cid = new_id()
+    row = CustomerRow(id=cid, dealer_id=dealer_id, customer_type=customer_type.value)
+    _write_pii(row, cipher, pii)
+    row.birth_year = birth_year
+    row.segment = segment
+    session.add(row)
+    session.flush()
+    return _customer(row, cipher)
+
+
+def _write_pii(row: CustomerRow, cipher: FieldCipher, pii: CustomerPII) -> None:
+    seal = cipher.seal_text
+    row.name_enc = seal(_CUSTOMER, "name", row.id, pii.name)  # type: ignore[assignment]
+    row.id_number_enc = seal(_CUSTOMER, "id_number", row.id, pii.id_number)
+    row.id_number_bidx = cipher.blind_index("id_number", pii.id_number)
+    row.phone_enc = seal(_CUSTOMER, "phone", row.id, pii.phone)
+    row.phone_bidx = cipher.blind_index("phone", pii.phone)
+    row.address_enc = seal(_CUSTOMER, "address", row.id, pii.address)
+    row.bank_card_enc = seal(_CUSTOMER, "bank_card", row.id, pii.bank_card)
+
+
+def _customer(row: CustomerRow, cipher: FieldCipher) -> Customer:
+    open_ = cipher.open_text
+    pii = CustomerPII(
+        name=open_(_CUSTOMER, "name", row.id, row.name_enc) or "",
+        id_number=open_(_CUSTOMER, "id_number", row.id, row.id_number_enc),
+        phone=open_(_CUSTOMER, "phone", row.id, row.phone_enc),
+        address=open_(_CUSTOMER, "address", row.id, row.address_enc),
+        bank_card=open_(_CUSTOMER, "bank_card", row.id, row.bank_card_enc),
+    )
+    return Customer(
+        id=row.id,
+        dealer_id=row.dealer_id,
+        customer_type=CustomerType(row.customer_type),
+        pii=pii,
+        created_at=row.created_at,
+        birth_year=row.birth_year,
+        segment=row.segment,
+    )
+
+
+def get_customer(session: Session, cipher: FieldCipher, customer_id: str) -> Customer | None:
+    row = session.get(CustomerRow, customer_id)
+    return None if row is None else _customer(row, cipher)
+
+
+def update_customer_pii(
+    session: Session, cipher: FieldCipher, customer_id: str, pii: CustomerPII
+) -> Customer:
+    row = session.get(CustomerRow, customer_id)
+    if row is None:
+        raise KeyError(customer_id)
+    _write_pii(row, cipher, pii)
+    row.updated_at = utcnow()
+    session.flush()
+    return _customer(row, cipher)
+
+
+def find_customers_by_id_number(
+    session: Session, cipher: FieldCipher, id_number: str
+) -> list[Customer]:
+    bidx = cipher.blind_index("id_number", id_number)
+    rows = session.scalars(select(CustomerRow).where(CustomerRow.id_number_bidx == bidx))
+    return [_customer(r, cipher) for r in rows]
+
+
+def find_customers_by_phone(session: Session, cipher: FieldCipher, phone: str) -> list[Customer]:
+    bidx = cipher.blind_index("phone", phone)
+    rows = session.scalars(select(CustomerRow).where(CustomerRow.phone_bidx == bidx))
+    return [_customer(r, cipher) for r in rows]
+
+
+# --- inventory ----------------------------------------------------------------
+
+
+def _item(row: InventoryItemRow) -> InventoryItem:
+    return InventoryItem(
+        id=row.id,
+        dealer_id=row.dealer_id,
+        vin=row.vin,
+        make=row.make,
+        model=row.model,
+        trim=row.trim,
+        category=VehicleCategory(row.category),
+        list_price=Money(row.list_price_fen),
+        stock_in_date=row.stock_in_date,
+        status=InventoryStatus(row.status),
+        model_year=row.model_year,
+        is_nev=row.is_nev,
+    )
+
+
+def add_inventory_item(
+    session: Session,
+    dealer_id: str,
+    vin: str,
+    make: str,
+    model: str,
+    category: VehicleCategory,
+    list_price: Money,
+    stock_in_date: date,
+    trim: str = "",
+    model_year: int | None = None,
+    is_nev: bool = False,
+    status: InventoryStatus = InventoryStatus.IN_STOCK,
+) -> InventoryItem:
+    row = InventoryItemRow(
+        id=new_id(),
+        dealer_id=dealer_id,
+        vin=vin.upper(),
+        make=make,
+        model=model,
+        trim=trim,
+        category=category.value,
+        model_year=model_year,
+        is_nev=is_nev,
+        list_price_fen=list_price.fen,
+        stock_in_date=stock_in_date,
+        status=status.value,
+    )
+    session.add(row)
+    session.flush()
+    return _item(row)
+
+
+def list_inventory(
+    session: Session, status: InventoryStatus | None = None
+) -> list[InventoryItem]:
+    stmt = select(InventoryItemRow).order_by(InventoryItemRow.stock_in_date)
+    if status is not None:
+        stmt = stmt.where(InventoryItemRow.status == status.value)
+    return [_item(r) for r in session.scalars(stmt)]
+
+
+def get_inventory_item(session: Session, item_id: str) -> InventoryItem | None:
+    row = session.get(InventoryItemRow, item_id)
+    return None if row is None else _item(row)
+
+
+def set_inventory_status(session: Session, item_id: str, status: InventoryStatus) -> None:
+    row = session.get(InventoryItemRow, item_id)
+    if row is None:
+        raise KeyError(item_id)
+    row.status = status.value
+    row.updated_at = utcnow()
+
+
+def count_stock(session: Session, stocked_before: date | None = None) -> int:
+    stmt = select(func.count()).where(InventoryItemRow.status == InventoryStatus.IN_STOCK.value)
+    if stocked_before is not None:
+        stmt = stmt.where(InventoryItemRow.stock_in_date <= stocked_before)
+    return session.scalar(stmt.select_from(InventoryItemRow)) or 0
+
+
+# --- applications ---------------------------------------------------------------
+
+_APPLICATION = "application"
+
+
+def add_application(
+    session: Session,
+    cipher: FieldCipher,
+    *,
+    reference: str,
+    dealer_id: str,
+    consultant_id: str,
+    customer_type: CustomerType,
+    customer_id: str | None = None,
+    inventory_item_id: str | None = None,
+    status: ApplicationStatus = ApplicationStatus.DRAFT,
+    product_code: str | None = None,
+    vehicle_price: Money = Money(0),
+    down_payment: Money = Money(0),
+    term_months: int = 0,
+    draft: dict[str, Any] | None = None,
+    created_at: datetime | None = None,
+) -> str:
+    aid = new_id()
+    now = created_at or utcnow()
+    row = ApplicationRow(
+        id=aid,
+        reference=reference,
+        dealer_id=dealer_id,
+        customer_id=customer_id,
+        consultant_id=consultant_id,
+        inventory_item_id=inventory_item_id,
+        status=status.value,
+        customer_type=customer_type.value,
+        product_code=product_code,
+        vehicle_price_fen=vehicle_price.fen,
+        down_payment_fen=down_payment.fen,
+        financed_amount_fen=(vehicle_price - down_payment).fen,
+        term_months=term_months,
+        created_at=now,
+        updated_at=now,
+    )
+    if draft is not None:
+        row.draft_enc = cipher.seal(
+            _APPLICATION, "draft", aid, json.dumps(draft, ensure_ascii=False).encode()
+        )
+    session.add(row)
+    session.flush()
+    return aid
+
+
+def set_application_status(
+    session: Session, application_id: str, status: ApplicationStatus, at: datetime | None = None
+) -> None:
+    row = session.get(ApplicationRow, application_id)
+    if row is None:
+        raise KeyError(application_id)
+    row.status = status.value
+    row.updated_at = at or utcnow()
+    if status is ApplicationStatus.QUEUED and row.submitted_at is None:
+        row.submitted_at = row.updated_at
+
+
+def get_application_draft(
+    session: Session, cipher: FieldCipher, application_id: str
+) -> dict[str, Any] | None:
+    row = session.get(ApplicationRow, application_id)
+    if row is None or row.draft_enc is None:
+        return None
+    return json.loads(cipher.open(_APPLICATION, "draft", application_id, row.draft_enc))
+
+
+def count_applications_by_status(session: Session) -> dict[ApplicationStatus, int]:
+    rows = session.execute(
+        select(ApplicationRow.status, func.count()).group_by(ApplicationRow.status)
+    )
+    return {ApplicationStatus(status): n for status, n in rows}
+
+
+def count_applications_since(session: Session, since: datetime) -> int:
+    stmt = select(func.count()).select_from(ApplicationRow)
+    return session.scalar(stmt.where(ApplicationRow.created_at >= since)) or 0
+
+
+def count_applications(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(ApplicationRow)) or 0
+
+
+def recent_applications(
+    session: Session, cipher: FieldCipher, limit: int = 20, consultant_id: str | None = None
+) -> list[ApplicationSummary]:
+    """Newest first, with masked customer names: only the name is opened, then masked."""
+    stmt = (
+        select(ApplicationRow, CustomerRow, InventoryItemRow, UserRow)
+        .join(UserRow, UserRow.id == ApplicationRow.consultant_id)
+        .outerjoin(CustomerRow, CustomerRow.id == ApplicationRow.customer_id)
+        .outerjoin(InventoryItemRow, InventoryItemRow.id == ApplicationRow.inventory_item_id)
+        .order_by(ApplicationRow.updated_at.desc())
+        .limit(limit)
+    )
+    if consultant_id is not None:
+        stmt = stmt.where(ApplicationRow.consultant_id == consultant_id)
+    out = []
+    for app, cust, item, user in session.execute(stmt):
+        name = ""
+        if cust is not None:
+            name = mask_name(cipher.open_text(_CUSTOMER, "name", cust.id, cust.name_enc))
+        vehicle = f"{item.make} {item.model}" if item is not None else ""
+        out.append(
+            ApplicationSummary(
+                id=app.id,
+                reference=app.reference,
+                status=ApplicationStatus(app.status),
+                customer_type=CustomerType(app.customer_type),
+                customer_masked_name=name,
+                vehicle=vehicle,
+                financed_amount=Money(app.financed_amount_fen),
+                term_months=app.term_months,
+                consultant=user.display_name,
+                created_at=app.created_at,
+                updated_at=app.updated_at,
+            )
+        )
+    return out
+
+
+# --- documents ------------------------------------------------------------------
+
+_DOCUMENT = "document"
+
+
+def add_document(
+    session: Session,
+    cipher: FieldCipher,
+    doc_type: DocumentType,
+    image: bytes,
+    mime_type: str,
+    application_id: str | None = None,
+    customer_id: str | None = None,
+    fields: dict[str, Any] | None = None,
+) -> DocumentInfo:
+    did = new_id()
+    row = DocumentRow(
+        id=did,
+        application_id=application_id,
+        customer_id=customer_id,
+        doc_type=doc_type.value,
+        mime_type=mime_type,
+        size_bytes=len(image),
+        image_enc=cipher.seal(_DOCUMENT, "image", did, image),
+        fields_enc=None
+        if fields is None
+        else cipher.seal(_DOCUMENT, "fields", did, json.dumps(fields, ensure_ascii=False).encode()),
+    )
+    session.add(row)
+    session.flush()
+    return _document(row)
+
+
+def _document(row: DocumentRow) -> DocumentInfo:
+    return DocumentInfo(
+        id=row.id,
+        application_id=row.application_id,
+        customer_id=row.customer_id,
+        doc_type=DocumentType(row.doc_type),
+        mime_type=row.mime_type,
+        size_bytes=row.size_bytes,
+        created_at=row.created_at,
+    )
+
+
+def get_document_image(session: Session, cipher: FieldCipher, document_id: str) -> bytes:
+    row = session.get(DocumentRow, document_id)
+    if row is None:
+        raise KeyError(document_id)
+    return cipher.open(_DOCUMENT, "image", row.id, row.image_enc)
+
+
+def list_documents(session: Session, application_id: str) -> list[DocumentInfo]:
+    rows = session.scalars(
+        select(DocumentRow)
+        .where(DocumentRow.application_id == application_id)
+        .order_by(DocumentRow.created_at)
+    )
+    return [_document(r) for r in rows]
+
+
+# --- outbox -----------------------------------------------------------------------
+
+_OUTBOX = "outbox"
+
+
+def enqueue(
+    session: Session,
+    cipher: FieldCipher,
+    aggregate_type: str,
+    aggregate_id: str,
+    kind: str,
+    payload: dict[str, Any],
+) -> str:
+    """Add an outbox row in the caller's transaction; returns its idempotency key.
+
+    The key is generated once, here, and stored: retries and restarts reuse it,
+    which is what lets central recognise a replay.
+    """
+    key = uuid.uuid4().hex
+    row = OutboxRow(
+        idempotency_key=key,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        kind=kind,
+        # The payload may carry personal data; the AAD binds it to its key.
+        payload_enc=cipher.seal(
+            _OUTBOX, "payload", key, json.dumps(payload, ensure_ascii=False).encode()
+        ),
+        status=OutboxStatus.PENDING.value,
+        attempts=0,
+    )
+    session.add(row)
+    session.flush()
+    return key
+
+
+def count_outbox(session: Session, status: OutboxStatus) -> int:
+    stmt = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == status.value)
+    return session.scalar(stmt) or 0
+
+
+# --- audit ------------------------------------------------------------------------
+
+
+def audit(
+    session: Session,
+    action: AuditAction,
+    entity: str,
+    entity_id: str | None = None,
+    user: User | None = None,
+    detail: str = "",
+) -> None:
+    """Append one audit row. `detail` is scrubbed: it must never carry clear personal data."""
+    session.add(
+        AuditLogRow(
+            at=utcnow(),
+            user_id=user.id if user else None,
+            username=user.username if user else None,
+            action=action.value,
+            entity=entity,
+            entity_id=entity_id,
+            detail=scrub(detail),
+        )
+    )
+
+
+def audit_entries(session: Session, limit: int = 100) -> Iterable[AuditLogRow]:
+    return session.scalars(select(AuditLogRow).order_by(AuditLogRow.id.desc()).limit(limit))
