@@ -13,8 +13,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 os.environ.pop("SHOWROOM_PASSPHRASE", None)
 
-from local_store.db import Store, open_store  # noqa: E402
-from local_store.keys import FileKeyStore  # noqa: E402
+from local_store.db import Store, open_store
+from local_store.keys import FileKeyStore
 
 TEST_PASSPHRASE = "correct horse battery staple"
 
