@@ -1,0 +1,1 @@
+"""OCR engines (RapidOCR on ONNX Runtime by default), loaded from bundled files."""

@@ -1,0 +1,1 @@
+"""Pre-score: features, LightGBM boosters, reasons, policy rules."""

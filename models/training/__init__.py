@@ -1,0 +1,1 @@
+"""Training the pre-score models from synthetic or exported data (showroom-train)."""

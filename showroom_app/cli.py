@@ -1,0 +1,164 @@
+"""`showroom`: the GUI by default, and a headless surface for scripts and support staff."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from showroom_app import __version__
+from showroom_app.config import RunOptions
+from showroom_app.domain.errors import ShowroomError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="showroom",
+        description="Showroom Finance Desk. Without a command, starts the desk (GUI).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", type=Path, help="data folder (default: the user data folder)")
+    parser.add_argument("--central", metavar="URL", help="central service URL for this run")
+    parser.add_argument("--lang", choices=["zh_CN", "en"], help="interface language")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="sample data in a temporary data folder (unless --data-dir is given)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help="start the desk (the default)")
+
+    p = sub.add_parser("self-test", help="check the installation, offline; exit 0 when all pass")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("demo-seed", help="fill the data folder with synthetic demo data")
+    p.add_argument("--applications", type=int, required=True, metavar="N")
+    p.add_argument("--submit", action="store_true", help="also queue them for central")
+    p.add_argument("--seed", type=int, default=20261129, help="random seed")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("info", help="data folder, schema and counts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _print(data: Any, as_json: bool, text: str) -> None:
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+
+
+def _ask_on_terminal(is_new: bool, problem: str | None) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    if problem:
+        print(problem, file=sys.stderr)
+    if is_new:
+        first = getpass.getpass("New key-file passphrase: ")
+        if first != getpass.getpass("Repeat the passphrase: "):
+            print("The two passphrases differ.", file=sys.stderr)
+            return _ask_on_terminal(is_new, None)
+        return first
+    return getpass.getpass("Key-file passphrase: ")
+
+
+def cmd_self_test(options: RunOptions, as_json: bool) -> int:
+    from showroom_app.config import resolve_paths
+    from showroom_app.services.selftest import core_checks, run_check
+
+    paths = resolve_paths(options)
+    checks = core_checks(paths.database)
+    from ui.selftest import qt_checks
+
+    checks += qt_checks()
+    results = [run_check(name, fn) for name, fn in checks]
+    ok = all(r.ok for r in results)
+    lines = [f"{'PASS' if r.ok else 'FAIL'}  {r.name:<13} {r.detail}" for r in results]
+    lines.append("all checks passed" if ok else "SOME CHECKS FAILED")
+    _print({"ok": ok, "version": __version__, "checks": [r.to_dict() for r in results]},
+           as_json, "\n".join(lines))
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def cmd_demo_seed(options: RunOptions, args: argparse.Namespace) -> int:
+    from showroom_app.main import open_local_store, prepare
+    from showroom_app.services.demo import seed_demo
+
+    if args.applications < 0:
+        print("--applications must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    runtime = prepare(options)
+    store = open_local_store(runtime, options, _ask_on_terminal)
+    try:
+        report = seed_demo(store, args.applications, submit=args.submit, seed=args.seed)
+    finally:
+        store.close()
+    data = report.to_dict() | {"data_dir": str(runtime.paths.data_dir)}
+    _print(data, args.json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+    return EXIT_OK
+
+
+def cmd_info(options: RunOptions, as_json: bool) -> int:
+    from local_store import repositories as repo
+    from local_store.db import current_revision, head_revision
+    from showroom_app.domain.enums import OutboxStatus
+    from showroom_app.main import open_local_store, prepare
+
+    runtime = prepare(options)
+    store = open_local_store(runtime, options, _ask_on_terminal)
+    try:
+        with store.transaction() as s:
+            data = {
+                "version": __version__,
+                "data_dir": str(runtime.paths.data_dir),
+                "database": str(store.path),
+                "schema": current_revision(store.engine),
+                "schema_head": head_revision(),
+                "key_storage": store.key_store_description,
+                "log_file": str(runtime.log_file),
+                "language": runtime.settings.language,
+                "central_url": runtime.settings.central_url,
+                "users": repo.count_users(s),
+                "applications": repo.count_applications(s),
+                "stock_in": repo.count_stock(s),
+                "outbox_pending": repo.count_outbox(s, OutboxStatus.PENDING),
+                "outbox_dead": repo.count_outbox(s, OutboxStatus.DEAD),
+            }
+    finally:
+        store.close()
+    _print(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    options = RunOptions(
+        data_dir=args.data_dir, central_url=args.central, language=args.lang, demo=args.demo
+    )
+    try:
+        if args.command in (None, "gui"):
+            from showroom_app.main import run_gui
+
+            return run_gui(options)
+        if args.command == "self-test":
+            return cmd_self_test(options, args.json)
+        if args.command == "demo-seed":
+            return cmd_demo_seed(options, args)
+        if args.command == "info":
+            return cmd_info(options, args.json)
+    except ShowroomError as exc:
+        logging.getLogger(__name__).error("%s failed: %s", args.command, exc)
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Composition root: builds the object graph for the GUI and the CLI."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from local_store.db import Store, open_store
+from local_store.keys import FileKeyStore, choose_key_store
+from showroom_app import __version__
+from showroom_app.config import Paths, RunOptions, effective_settings, env_passphrase, resolve_paths
+from showroom_app.domain.errors import PassphraseRequiredError, WrongPassphraseError
+from showroom_app.logs import setup_logging
+from showroom_app.services.app import DeskServices
+from showroom_app.services.auth import AuthService
+from showroom_app.services.desk import DeskService
+from showroom_app.services.settings import Settings, SettingsService
+from showroom_app.services.status import StatusService
+
+log = logging.getLogger(__name__)
+
+# (is_new_key_file, problem shown to the person or None) -> passphrase, or None to give up
+AskPassphrase = Callable[[bool, str | None], str | None]
+
+DEMO_APPLICATIONS = 40
+
+
+@dataclass
+class Runtime:
+    paths: Paths
+    settings_service: SettingsService
+    settings: Settings
+    log_file: Path
+
+
+def prepare(options: RunOptions, console_level: int = logging.WARNING) -> Runtime:
+    paths = resolve_paths(options)
+    log_file = setup_logging(paths.logs, console_level)
+    service, settings = effective_settings(paths, options)
+    log.info("Showroom %s starting; data folder %s", __version__, paths.data_dir)
+    return Runtime(paths, service, settings, log_file)
+
+
+def open_local_store(
+    runtime: Runtime, options: RunOptions, ask: AskPassphrase | None = None
+) -> Store:
+    """Open the database, asking for the key-file passphrase only when it is needed."""
+    passphrase = env_passphrase(options)
+    problem: str | None = None
+    while True:
+        key_store = choose_key_store(
+            runtime.paths.data_dir, runtime.settings.key_storage, passphrase
+        )
+        try:
+            return open_store(runtime.paths.database, key_store)
+        except (PassphraseRequiredError, WrongPassphraseError) as exc:
+            if ask is None:
+                raise
+            problem = None if isinstance(exc, PassphraseRequiredError) else str(exc)
+            is_new = isinstance(key_store, FileKeyStore) and not key_store.exists()
+            passphrase = ask(is_new, problem)
+            if passphrase is None:
+                raise
+
+
+def build_services(runtime: Runtime, store: Store, options: RunOptions) -> DeskServices:
+    demo_users: tuple = ()
+    if options.demo:
+        from showroom_app.services.demo import DEMO_USERS, seed_demo
+
+        demo_users = DEMO_USERS
+        if AuthService(store).needs_first_run():
+            report = seed_demo(store, applications=DEMO_APPLICATIONS)
+            log.info("demo data seeded: %s", report.to_dict())
+    return DeskServices(
+        auth=AuthService(store),
+        desk=DeskService(store),
+        settings_service=runtime.settings_service,
+        settings=runtime.settings,
+        status=StatusService(runtime.settings.central_url),
+        data_dir=runtime.paths.data_dir,
+        log_file=runtime.log_file,
+        key_storage=store.key_store_description,
+        version=__version__,
+        demo_users=demo_users,
+    )
+
+
+def run_gui(options: RunOptions) -> int:
+    runtime = prepare(options)
+    from ui.app import run_desk
+
+    return run_desk(
+        language=runtime.settings.language,
+        log_file=runtime.log_file,
+        ui_state_file=runtime.paths.ui_state,
+        open_services=lambda ask: build_services(
+            runtime, open_local_store(runtime, options, ask), options
+        ),
+    )

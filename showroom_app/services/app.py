@@ -1,0 +1,31 @@
+"""The set of services one running desk uses, built by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from showroom_app.services.auth import AuthService
+from showroom_app.services.demo import DemoUser
+from showroom_app.services.desk import DeskService
+from showroom_app.services.settings import Settings, SettingsService
+from showroom_app.services.status import StatusService
+
+
+@dataclass
+class DeskServices:
+    auth: AuthService
+    desk: DeskService
+    settings_service: SettingsService
+    settings: Settings
+    status: StatusService
+    data_dir: Path
+    log_file: Path
+    key_storage: str
+    version: str
+    demo_users: tuple[DemoUser, ...] = ()
+
+    def save_settings(self, settings: Settings) -> Settings:
+        self.settings_service.save(settings)
+        self.settings = settings.validated()
+        return self.settings

@@ -1,0 +1,70 @@
+"""Starting the desk: application object, language, data key, first run, sign-in."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from showroom_app import APP_NAME
+from showroom_app.domain.errors import ShowroomError
+from showroom_app.domain.models import User
+from showroom_app.services.app import DeskServices
+from ui.dialogs.crash import install_excepthook
+from ui.dialogs.first_run import FirstRunDialog
+from ui.dialogs.passphrase import ask_passphrase
+from ui.dialogs.sign_in import SignInDialog
+from ui.errors import describe
+from ui.i18n import Translations
+from ui.main_window import MainWindow
+from ui.style import apply_style
+
+log = logging.getLogger(__name__)
+
+OpenServices = Callable[[Callable[[bool, str | None], str | None]], DeskServices]
+
+
+def create_application(language: str) -> tuple[QApplication, Translations]:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("Showroom")
+    apply_style(app)
+    translations = Translations()
+    translations.set_language(language)
+    return app, translations
+
+
+def sign_in(services: DeskServices, translations: Translations) -> User | None:
+    """First run creates the administrator (who is then signed in); later runs sign in."""
+    if services.auth.needs_first_run():
+        first = FirstRunDialog(services)
+        return first.user if first.exec() == QDialog.DialogCode.Accepted else None
+    dialog = SignInDialog(services, on_language=translations.set_language)
+    return dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def run_desk(
+    language: str, log_file: Path, ui_state_file: Path, open_services: OpenServices
+) -> int:
+    app, translations = create_application(language)
+    install_excepthook(log_file)
+    try:
+        services = open_services(ask_passphrase)
+    except ShowroomError as exc:
+        log.error("desk not opened: %s", exc)
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("Startup", "The desk cannot open"),
+            QCoreApplication.translate("Startup", "{0}\n\nNothing was changed. Details are in the log file:\n{1}").format(describe(exc), log_file),
+        )
+        return 2
+    user = sign_in(services, translations)
+    if user is None:
+        return 0
+    window = MainWindow(services, user, translations, ui_state_file)
+    window.show()
+    return app.exec()

@@ -1,0 +1,292 @@
+"""The desk shell: navigation rail, pages, status bar, shortcuts, auto-lock."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QStyle,
+    QWidget,
+)
+
+from showroom_app.domain.enums import AuditAction, Permission
+from showroom_app.domain.models import User
+from showroom_app.services.app import DeskServices
+from showroom_app.services.status import CentralState
+from ui.dialogs.sign_in import SignInDialog
+from ui.i18n import Translations
+from ui.idle import IdleWatcher
+from ui.pages.desk import DeskPage
+from ui.pages.placeholder import PlannedPage
+from ui.pages.settings import SettingsPage
+from ui.style import role_label
+from ui.widgets import Retranslatable, run_in_background
+
+log = logging.getLogger(__name__)
+
+PAGE_KEYS = ("desk", "new", "applications", "stock", "reports", "sync", "settings")
+OUTBOX_POLL_MS = 10_000
+CENTRAL_POLL_MS = 30_000
+
+
+class MainWindow(Retranslatable, QMainWindow):
+    def __init__(
+        self,
+        services: DeskServices,
+        user: User,
+        translations: Translations,
+        ui_state_file: Path,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.user = user
+        self.translations = translations
+        self.ui_state = QSettings(str(ui_state_file), QSettings.Format.IniFormat)
+        self.setMinimumSize(QSize(1000, 640))
+        self.central_state: CentralState | None = None
+        self.outbox: tuple[int, int] | None = None
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navRail")
+        self.nav.setFixedWidth(190)
+        self.nav.setIconSize(QSize(20, 20))
+        icons = (
+            QStyle.StandardPixmap.SP_ComputerIcon,
+            QStyle.StandardPixmap.SP_FileDialogNewFolder,
+            QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            QStyle.StandardPixmap.SP_DriveHDIcon,
+            QStyle.StandardPixmap.SP_FileDialogInfoView,
+            QStyle.StandardPixmap.SP_BrowserReload,
+            QStyle.StandardPixmap.SP_FileDialogContentsView,
+        )
+        for key, icon in zip(PAGE_KEYS, icons, strict=True):
+            item = QListWidgetItem(self.style().standardIcon(icon), "")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.pages = QStackedWidget()
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(body)
+
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.central_label = QLabel()
+        self.central_label.setObjectName("centralLabel")
+        self.outbox_label = QLabel()
+        self.outbox_label.setObjectName("outboxLabel")
+        self.statusBar().addWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.outbox_label)
+        self.statusBar().addPermanentWidget(self.central_label)
+
+        self.idle = IdleWatcher(services.settings.idle_lock_minutes, self)
+        self.idle.idle.connect(self.lock)
+        self._build_pages()
+        self._shortcuts()
+        QApplication.instance().installEventFilter(self.idle)
+
+        self.outbox_timer = QTimer(self)
+        self.outbox_timer.timeout.connect(self.refresh_outbox)
+        self.outbox_timer.start(OUTBOX_POLL_MS)
+        self.central_timer = QTimer(self)
+        self.central_timer.timeout.connect(self.refresh_central)
+        self.central_timer.start(CENTRAL_POLL_MS)
+
+        self._restore_geometry()
+        self.retranslate()
+        self.nav.setCurrentRow(0)
+        self.refresh_outbox()
+        self.refresh_central()
+
+    # --- pages ---------------------------------------------------------------
+
+    def _build_pages(self) -> None:
+        while self.pages.count():
+            page = self.pages.widget(0)
+            self.pages.removeWidget(page)
+            page.deleteLater()
+        self.desk_page = DeskPage(self.services, self.user)
+        self.desk_page.new_application.connect(lambda: self.go("new"))
+        self.settings_page = SettingsPage(self.services, self.user)
+        self.settings_page.language_chosen.connect(self.set_language)
+        self.settings_page.idle_minutes_changed.connect(self.idle.set_minutes)
+        planned = {
+            "new": lambda: (
+                self.tr("New application"),
+                self.tr("Capture the customer's documents, build the quote and submit, step by step, with every step saved as a draft."),
+                [self.tr("ID card, driving licence and business licence read by the desk camera, checked before you confirm"),
+                 self.tr("Loan and lease quotes side by side, with the annualized rate and the offers the stock allows"),
+                 self.tr("An instant pre-score with its reasons, then separate consent and submission")],
+            ),
+            "applications": lambda: (
+                self.tr("Applications"),
+                self.tr("Every application of this desk, searchable, with its status timeline and the lessor's decision."),
+                [self.tr("Search by name, phone tail, ID number, VIN, status and date (Ctrl+F)"),
+                 self.tr("Status timeline from draft to funded, with the lessor's reasons and conditions"),
+                 self.tr("Contract signing on screen when the contract is ready")],
+            ),
+            "stock": lambda: (
+                self.tr("Stock & promotions"),
+                self.tr("The dealer's vehicles and the financing offers that aged or overstocked vehicles trigger."),
+                [self.tr("Import from the DMS (CSV or Excel) with VIN checks"),
+                 self.tr("Days in stock, status, and the best offer per vehicle"),
+                 self.tr("Promotion rules edited by managers: lower down payment, subsidised rate, fee waiver")],
+            ),
+            "reports": lambda: (
+                self.tr("Reports"),
+                self.tr("What sells, what gets approved and what the stock costs, from the local data, offline.") if self.user.can(Permission.VIEW_ALL_REPORTS)
+                else self.tr("Your own numbers: applications, approvals and signatures."),
+                [self.tr("Funnel from draft to funded, approval rates, time to decision"),
+                 self.tr("Promotion uptake and cost, stock aging"),
+                 self.tr("Exports to Excel, CSV and PDF, with personal data masked")],
+            ),
+            "sync": lambda: (
+                self.tr("Sync"),
+                self.tr("What is waiting to reach the lessor, what came back, and what needs a person."),
+                [self.tr("The outbox, in order, with retries that never send anything twice"),
+                 self.tr("Items the lessor refused, with its message: fix and resend, or discard (managers)"),
+                 self.tr("Sync now, and the time of the last successful exchange")],
+            ),
+        }
+        for key in PAGE_KEYS:
+            if key == "desk":
+                page: QWidget = self.desk_page
+            elif key == "settings":
+                page = self.settings_page
+            else:
+                page = PlannedPage(planned[key])
+            page.setObjectName(f"page_{key}")
+            self.pages.addWidget(page)
+        self.desk_page.refresh()
+
+    def go(self, key: str) -> None:
+        self.nav.setCurrentRow(PAGE_KEYS.index(key))
+
+    def current_page_key(self) -> str:
+        return PAGE_KEYS[self.pages.currentIndex()]
+
+    def _shortcuts(self) -> None:
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self.go("new"))
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=lambda: self.go("applications"))
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        for i, key in enumerate(PAGE_KEYS, start=1):
+            QShortcut(QKeySequence(f"Ctrl+{i}"), self, activated=lambda k=key: self.go(k))
+
+    # --- language --------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        if language != self.services.settings.language:
+            self.services.save_settings(replace(self.services.settings, language=language))
+        self.translations.set_language(language)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Showroom Finance Desk"))
+        labels = {
+            "desk": self.tr("Desk"),
+            "new": self.tr("New application"),
+            "applications": self.tr("Applications"),
+            "stock": self.tr("Stock & promotions"),
+            "reports": self.tr("Reports"),
+            "sync": self.tr("Sync"),
+            "settings": self.tr("Settings"),
+        }
+        for i, key in enumerate(PAGE_KEYS):
+            self.nav.item(i).setText(labels[key])
+        self.user_label.setText(self.tr("Signed in: {0} ({1})").format(self.user.display_name, role_label(self.user.role)))
+        self._show_central()
+        self._show_outbox()
+
+    # --- status bar -------------------------------------------------------------
+
+    def refresh_outbox(self) -> None:
+        run_in_background(self.services.desk.outbox_counts, self._outbox_counted)
+
+    def _outbox_counted(self, counts: tuple[int, int]) -> None:
+        self.outbox = counts
+        self._show_outbox()
+
+    def _show_outbox(self) -> None:
+        if self.outbox is None:
+            self.outbox_label.setText(self.tr("Outbox: …"))
+            return
+        pending, dead = self.outbox
+        text = self.tr("Outbox: {0} waiting").format(pending)
+        if dead:
+            text += " · " + self.tr("{0} need attention").format(dead)
+        self.outbox_label.setText(text)
+        self.outbox_label.setStyleSheet("color: #cf222e;" if dead else "")
+
+    def refresh_central(self) -> None:
+        run_in_background(self.services.status.central_state, self._central_probed)
+
+    def _central_probed(self, state: CentralState) -> None:
+        self.central_state = state
+        self._show_central()
+
+    def _show_central(self) -> None:
+        texts = {
+            None: (self.tr("Central: checking…"), "#57606a"),
+            CentralState.NOT_CONFIGURED: (self.tr("Central: not configured"), "#57606a"),
+            CentralState.ONLINE: (self.tr("● Central: online"), "#1a7f37"),
+            CentralState.OFFLINE: (self.tr("● Central: offline — work is kept and sent later"), "#9a6700"),
+        }
+        text, colour = texts[self.central_state]
+        self.central_label.setText(text)
+        self.central_label.setStyleSheet(f"color: {colour};")
+
+    # --- lock, geometry ------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Hide everything on screen until the user (or another user) signs in again."""
+        self.idle.pause()
+        self.centralWidget().hide()
+        self.services.auth.record(self.user, AuditAction.LOCK)
+        dialog = SignInDialog(self.services, locked_user=self.user,
+                              on_language=self.set_language, parent=self)
+        dialog.setObjectName("lockDialog")
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            self.close()
+            return
+        if dialog.user.id != self.user.id:
+            self.user = dialog.user
+            self._build_pages()
+            self.retranslate()
+            self.go("desk")
+        self.centralWidget().show()
+        self.idle.resume()
+
+    def _restore_geometry(self) -> None:
+        geometry = self.ui_state.value("main/geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            return
+        screen = QApplication.primaryScreen()
+        available = screen.availableGeometry() if screen else None
+        if available is not None:
+            self.resize(min(1280, available.width()), min(800, available.height()))
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ui_state.setValue("main/geometry", self.saveGeometry())
+        self.ui_state.sync()
+        QApplication.instance().removeEventFilter(self.idle)
+        self.outbox_timer.stop()
+        self.central_timer.stop()
+        super().closeEvent(event)

@@ -1,0 +1,142 @@
+"""Desk: the consultant's day at a glance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from showroom_app.domain.enums import ApplicationStatus
+from showroom_app.domain.models import DeskSummary, User
+from showroom_app.services.app import DeskServices
+from ui.style import status_color, status_text
+from ui.widgets import Retranslatable, StatCard, run_in_background
+
+IN_FLIGHT = (ApplicationStatus.QUEUED, ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
+TO_SIGN = (ApplicationStatus.APPROVED, ApplicationStatus.CONDITIONAL,
+           ApplicationStatus.CONTRACT_READY)
+
+
+class DeskPage(Retranslatable, QWidget):
+    new_application = Signal()
+
+    def __init__(self, services: DeskServices, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.user = user
+        self.summary: DeskSummary | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("pageSubtitle")
+
+        self.cards = {key: StatCard() for key in ("today", "flight", "sign", "stock", "outbox")}
+        cards = QGridLayout()
+        cards.setSpacing(12)
+        for i, card in enumerate(self.cards.values()):
+            cards.addWidget(card, 0, i)
+
+        self.recent_title = QLabel()
+        self.recent_title.setStyleSheet("font-size: 16px; font-weight: 600; margin-top: 8px;")
+        self.table = QTableWidget(0, 7)
+        self.table.setObjectName("recentApplications")
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("primary")
+        self.new_button.clicked.connect(self.new_application)
+        self.refresh_button = QPushButton()
+        self.refresh_button.clicked.connect(self.refresh)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.new_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addLayout(cards)
+        layout.addWidget(self.recent_title)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        self.retranslate()
+
+    def refresh(self) -> None:
+        """Counts come from SQLite on a worker: the window never waits for the disk."""
+        user = self.user
+        run_in_background(lambda: self.services.desk.summary(user), self._show_summary)
+
+    def _show_summary(self, summary: DeskSummary) -> None:
+        self.summary = summary
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Desk"))
+        self.subtitle.setText(self.tr("Hello, {0}. Here is the day at a glance.").format(self.user.display_name))
+        self.recent_title.setText(self.tr("Recent applications"))
+        self.new_button.setText(self.tr("New application (Ctrl+N)"))
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Reference"), self.tr("Customer"), self.tr("Vehicle"),
+            self.tr("Financed"), self.tr("Term"), self.tr("Status"), self.tr("Updated"),
+        ])
+        s = self.summary
+        locale = QLocale()
+
+        def n(value: int) -> str:
+            return locale.toString(value) if s else "–"
+
+        by = s.applications_by_status if s else {}
+        self.cards["today"].set(n(s.applications_today if s else 0), self.tr("New applications today"))
+        self.cards["flight"].set(n(sum(by.get(x, 0) for x in IN_FLIGHT)), self.tr("Waiting for the lessor"))
+        self.cards["sign"].set(n(sum(by.get(x, 0) for x in TO_SIGN)), self.tr("Approved, to be signed"))
+        self.cards["stock"].set(
+            n(s.stock_in if s else 0),
+            self.tr("Vehicles in stock, {0} over {1} days").format(
+                s.aged_stock if s else "–", s.aged_days if s else 90),
+        )
+        self.cards["outbox"].set(
+            n(s.outbox_pending if s else 0),
+            self.tr("Waiting to be sent") if not (s and s.outbox_dead)
+            else self.tr("Waiting to be sent, {0} need attention").format(s.outbox_dead),
+        )
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        rows = self.summary.recent if self.summary else []
+        locale = QLocale()
+        self.table.setRowCount(len(rows))
+        for r, app in enumerate(rows):
+            money = QTableWidgetItem(app.financed_amount.format())
+            money.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            term = QTableWidgetItem(self.tr("{0} months").format(app.term_months))
+            term.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            status = QTableWidgetItem(status_text(app.status))
+            status.setForeground(QBrush(status_color(app.status)))
+            updated = QTableWidgetItem(
+                locale.toString(app.updated_at.astimezone().replace(tzinfo=None), QLocale.FormatType.ShortFormat)
+            )
+            cells = [QTableWidgetItem(app.reference), QTableWidgetItem(app.customer_masked_name),
+                     QTableWidgetItem(app.vehicle), money, term, status, updated]
+            for c, item in enumerate(cells):
+                self.table.setItem(r, c, item)

@@ -1,0 +1,164 @@
+"""Settings: language, auto-lock, users (administrators), about."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from showroom_app.domain.enums import Permission, Role
+from showroom_app.domain.errors import ShowroomError
+from showroom_app.domain.models import User
+from showroom_app.services.app import DeskServices
+from ui.errors import describe
+from ui.i18n import LANGUAGES
+from ui.style import role_label
+from ui.widgets import Retranslatable
+
+
+class SettingsPage(Retranslatable, QWidget):
+    language_chosen = Signal(str)
+    idle_minutes_changed = Signal(int)
+
+    def __init__(self, services: DeskServices, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.user = user
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+
+        self.general = QGroupBox()
+        self.language = QComboBox()
+        self.language.setObjectName("languageCombo")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(self.language.findData(services.settings.language))
+        self.language.currentIndexChanged.connect(self._language_changed)
+        self.idle = QSpinBox()
+        self.idle.setRange(1, 240)
+        self.idle.setValue(services.settings.idle_lock_minutes)
+        self.idle.editingFinished.connect(self._idle_changed)
+        self.language_label, self.idle_label = QLabel(), QLabel()
+        general = QFormLayout(self.general)
+        general.addRow(self.language_label, self.language)
+        general.addRow(self.idle_label, self.idle)
+
+        self.users_box = QGroupBox()
+        self.users_box.setObjectName("usersBox")
+        self.users_box.setVisible(user.can(Permission.MANAGE_USERS))
+        self.users = QTableWidget(0, 3)
+        self.users.verticalHeader().setVisible(False)
+        self.users.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.users.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.users.setMaximumHeight(170)
+        self.new_username = QLineEdit()
+        self.new_display = QLineEdit()
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_role = QComboBox()
+        for role in Role:
+            self.new_role.addItem("", role)
+        self.add_user = QPushButton()
+        self.add_user.clicked.connect(self._add_user)
+        self.user_message = QLabel()
+        self.user_message.setWordWrap(True)
+        add_row = QHBoxLayout()
+        for w in (self.new_username, self.new_display, self.new_password, self.new_role,
+                  self.add_user):
+            add_row.addWidget(w)
+        users_layout = QVBoxLayout(self.users_box)
+        users_layout.addWidget(self.users)
+        users_layout.addLayout(add_row)
+        users_layout.addWidget(self.user_message)
+
+        self.about = QGroupBox()
+        self.about_text = QLabel()
+        self.about_text.setWordWrap(True)
+        self.about_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QVBoxLayout(self.about).addWidget(self.about_text)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.general)
+        layout.addWidget(self.users_box)
+        layout.addWidget(self.about)
+        layout.addStretch(1)
+        self._load_users()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Settings"))
+        self.general.setTitle(self.tr("This desk"))
+        self.language_label.setText(self.tr("Language"))
+        self.idle_label.setText(self.tr("Lock after idle (minutes)"))
+        self.users_box.setTitle(self.tr("Users"))
+        self.users.setHorizontalHeaderLabels([self.tr("User name"), self.tr("Name"), self.tr("Role")])
+        self.new_username.setPlaceholderText(self.tr("User name"))
+        self.new_display.setPlaceholderText(self.tr("Name"))
+        self.new_password.setPlaceholderText(self.tr("Initial password"))
+        for i in range(self.new_role.count()):
+            self.new_role.setItemText(i, role_label(self.new_role.itemData(i)))
+        self.add_user.setText(self.tr("Add user"))
+        self._load_users()
+        self.about.setTitle(self.tr("About"))
+        s = self.services
+        self.about_text.setText(
+            self.tr("Showroom Finance Desk {0} · Qt {1}\nData folder: {2}\nLog file: {3}\nData key: {4}").format(
+                s.version, pyside_version, s.data_dir, s.log_file, s.key_storage)
+        )
+
+    def _language_changed(self) -> None:
+        code = self.language.currentData()
+        self.services.save_settings(replace(self.services.settings, language=code))
+        self.language_chosen.emit(code)
+
+    def _idle_changed(self) -> None:
+        minutes = self.idle.value()
+        if minutes != self.services.settings.idle_lock_minutes:
+            self.services.save_settings(replace(self.services.settings, idle_lock_minutes=minutes))
+            self.idle_minutes_changed.emit(minutes)
+
+    def _load_users(self) -> None:
+        if not self.user.can(Permission.MANAGE_USERS):
+            return
+        users = self.services.auth.list_users(self.user)
+        self.users.setRowCount(len(users))
+        for r, u in enumerate(users):
+            for c, text in enumerate((u.username, u.display_name, role_label(u.role))):
+                self.users.setItem(r, c, QTableWidgetItem(text))
+
+    def _add_user(self) -> None:
+        try:
+            created = self.services.auth.create_user(
+                self.user, self.new_username.text(), self.new_display.text(),
+                self.new_role.currentData(), self.new_password.text(),
+            )
+        except ShowroomError as exc:
+            self.user_message.setObjectName("errorText")
+            self.user_message.setStyleSheet("color: #cf222e;")
+            self.user_message.setText(describe(exc))
+            return
+        self.user_message.setStyleSheet("color: #1a7f37;")
+        self.user_message.setText(self.tr("User {0} added.").format(created.username))
+        for w in (self.new_username, self.new_display, self.new_password):
+            w.clear()
+        self._load_users()
