@@ -52,8 +52,12 @@ def stored_revision(path: Path) -> str | None:
     """The schema revision recorded in the file, read without writing a byte to it."""
     if not path.exists() or path.stat().st_size == 0:
         return None
+    # Without a WAL file, `immutable=1` reads without creating -wal/-shm beside a
+    # file we may be about to refuse; with one, the WAL may hold the newest schema.
+    wal = path.with_name(path.name + "-wal")
+    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
         try:
             has_table = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"

@@ -8,7 +8,6 @@ without the passphrase.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import logging
@@ -150,8 +149,14 @@ class FileKeyStore:
         }
         doc: dict = {"format": 1, "keys": {}}
         if self.path.exists():
-            with contextlib.suppress(OSError, ValueError):
+            # Never overwrite a key file we cannot read: it may hold other databases' keys.
+            try:
                 doc = json.loads(self.path.read_text(encoding="utf-8"))
+                doc["keys"]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise KeyStorageError(
+                    f"The key file {self.path} is unreadable ({exc}); it was left as it is."
+                ) from exc
         doc["keys"][key_id] = entry
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")

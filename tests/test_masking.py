@@ -108,12 +108,6 @@ def test_scrub_is_idempotent_and_handles_lowercase_x() -> None:
     assert scrub(once) == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: scrub() only matches bare digit runs: a mobile number written with the "
-    "+86 country code (e.g. '+8613812345678') or grouped with '-'/spaces, and a bank card "
-    "written in groups of four, pass through the log safety net in clear",
-)
 @pytest.mark.parametrize(
     ("text", "secret"),
     [

@@ -162,11 +162,6 @@ def test_successful_sign_in_lands_in_audit_log(
     assert ADMIN_PASSWORD not in "".join(r.detail for r in rows)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: AuthService.sign_in raises AuthenticationError inside "
-    "`with store.transaction()`, so the failed-attempt audit rows are rolled back",
-)
 def test_failed_sign_ins_land_in_audit_log(store: Store, auth: AuthService, admin: User) -> None:
     with pytest.raises(AuthenticationError):
         auth.sign_in("boss", "Admin-pass-2027")
@@ -176,12 +171,6 @@ def test_failed_sign_ins_land_in_audit_log(store: Store, auth: AuthService, admi
     assert [(r.user_id, r.detail) for r in failed] == [(admin.id, ""), (None, "unknown user")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: AuthService.sign_in raises AuthenticationError inside "
-    "`with store.transaction()`, which rolls back failed_attempts += 1 and locked_until: "
-    "the account never locks, so passwords can be guessed without limit",
-)
 def test_lockout_after_five_failures(store: Store, auth: AuthService, admin: User) -> None:
     for _ in range(MAX_FAILED_ATTEMPTS):
         with pytest.raises(AuthenticationError):

@@ -258,11 +258,6 @@ def test_refuses_a_database_from_a_newer_version_and_leaves_it_untouched(
         conn.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: stored_revision() opens the WAL-mode file with ?mode=ro, and SQLite then "
-    "creates showroom.sqlite3-wal and -shm beside it; the refused folder is not left untouched",
-)
 def test_refusing_a_newer_database_creates_no_side_files(data_dir: Path) -> None:
     path = _future_database(data_dir)
     before = _listing(data_dir)

@@ -52,14 +52,22 @@ def mask_address(value: str | None) -> str:
 
 
 # Safety net for log lines: anything that looks like an ID number, a mobile
-# number or a bank card is masked even if a caller forgot to.
+# number or a bank card is masked even if a caller forgot to. Written forms with
+# +86, spaces or dashes count too.
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_CARD_RE = re.compile(r"(?<!\d)\d{12,15}(\d{4})(?!\d)")
-_PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_PHONE_RE = re.compile(
+    r"(?<![\d+])(?:\+?86[-\s]?)?(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?![\d])"
+)
+_CARD_RE = re.compile(r"(?<![\d*])\d(?:[ -]?\d){11,18}(?![\d])")
+
+
+def _mask_card(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return "**** " + digits[-4:]
 
 
 def scrub(text: str) -> str:
-    """Mask every ID-, card- or phone-shaped number inside free text."""
+    """Mask every ID-, phone- or card-shaped number inside free text."""
     text = _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3)[-4:], text)
-    text = _CARD_RE.sub(lambda m: "**** " + m.group(1), text)
-    return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    text = _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _CARD_RE.sub(_mask_card, text)

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=5)
 _USERNAME_MAX = 64
+# Verified against when the user name is unknown, to keep the timing flat.
+_DUMMY_HASH = hash_password("not a real password 0")
 
 
 class AuthService:
@@ -81,16 +83,25 @@ class AuthService:
         )
 
     def sign_in(self, username: str, password: str) -> User:
-        """Raises AuthenticationError (same message for unknown user and wrong password)."""
+        """Raises AuthenticationError (same message for unknown user and wrong password).
+
+        A refusal is decided inside the transaction but raised after it commits:
+        the failed-attempt count, the lockout and the audit row must persist.
+        """
         now = utcnow()
+        refusal: AuthenticationError | None = None
         with self._store.transaction() as s:
             row = repo.user_row_by_username(s, username.strip())
             if row is None or not row.active:
+                # Same work as a real check, so timing does not reveal which names exist.
+                verify_password(password, _DUMMY_HASH)
                 repo.audit(s, AuditAction.SIGN_IN_FAILED, "user", None, None, "unknown user")
-                raise AuthenticationError("bad_credentials")
-            if row.locked_until is not None and row.locked_until > now:
-                raise AccountLockedError("locked")
-            if not verify_password(password, row.password_hash):
+                refusal = AuthenticationError("bad_credentials")
+            elif row.locked_until is not None and row.locked_until > now:
+                repo.audit(s, AuditAction.SIGN_IN_FAILED, "user", row.id, repo.to_user(row),
+                           "while locked")
+                refusal = AccountLockedError("locked")
+            elif not verify_password(password, row.password_hash):
                 row.failed_attempts += 1
                 user = repo.to_user(row)
                 if row.failed_attempts >= MAX_FAILED_ATTEMPTS:
@@ -100,12 +111,15 @@ class AuthService:
                     log.warning("account %s locked after failed sign-ins", row.username)
                 else:
                     repo.audit(s, AuditAction.SIGN_IN_FAILED, "user", row.id, user)
-                raise AuthenticationError("bad_credentials")
-            row.failed_attempts = 0
-            row.locked_until = None
-            row.last_sign_in_at = now
-            user = repo.to_user(row)
-            repo.audit(s, AuditAction.SIGN_IN, "user", user.id, user)
+                refusal = AuthenticationError("bad_credentials")
+            else:
+                row.failed_attempts = 0
+                row.locked_until = None
+                row.last_sign_in_at = now
+                user = repo.to_user(row)
+                repo.audit(s, AuditAction.SIGN_IN, "user", user.id, user)
+        if refusal is not None:
+            raise refusal
         log.info("signed in: %s (%s)", user.username, user.role.value)
         return user
 

@@ -12,7 +12,7 @@ import functools
 import logging
 import random
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -235,14 +235,20 @@ _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
     "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段侯史陶黎贺顾毛郝龚邵万钱严武戴"
 )
-_GIVEN_MALE = "伟强磊军洋勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆旭宁林峰建国志文博海东亮成兵晨子轩睿"
-_GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀玲婷雪慧莹颖琳倩晶欣怡梅燕红萍佳雯蕾璐瑶琪悦思雨涵"
+_GIVEN_MALE = (
+    "伟强磊军洋勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆旭宁林峰建国志文博海东亮成兵晨子轩睿"
+)
+# No 红: "方红" would be a name spelled inside the clear model name 东方红, and the
+# privacy test looks for every customer name in the raw database file.
+_GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀玲婷雪慧莹颖琳倩晶欣怡梅燕萍佳雯蕾璐瑶琪悦思雨涵"
 
 _STREETS = (
     "人民路", "建设路", "解放路", "中山路", "和平路", "长江路", "黄河路", "文化路", "新华路",
     "胜利路", "友谊路", "光明街", "青年路", "朝阳路", "科技路", "迎宾大道",
 )
-_ESTATES = ("阳光花园", "锦绣家园", "翠湖苑", "金色港湾", "幸福里", "华府小区", "名都公寓", "滨江苑")
+_ESTATES = (
+    "阳光花园", "锦绣家园", "翠湖苑", "金色港湾", "幸福里", "华府小区", "名都公寓", "滨江苑",
+)
 _TOWNS = ("城关镇", "新兴镇", "太平镇", "和平乡", "红星镇", "永安镇", "东风乡", "兴隆镇")
 _VILLAGES = ("向阳村", "前进村", "新华村", "红旗村", "团结村", "丰收村", "五星村", "联合村")
 _TRADE_NAMES = (
@@ -287,9 +293,9 @@ _STATUS_PLAN: dict[ApplicationStatus, tuple[int, int, int]] = {
     ApplicationStatus.WITHDRAWN: (3, 5, 59),
 }
 
-# A signed deal reserves its vehicle and a funded one sells it; below this many
-# cars in stock, later deals stop draining it so the demo never runs empty.
-_STOCK_FLOOR = 20
+# A signed deal reserves its vehicle and a funded one sells it; at this many
+# vehicles in stock, later deals stop draining it so the showroom never empties.
+_STOCK_FLOOR = 30
 _STOCK_SIZE = 40
 
 
@@ -464,7 +470,7 @@ def _document_base(doc_type: DocumentType) -> np.ndarray:
 def _document_png(doc_type: DocumentType, serial: int) -> bytes:
     img = _document_base(doc_type).copy()
     # A serial number that is not a card number: it only makes every image distinct.
-    cv2.putText(img, f"DEMO {serial:06d}", (660, 520), _FONT, 0.6, (90, 80, 70), 1, cv2.LINE_AA)
+    cv2.putText(img, f"DEMO {serial:06d}", (650, 500), _FONT, 0.6, (90, 80, 70), 1, cv2.LINE_AA)
     ok, encoded = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 6])
     if not ok:
         raise RuntimeError("PNG encoding failed")
@@ -493,7 +499,9 @@ def _seed_stock(s: Session, rng: random.Random, dealer: Dealer, today: date) -> 
     rng.shuffle(models)
     taken: set[str] = set()
     for index, m in enumerate(models[:_STOCK_SIZE]):
-        stock_in = today - timedelta(days=rng.randint(5, 240))
+        # Skewed towards fresh arrivals, with a tail of about a third past 90 days:
+        # the slow sellers that the stock-driven promotions exist for.
+        stock_in = today - timedelta(days=5 + int(235 * rng.random() ** 2.5))
         year = m.model_year or stock_in.year
         price = Money.of(m.price_yuan)
         if m.category is VehicleCategory.USED_CAR:
@@ -569,9 +577,9 @@ def _down_payment(rng: random.Random, item: InventoryItem) -> tuple[Money, int]:
 
 def _local_time(rng: random.Random, anchor: datetime, days_ago: int) -> datetime:
     day = (anchor.astimezone(_CST) - timedelta(days=days_ago)).date()
-    moment = datetime.combine(day, time(9, 0), _CST) + timedelta(minutes=rng.randint(0, 600))
+    moment = datetime.combine(day, time(9, 0), _CST) + timedelta(seconds=rng.randint(0, 36_000))
     if moment > anchor:
-        moment = anchor - timedelta(minutes=rng.randint(5, 90))
+        moment = anchor - timedelta(seconds=rng.randint(300, 5_400))
     return moment.astimezone(UTC)
 
 
@@ -588,11 +596,16 @@ def _pick_vehicle(
         ApplicationStatus.FUNDED: InventoryStatus.SOLD,
     }
     new_status = takes.get(status)
-    if new_status is not None and len(in_stock) > _STOCK_FLOOR:
+    if new_status is None:
+        return rng.choice(in_stock or stock)
+    if len(in_stock) > _STOCK_FLOOR:
         item = in_stock.pop(rng.randrange(len(in_stock)))
         repo.set_inventory_status(s, item.id, new_status)
+        stock[stock.index(item)] = replace(item, status=new_status)
         return item
-    return rng.choice(in_stock or stock)
+    # Past the floor, a late deal shares a vehicle already reserved or sold.
+    matching = [i for i in stock if i.status is new_status]
+    return rng.choice(matching or stock)
 
 
 def _documents(
@@ -619,11 +632,12 @@ def _documents(
         )
         return 1
     assert person is not None
-    age = _age_on(person.birth, today)
-    issued = today - timedelta(days=200 + (serial * 37) % 3000)
-    # GB 11643 validity: 10 years up to 25, 20 years up to 45, then long-term.
-    years = 10 if age - (today.year - issued.year) < 26 else 20
-    valid_to = "长期" if age >= 46 else f"{issued.year + years}.{issued:%m.%d}"
+    sixteenth = date(person.birth.year + 16, person.birth.month, min(person.birth.day, 28))
+    issued = max(today - timedelta(days=200 + (serial * 37) % 3000), sixteenth)
+    # Validity by age at issue: 10 years from 16, 20 years from 26, long-term from 46.
+    age_at_issue = _age_on(person.birth, issued)
+    years = 10 if age_at_issue < 26 else 20
+    valid_to = "长期" if age_at_issue >= 46 else f"{issued.year + years}.{issued:%m.%d}"
     front = {
         "name": person.pii.name,
         "sex": "男" if person.male else "女",
@@ -635,7 +649,8 @@ def _documents(
         "issuing_authority": f"{person.region.city}公安局{person.region.district}分局",
         "valid_period": f"{issued:%Y.%m.%d}-{valid_to}",
     }
-    for doc_type, fields in ((DocumentType.ID_CARD_FRONT, front), (DocumentType.ID_CARD_BACK, back)):
+    sides = ((DocumentType.ID_CARD_FRONT, front), (DocumentType.ID_CARD_BACK, back))
+    for doc_type, fields in sides:
         repo.add_document(
             s, store.cipher, doc_type, _document_png(doc_type, serial), "image/png",
             application_id=application_id, customer_id=customer_id, fields=fields,

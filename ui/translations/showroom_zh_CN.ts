@@ -1,0 +1,570 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Crash</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>出错了</translation>
+    </message>
+    <message>
+        <source>An unexpected error stopped this action. Everything saved before it is kept.</source>
+        <translation>一个意外错误中断了本次操作。此前已保存的内容都还在。</translation>
+    </message>
+    <message>
+        <source>What happened: {0}
+
+The details are in the log file:
+{1}
+
+Send that file to support if it happens again.</source>
+        <translation>发生了什么：{0}
+
+详细信息在日志文件中：
+{1}
+
+如果再次出现，请把该文件发给技术支持。</translation>
+    </message>
+</context>
+<context>
+    <name>DeskPage</name>
+    <message>
+        <source>Desk</source>
+        <translation>工作台</translation>
+    </message>
+    <message>
+        <source>Hello, {0}. Here is the day at a glance.</source>
+        <translation>{0}，您好。今天的情况一目了然。</translation>
+    </message>
+    <message>
+        <source>Recent applications</source>
+        <translation>最近的申请</translation>
+    </message>
+    <message>
+        <source>New application (Ctrl+N)</source>
+        <translation>新建申请 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>申请编号</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <source>Financed</source>
+        <translation>融资金额</translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <source>New applications today</source>
+        <translation>今日新建申请</translation>
+    </message>
+    <message>
+        <source>Waiting for the lessor</source>
+        <translation>等待出租人审批</translation>
+    </message>
+    <message>
+        <source>Approved, to be signed</source>
+        <translation>已批准，待签约</translation>
+    </message>
+    <message>
+        <source>Vehicles in stock, {0} over {1} days</source>
+        <translation>在库车辆，其中 {0} 辆超过 {1} 天</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent, {0} need attention</source>
+        <translation>待发送，{0} 条需要处理</translation>
+    </message>
+    <message>
+        <source>{0} months</source>
+        <translation>{0} 期</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>User name or password is wrong. Check both and try again.</source>
+        <translation>用户名或密码不正确，请核对后重试。</translation>
+    </message>
+    <message>
+        <source>Enter a user name without spaces (at most 64 characters).</source>
+        <translation>请输入不含空格的用户名（最多 64 个字符）。</translation>
+    </message>
+    <message>
+        <source>This user name is already taken: choose another one.</source>
+        <translation>该用户名已被使用，请换一个。</translation>
+    </message>
+    <message>
+        <source>The password needs at least 8 characters.</source>
+        <translation>密码至少需要 8 个字符。</translation>
+    </message>
+    <message>
+        <source>The password needs both letters and digits.</source>
+        <translation>密码需要同时包含字母和数字。</translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords: this account is locked for 5 minutes. A manager can help if you forgot the password.</source>
+        <translation>密码错误次数过多，该账户已锁定 5 分钟。如忘记密码，请联系经理。</translation>
+    </message>
+    <message>
+        <source>Your role does not allow this. Ask a manager or an administrator.</source>
+        <translation>您的角色无权执行此操作，请联系经理或管理员。</translation>
+    </message>
+    <message>
+        <source>Unexpected error: {0}</source>
+        <translation>意外错误：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>First start — Showroom Finance Desk</source>
+        <translation>首次启动 — 展厅金融工作台</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>欢迎</translation>
+    </message>
+    <message>
+        <source>Create the administrator account for this desk. The administrator adds consultants and managers later, in Settings.</source>
+        <translation>请为本工作台创建管理员账户。之后由管理员在“设置”中添加销售顾问和经理。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Create administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>The two passwords differ. Type them again.</source>
+        <translation>两次输入的密码不一致，请重新输入。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>New application</source>
+        <translation>新建申请</translation>
+    </message>
+    <message>
+        <source>Capture the customer's documents, build the quote and submit, step by step, with every step saved as a draft.</source>
+        <translation>逐步采集客户证件、生成报价并提交，每一步都自动保存为草稿。</translation>
+    </message>
+    <message>
+        <source>ID card, driving licence and business licence read by the desk camera, checked before you confirm</source>
+        <translation>用桌面摄像头识别身份证、驾驶证和营业执照，确认前自动校验</translation>
+    </message>
+    <message>
+        <source>Loan and lease quotes side by side, with the annualized rate and the offers the stock allows</source>
+        <translation>贷款与融资租赁方案并排对比，显示年化利率及库存可享的优惠</translation>
+    </message>
+    <message>
+        <source>An instant pre-score with its reasons, then separate consent and submission</source>
+        <translation>即时预评分并说明原因，随后单独授权并提交</translation>
+    </message>
+    <message>
+        <source>Applications</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>Every application of this desk, searchable, with its status timeline and the lessor's decision.</source>
+        <translation>本工作台的全部申请，可搜索，并显示状态时间线和出租人的审批结果。</translation>
+    </message>
+    <message>
+        <source>Search by name, phone tail, ID number, VIN, status and date (Ctrl+F)</source>
+        <translation>按姓名、手机尾号、身份证号、车架号、状态和日期搜索 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Status timeline from draft to funded, with the lessor's reasons and conditions</source>
+        <translation>从草稿到放款的状态时间线，附出租人的理由和条件</translation>
+    </message>
+    <message>
+        <source>Contract signing on screen when the contract is ready</source>
+        <translation>合同就绪后在屏幕上签约</translation>
+    </message>
+    <message>
+        <source>Stock &amp; promotions</source>
+        <translation>库存与促销</translation>
+    </message>
+    <message>
+        <source>The dealer's vehicles and the financing offers that aged or overstocked vehicles trigger.</source>
+        <translation>经销商的车辆，以及库龄长或库存多的车辆触发的金融优惠。</translation>
+    </message>
+    <message>
+        <source>Import from the DMS (CSV or Excel) with VIN checks</source>
+        <translation>从 DMS 导入（CSV 或 Excel），校验车架号</translation>
+    </message>
+    <message>
+        <source>Days in stock, status, and the best offer per vehicle</source>
+        <translation>库龄、状态及每辆车的最优方案</translation>
+    </message>
+    <message>
+        <source>Promotion rules edited by managers: lower down payment, subsidised rate, fee waiver</source>
+        <translation>由经理维护的促销规则：降低首付、贴息、免手续费</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>What sells, what gets approved and what the stock costs, from the local data, offline.</source>
+        <translation>基于本地数据离线查看：什么车好卖、什么能获批、库存成本多少。</translation>
+    </message>
+    <message>
+        <source>Your own numbers: applications, approvals and signatures.</source>
+        <translation>您本人的数据：申请、获批和签约。</translation>
+    </message>
+    <message>
+        <source>Funnel from draft to funded, approval rates, time to decision</source>
+        <translation>从草稿到放款的漏斗、审批通过率、审批时长</translation>
+    </message>
+    <message>
+        <source>Promotion uptake and cost, stock aging</source>
+        <translation>促销使用情况与成本、库龄分析</translation>
+    </message>
+    <message>
+        <source>Exports to Excel, CSV and PDF, with personal data masked</source>
+        <translation>导出为 Excel、CSV 和 PDF，个人信息已脱敏</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>What is waiting to reach the lessor, what came back, and what needs a person.</source>
+        <translation>哪些数据等待发送给出租人、哪些已返回、哪些需要人工处理。</translation>
+    </message>
+    <message>
+        <source>The outbox, in order, with retries that never send anything twice</source>
+        <translation>按顺序发送的发件队列，重试时绝不重复发送</translation>
+    </message>
+    <message>
+        <source>Items the lessor refused, with its message: fix and resend, or discard (managers)</source>
+        <translation>被出租人拒收的条目及其原因：修改后重发或丢弃（经理）</translation>
+    </message>
+    <message>
+        <source>Sync now, and the time of the last successful exchange</source>
+        <translation>立即同步，并显示上次成功同步的时间</translation>
+    </message>
+    <message>
+        <source>Showroom Finance Desk</source>
+        <translation>展厅金融工作台</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>工作台</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Signed in: {0} ({1})</source>
+        <translation>当前用户：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Outbox: …</source>
+        <translation>发件队列：…</translation>
+    </message>
+    <message>
+        <source>Outbox: {0} waiting</source>
+        <translation>发件队列：{0} 条待发送</translation>
+    </message>
+    <message>
+        <source>{0} need attention</source>
+        <translation>{0} 条需要处理</translation>
+    </message>
+    <message>
+        <source>Central: checking…</source>
+        <translation>中心系统：检测中…</translation>
+    </message>
+    <message>
+        <source>Central: not configured</source>
+        <translation>中心系统：未配置</translation>
+    </message>
+    <message>
+        <source>● Central: online</source>
+        <translation>● 中心系统：在线</translation>
+    </message>
+    <message>
+        <source>● Central: offline — work is kept and sent later</source>
+        <translation>● 中心系统：离线 — 数据已保存，联网后自动发送</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>Data key — Showroom Finance Desk</source>
+        <translation>数据密钥 — 展厅金融工作台</translation>
+    </message>
+    <message>
+        <source>This computer has no system keyring, so customer data is protected by a key file with a passphrase. Choose a passphrase and keep it safe: without it the data cannot be read.</source>
+        <translation>这台电脑没有系统密钥环，客户数据将由带口令的密钥文件保护。请设置口令并妥善保管：没有口令将无法读取数据。</translation>
+    </message>
+    <message>
+        <source>Customer data on this desk is protected by a passphrase. Enter it to open the desk.</source>
+        <translation>本工作台的客户数据受口令保护，请输入口令以打开工作台。</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>再次输入口令</translation>
+    </message>
+    <message>
+        <source>Use at least 8 characters.</source>
+        <translation>口令至少需要 8 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一致。</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase.</source>
+        <translation>请输入口令。</translation>
+    </message>
+</context>
+<context>
+    <name>PlannedPage</name>
+    <message>
+        <source>Coming to this page:</source>
+        <translation>本页即将提供：</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <source>Consultant</source>
+        <translation>销售顾问</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>This desk</source>
+        <translation>本工作台</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Lock after idle (minutes)</source>
+        <translation>无操作自动锁定（分钟）</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Initial password</source>
+        <translation>初始密码</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Showroom Finance Desk {0} · Qt {1}
+Data folder: {2}
+Log file: {3}
+Data key: {4}</source>
+        <translation>展厅金融工作台 {0} · Qt {1}
+数据文件夹：{2}
+日志文件：{3}
+数据密钥：{4}</translation>
+    </message>
+    <message>
+        <source>User {0} added.</source>
+        <translation>已添加用户 {0}。</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in — Showroom Finance Desk</source>
+        <translation>登录 — 展厅金融工作台</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Use your desk account. Ask an administrator for one.</source>
+        <translation>请使用您的工作台账户登录。如没有账户，请联系管理员。</translation>
+    </message>
+    <message>
+        <source>Locked — Showroom Finance Desk</source>
+        <translation>已锁定 — 展厅金融工作台</translation>
+    </message>
+    <message>
+        <source>Desk locked</source>
+        <translation>工作台已锁定</translation>
+    </message>
+    <message>
+        <source>Locked after a period of inactivity. Your work is kept; enter your password to continue.</source>
+        <translation>长时间无操作，工作台已锁定。您的工作已保存，请输入密码继续。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Switch user</source>
+        <translation>切换用户</translation>
+    </message>
+    <message>
+        <source>Demo mode — sample accounts (synthetic data):</source>
+        <translation>演示模式 — 示例账户（模拟数据）：</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>填入</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>The desk cannot open</source>
+        <translation>工作台无法打开</translation>
+    </message>
+    <message>
+        <source>{0}
+
+Nothing was changed. Details are in the log file:
+{1}</source>
+        <translation>{0}
+
+未做任何更改。详细信息在日志文件中：
+{1}</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <source>In review</source>
+        <translation>审核中</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>Conditional</source>
+        <translation>有条件批准</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Contract ready</source>
+        <translation>合同已就绪</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>已签约</translation>
+    </message>
+    <message>
+        <source>Funded</source>
+        <translation>已放款</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+</context>
+</TS>
