@@ -28,8 +28,15 @@ log = logging.getLogger(__name__)
 OpenServices = Callable[[Callable[[bool, str | None], str | None]], DeskServices]
 
 
+_app: QApplication | None = None
+
+
 def create_application(language: str) -> tuple[QApplication, Translations]:
-    app = QApplication.instance() or QApplication(sys.argv)
+    # Held at module level: the QApplication must outlive every widget and QObject,
+    # or interpreter shutdown deletes it first and Qt crashes on the way out.
+    global _app  # noqa: PLW0603
+    _app = QApplication.instance() or QApplication(sys.argv)
+    app = _app
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Showroom")
     apply_style(app)

@@ -60,7 +60,9 @@ class MainWindow(Retranslatable, QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navRail")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(200)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.nav.setIconSize(QSize(20, 20))
         icons = (
             QStyle.StandardPixmap.SP_ComputerIcon,
@@ -123,55 +125,17 @@ class MainWindow(Retranslatable, QMainWindow):
             self.pages.removeWidget(page)
             page.deleteLater()
         self.desk_page = DeskPage(self.services, self.user)
-        self.desk_page.new_application.connect(lambda: self.go("new"))
+        self.desk_page.new_application.connect(self._go_new)
         self.settings_page = SettingsPage(self.services, self.user)
         self.settings_page.language_chosen.connect(self.set_language)
         self.settings_page.idle_minutes_changed.connect(self.idle.set_minutes)
-        planned = {
-            "new": lambda: (
-                self.tr("New application"),
-                self.tr("Capture the customer's documents, build the quote and submit, step by step, with every step saved as a draft."),
-                [self.tr("ID card, driving licence and business licence read by the desk camera, checked before you confirm"),
-                 self.tr("Loan and lease quotes side by side, with the annualized rate and the offers the stock allows"),
-                 self.tr("An instant pre-score with its reasons, then separate consent and submission")],
-            ),
-            "applications": lambda: (
-                self.tr("Applications"),
-                self.tr("Every application of this desk, searchable, with its status timeline and the lessor's decision."),
-                [self.tr("Search by name, phone tail, ID number, VIN, status and date (Ctrl+F)"),
-                 self.tr("Status timeline from draft to funded, with the lessor's reasons and conditions"),
-                 self.tr("Contract signing on screen when the contract is ready")],
-            ),
-            "stock": lambda: (
-                self.tr("Stock & promotions"),
-                self.tr("The dealer's vehicles and the financing offers that aged or overstocked vehicles trigger."),
-                [self.tr("Import from the DMS (CSV or Excel) with VIN checks"),
-                 self.tr("Days in stock, status, and the best offer per vehicle"),
-                 self.tr("Promotion rules edited by managers: lower down payment, subsidised rate, fee waiver")],
-            ),
-            "reports": lambda: (
-                self.tr("Reports"),
-                self.tr("What sells, what gets approved and what the stock costs, from the local data, offline.") if self.user.can(Permission.VIEW_ALL_REPORTS)
-                else self.tr("Your own numbers: applications, approvals and signatures."),
-                [self.tr("Funnel from draft to funded, approval rates, time to decision"),
-                 self.tr("Promotion uptake and cost, stock aging"),
-                 self.tr("Exports to Excel, CSV and PDF, with personal data masked")],
-            ),
-            "sync": lambda: (
-                self.tr("Sync"),
-                self.tr("What is waiting to reach the lessor, what came back, and what needs a person."),
-                [self.tr("The outbox, in order, with retries that never send anything twice"),
-                 self.tr("Items the lessor refused, with its message: fix and resend, or discard (managers)"),
-                 self.tr("Sync now, and the time of the last successful exchange")],
-            ),
-        }
         for key in PAGE_KEYS:
             if key == "desk":
                 page: QWidget = self.desk_page
             elif key == "settings":
                 page = self.settings_page
             else:
-                page = PlannedPage(planned[key])
+                page = PlannedPage(key, self.user.can(Permission.VIEW_ALL_REPORTS))
             page.setObjectName(f"page_{key}")
             self.pages.addWidget(page)
         self.desk_page.refresh()
@@ -183,11 +147,21 @@ class MainWindow(Retranslatable, QMainWindow):
         return PAGE_KEYS[self.pages.currentIndex()]
 
     def _shortcuts(self) -> None:
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self.go("new"))
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=lambda: self.go("applications"))
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
-        for i, key in enumerate(PAGE_KEYS, start=1):
-            QShortcut(QKeySequence(f"Ctrl+{i}"), self, activated=lambda k=key: self.go(k))
+        # Bound methods only: PySide holds them weakly, while a lambda over `self`
+        # would keep a closed window alive until Qt's own teardown, and crash it.
+        keys = [("Ctrl+N", "new"), ("Ctrl+F", "applications")]
+        keys += [(f"Ctrl+{i}", key) for i, key in enumerate(PAGE_KEYS, start=1)]
+        for sequence, key in keys:
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setObjectName(f"go:{key}")
+            shortcut.activated.connect(self._shortcut_activated)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock)
+
+    def _shortcut_activated(self) -> None:
+        self.go(self.sender().objectName().removeprefix("go:"))
+
+    def _go_new(self) -> None:
+        self.go("new")
 
     # --- language --------------------------------------------------------------
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+log = logging.getLogger(__name__)
 
 
 class Retranslatable:
@@ -45,44 +50,58 @@ class StatCard(QFrame):
         self.label.setText(label)
 
 
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
+class _Dispatcher(QObject):
+    """Lives on the UI thread for the whole run: workers report through its signal.
 
+    Worker results never travel through an object that a worker owns, so nothing
+    can be deleted while a worker thread is still emitting from it.
+    """
 
-class Task(QRunnable):
-    """Runs `fn` on the thread pool; results come back to the UI thread by queued signals."""
+    finished = Signal(int, object, object)
 
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.fn = fn
-        self.signals = _Signals()
+        self.callbacks: dict[int, tuple[Callable[[Any], None], Callable[[Exception], None] | None]] = {}
+        self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as exc:
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
+    def _deliver(self, task_id: int, result: object, error: object) -> None:
+        on_done, on_failed = self.callbacks.pop(task_id)
+        callback = on_done if error is None else on_failed
+        if callback is None:
+            if error is not None:
+                log.error("background task failed: %r", error)
+            return
+        # The page that asked may have been closed meanwhile: then nobody is listening.
+        target = getattr(callback, "__self__", None)
+        if isinstance(target, QObject) and not shiboken6.isValid(target):
+            return
+        callback(result if error is None else error)
+
+
+_dispatcher: _Dispatcher | None = None
+_ids = itertools.count(1)
 
 
 def run_in_background(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_failed: Callable[[Exception], None] | None = None,
-) -> Task:
-    task = Task(fn)
-    task.setAutoDelete(False)
-    # Python must keep the runnable and its signal object alive until it reports.
-    _running.add(task)
-    task.signals.done.connect(on_done, Qt.ConnectionType.QueuedConnection)
-    if on_failed is not None:
-        task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
-    task.signals.done.connect(lambda _r: _running.discard(task))
-    task.signals.failed.connect(lambda _e: _running.discard(task))
-    QThreadPool.globalInstance().start(task)
-    return task
+) -> int:
+    """Run `fn` on the thread pool; `on_done(result)` or `on_failed(error)` runs on the UI thread."""
+    global _dispatcher  # noqa: PLW0603 - one dispatcher per process, created on the UI thread
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()
+    dispatcher = _dispatcher
+    task_id = next(_ids)
+    dispatcher.callbacks[task_id] = (on_done, on_failed)
 
+    def job() -> None:
+        try:
+            result = fn()
+        except Exception as exc:
+            dispatcher.finished.emit(task_id, None, exc)
+        else:
+            dispatcher.finished.emit(task_id, result, None)
 
-_running: set[Task] = set()
+    QThreadPool.globalInstance().start(job)
+    return task_id

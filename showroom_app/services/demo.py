@@ -266,6 +266,7 @@ _CARD_BINS = (
 )
 
 _CONSUMER = (VehicleCategory.NEW_CAR, VehicleCategory.NEV, VehicleCategory.USED_CAR)
+_WORKING = (VehicleCategory.COMMERCIAL, VehicleCategory.CONSTRUCTION)
 
 _TERMS: dict[VehicleCategory, tuple[tuple[int, ...], tuple[int, ...]]] = {
     VehicleCategory.NEW_CAR: ((12, 24, 36, 48, 60), (1, 3, 4, 2, 2)),
@@ -539,12 +540,22 @@ def _weighted(rng: random.Random, options: Sequence[Any], weights: Sequence[int]
 def _customer_type(rng: random.Random, category: VehicleCategory) -> CustomerType:
     c = CustomerType
     if category is VehicleCategory.TRACTOR:
-        return _weighted(rng, (c.FARMER, c.COMPANY, c.INDIVIDUAL), (80, 15, 5))
-    if category is VehicleCategory.COMMERCIAL:
-        return _weighted(rng, (c.COMPANY, c.INDIVIDUAL), (70, 30))
-    if category is VehicleCategory.CONSTRUCTION:
-        return _weighted(rng, (c.COMPANY, c.INDIVIDUAL), (60, 40))
-    return _weighted(rng, (c.INDIVIDUAL, c.COMPANY, c.FARMER), (84, 12, 4))
+        # Cooperatives buy some machines; most are bought by the farming household.
+        return _weighted(rng, (c.FARMER, c.COMPANY, c.INDIVIDUAL), (85, 10, 5))
+    if category in _WORKING:
+        # Owner-drivers and owner-operators buy most trucks and small excavators.
+        return _weighted(rng, (c.INDIVIDUAL, c.COMPANY), (65, 35))
+    return _weighted(rng, (c.INDIVIDUAL, c.COMPANY, c.FARMER), (90, 7, 3))
+
+
+def _segment(customer_type: CustomerType, category: VehicleCategory) -> str:
+    # The segment follows how the customer earns the repayments: an owner-driver's
+    # truck is a logistics business, a cooperative's tractor lives on the harvest.
+    if category is VehicleCategory.TRACTOR or customer_type is CustomerType.FARMER:
+        return "farmer"
+    if category in _WORKING or customer_type is CustomerType.COMPANY:
+        return "fleet"
+    return "individual"
 
 
 def _product(rng: random.Random, customer_type: CustomerType) -> str:
@@ -661,24 +672,24 @@ def _documents(
 # --- the use case -------------------------------------------------------------------
 
 
-def _ensure_base(s: Session, today: date, seed: int) -> tuple[Dealer, list[User], int, int]:
+def _ensure_base(
+    s: Session, today: date, seed: int
+) -> tuple[Dealer, dict[Role, User], int, int]:
     dealer = repo.dealer_by_code(s, DEMO_DEALER_CODE)
     if dealer is None:
         dealer = repo.add_dealer(s, DEMO_DEALER_CODE, DEMO_DEALER_NAME, DEMO_DEALER_CITY)
-    users: list[User] = []
+    users: dict[Role, User] = {}
     users_created = 0
     for demo in DEMO_USERS:
         row = repo.user_row_by_username(s, demo.username)
         if row is None:
-            users.append(
-                repo.add_user(
-                    s, demo.username, demo.display_name, demo.role,
-                    hash_password(demo.password), dealer_id=dealer.id,
-                )
+            users[demo.role] = repo.add_user(
+                s, demo.username, demo.display_name, demo.role,
+                hash_password(demo.password), dealer_id=dealer.id,
             )
             users_created += 1
         else:
-            users.append(repo.to_user(row))
+            users[demo.role] = repo.to_user(row)
     vehicles_created = 0
     if not any(i.dealer_id == dealer.id for i in repo.list_inventory(s)):
         vehicles_created = _seed_stock(s, random.Random(seed), dealer, today)
@@ -702,7 +713,8 @@ def seed_demo(
         today = now.astimezone(_CST).date()
         anchor = now
     else:
-        anchor = datetime.combine(today, time(18, 0), _CST).astimezone(UTC)
+        # Never in the future: a desk that shows tomorrow's applications looks broken.
+        anchor = min(datetime.combine(today, time(18, 0), _CST).astimezone(UTC), now)
 
     customers = documents = queued = 0
     with store.transaction() as s:
@@ -713,8 +725,7 @@ def seed_demo(
         stock = [i for i in repo.list_inventory(s) if i.dealer_id == dealer.id]
         in_stock = [i for i in stock if i.status is InventoryStatus.IN_STOCK]
         # Mostly the consultant's own deals; managers and the admin take a few.
-        admin, manager, consultant = users
-        consultants = (consultant, manager, admin)
+        consultants = (users[Role.CONSULTANT], users[Role.MANAGER], users[Role.ADMIN])
         statuses = tuple(_STATUS_PLAN)
         status_weights = tuple(w for w, _, _ in _STATUS_PLAN.values())
         taken_ids: set[str] = set()
@@ -730,12 +741,12 @@ def seed_demo(
             company: _Company | None = None
             if customer_type is CustomerType.COMPANY:
                 company = _company(rng, item.category)
-                pii, birth_year, segment = company.pii, None, "fleet"
+                pii, birth_year = company.pii, None
             else:
                 farmer = customer_type is CustomerType.FARMER
                 person = _person(rng, today, farmer, taken_ids)
                 pii, birth_year = person.pii, person.birth.year
-                segment = "farmer" if farmer else "individual"
+            segment = _segment(customer_type, item.category)
             customer = repo.add_customer(
                 s, store.cipher, dealer.id, customer_type, pii,
                 birth_year=birth_year, segment=segment,

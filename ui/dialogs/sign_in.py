@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from showroom_app.services.demo import DemoUser
 
 from showroom_app.domain.errors import ShowroomError
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
+from showroom_app.services.demo import DemoUser
 from ui.errors import describe
 from ui.i18n import LANGUAGES
 from ui.style import role_label
@@ -115,13 +115,18 @@ class SignInDialog(Retranslatable, QDialog):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             fill = QPushButton()
             fill.setObjectName(f"demo_{demo_user.username}")
-            fill.clicked.connect(lambda _=False, u=demo_user: self._fill(u))
+            fill.setProperty("demoUsername", demo_user.username)
+            fill.clicked.connect(self._fill_from_button)
             line = QHBoxLayout()
             line.addWidget(text, 1)
             line.addWidget(fill)
             rows.addLayout(line)
             self.demo_rows.append((text, fill, demo_user))
         return box
+
+    def _fill_from_button(self) -> None:
+        name = self.sender().property("demoUsername")
+        self._fill(next(u for u in self.services.demo_users if u.username == name))
 
     def _fill(self, demo_user: DemoUser) -> None:
         self.username.setText(demo_user.username)

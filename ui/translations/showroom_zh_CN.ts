@@ -190,6 +190,108 @@ Send that file to support if it happens again.</source>
         <translation>新建申请</translation>
     </message>
     <message>
+        <source>Applications</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>Stock &amp; promotions</source>
+        <translation>库存与促销</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Showroom Finance Desk</source>
+        <translation>展厅金融工作台</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>工作台</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Signed in: {0} ({1})</source>
+        <translation>当前用户：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Outbox: …</source>
+        <translation>发件队列：…</translation>
+    </message>
+    <message>
+        <source>Outbox: {0} waiting</source>
+        <translation>发件队列：{0} 条待发送</translation>
+    </message>
+    <message>
+        <source>{0} need attention</source>
+        <translation>{0} 条需要处理</translation>
+    </message>
+    <message>
+        <source>Central: checking…</source>
+        <translation>中心系统：检测中…</translation>
+    </message>
+    <message>
+        <source>Central: not configured</source>
+        <translation>中心系统：未配置</translation>
+    </message>
+    <message>
+        <source>● Central: online</source>
+        <translation>● 中心系统：在线</translation>
+    </message>
+    <message>
+        <source>● Central: offline — work is kept and sent later</source>
+        <translation>● 中心系统：离线 — 数据已保存，联网后自动发送</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>Data key — Showroom Finance Desk</source>
+        <translation>数据密钥 — 展厅金融工作台</translation>
+    </message>
+    <message>
+        <source>This computer has no system keyring, so customer data is protected by a key file with a passphrase. Choose a passphrase and keep it safe: without it the data cannot be read.</source>
+        <translation>这台电脑没有系统密钥环，客户数据将由带口令的密钥文件保护。请设置口令并妥善保管：没有口令将无法读取数据。</translation>
+    </message>
+    <message>
+        <source>Customer data on this desk is protected by a passphrase. Enter it to open the desk.</source>
+        <translation>本工作台的客户数据受口令保护，请输入口令以打开工作台。</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>再次输入口令</translation>
+    </message>
+    <message>
+        <source>Use at least 8 characters.</source>
+        <translation>口令至少需要 8 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一致。</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase.</source>
+        <translation>请输入口令。</translation>
+    </message>
+</context>
+<context>
+    <name>PlannedPage</name>
+    <message>
+        <source>New application</source>
+        <translation>新建申请</translation>
+    </message>
+    <message>
         <source>Capture the customer's documents, build the quote and submit, step by step, with every step saved as a draft.</source>
         <translation>逐步采集客户证件、生成报价并提交，每一步都自动保存为草稿。</translation>
     </message>
@@ -289,88 +391,6 @@ Send that file to support if it happens again.</source>
         <source>Sync now, and the time of the last successful exchange</source>
         <translation>立即同步，并显示上次成功同步的时间</translation>
     </message>
-    <message>
-        <source>Showroom Finance Desk</source>
-        <translation>展厅金融工作台</translation>
-    </message>
-    <message>
-        <source>Desk</source>
-        <translation>工作台</translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>设置</translation>
-    </message>
-    <message>
-        <source>Signed in: {0} ({1})</source>
-        <translation>当前用户：{0}（{1}）</translation>
-    </message>
-    <message>
-        <source>Outbox: …</source>
-        <translation>发件队列：…</translation>
-    </message>
-    <message>
-        <source>Outbox: {0} waiting</source>
-        <translation>发件队列：{0} 条待发送</translation>
-    </message>
-    <message>
-        <source>{0} need attention</source>
-        <translation>{0} 条需要处理</translation>
-    </message>
-    <message>
-        <source>Central: checking…</source>
-        <translation>中心系统：检测中…</translation>
-    </message>
-    <message>
-        <source>Central: not configured</source>
-        <translation>中心系统：未配置</translation>
-    </message>
-    <message>
-        <source>● Central: online</source>
-        <translation>● 中心系统：在线</translation>
-    </message>
-    <message>
-        <source>● Central: offline — work is kept and sent later</source>
-        <translation>● 中心系统：离线 — 数据已保存，联网后自动发送</translation>
-    </message>
-</context>
-<context>
-    <name>PassphraseDialog</name>
-    <message>
-        <source>Data key — Showroom Finance Desk</source>
-        <translation>数据密钥 — 展厅金融工作台</translation>
-    </message>
-    <message>
-        <source>This computer has no system keyring, so customer data is protected by a key file with a passphrase. Choose a passphrase and keep it safe: without it the data cannot be read.</source>
-        <translation>这台电脑没有系统密钥环，客户数据将由带口令的密钥文件保护。请设置口令并妥善保管：没有口令将无法读取数据。</translation>
-    </message>
-    <message>
-        <source>Customer data on this desk is protected by a passphrase. Enter it to open the desk.</source>
-        <translation>本工作台的客户数据受口令保护，请输入口令以打开工作台。</translation>
-    </message>
-    <message>
-        <source>Passphrase</source>
-        <translation>口令</translation>
-    </message>
-    <message>
-        <source>Repeat passphrase</source>
-        <translation>再次输入口令</translation>
-    </message>
-    <message>
-        <source>Use at least 8 characters.</source>
-        <translation>口令至少需要 8 个字符。</translation>
-    </message>
-    <message>
-        <source>The two passphrases differ.</source>
-        <translation>两次输入的口令不一致。</translation>
-    </message>
-    <message>
-        <source>Enter the passphrase.</source>
-        <translation>请输入口令。</translation>
-    </message>
-</context>
-<context>
-    <name>PlannedPage</name>
     <message>
         <source>Coming to this page:</source>
         <translation>本页即将提供：</translation>

@@ -1,0 +1,94 @@
+"""Screenshots of every desk page in zh_CN and English, for docs/screenshots/.
+
+Run it through `./dev.sh screenshots` (a real X server under Xvfb); with
+QT_QPA_PLATFORM=offscreen it works too, without window decorations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtWidgets import QWidget
+
+from showroom_app.config import RunOptions
+from showroom_app.main import build_services, open_local_store, prepare
+from showroom_app.services.demo import DEMO_USERS
+from ui.app import create_application
+from ui.dialogs.sign_in import SignInDialog
+from ui.main_window import PAGE_KEYS, MainWindow
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settle(seconds: float = 0.6) -> None:
+    """Let background tasks report and the window repaint."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.02)
+
+
+def save(widget: QWidget, path: Path) -> None:
+    widget.raise_()
+    widget.activateWindow()
+    settle()
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--width", type=int, default=1366)
+    parser.add_argument("--height", type=int, default=768)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    data_dir = Path(tempfile.mkdtemp(prefix="showroom-shots-"))
+    options = RunOptions(data_dir=data_dir, demo=True)
+    runtime = prepare(options)
+    services = build_services(runtime, open_local_store(runtime, options), options)
+    app, translations = create_application("zh_CN")
+    manager = next(u for u in DEMO_USERS if u.role.value == "manager")
+    user = services.auth.sign_in(manager.username, manager.password)
+
+    for language in ("zh_CN", "en"):
+        translations.set_language(language)
+        dialog = SignInDialog(services)
+        dialog.show()
+        save(dialog, args.out / f"sign_in_{language}.png")
+        dialog.close()
+
+    window = MainWindow(services, user, translations, data_dir / "ui-state.ini")
+    window.resize(args.width, args.height)
+    window.show()
+    for language in ("zh_CN", "en"):
+        window.set_language(language)
+        for key in PAGE_KEYS:
+            window.go(key)
+            save(window, args.out / f"{key}_{language}.png")
+    window.close()
+
+    # Administrators also see user management in Settings.
+    admin = next(u for u in DEMO_USERS if u.role.value == "admin")
+    window = MainWindow(services, services.auth.sign_in(admin.username, admin.password),
+                        translations, data_dir / "ui-state.ini")
+    window.resize(args.width, args.height)
+    window.show()
+    for language in ("zh_CN", "en"):
+        window.set_language(language)
+        window.go("settings")
+        save(window, args.out / f"settings_admin_{language}.png")
+    window.close()
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
