@@ -122,6 +122,7 @@ class Store:
     engine: Engine
     sessions: sessionmaker[Session]
     cipher: FieldCipher
+    key_store_kind: str
     key_store_description: str
 
     @contextmanager
@@ -168,4 +169,4 @@ def open_store(path: Path, key_store: KeyringKeyStore | FileKeyStore) -> Store:
     except Exception:
         engine.dispose()
         raise
-    return Store(path, engine, sessions, cipher, key_store.description)
+    return Store(path, engine, sessions, cipher, key_store.kind, key_store.description)

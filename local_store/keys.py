@@ -32,6 +32,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 
 
 class KeyStore(Protocol):
+    kind: str  # "keyring" or "file"
     description: str
 
     def load(self, key_id: str) -> bytes | None: ...
@@ -54,6 +55,7 @@ def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 
 class KeyringKeyStore:
+    kind = "keyring"
     description = "OS keyring"
 
     def __init__(self, service: str = KEYRING_SERVICE) -> None:
@@ -97,6 +99,7 @@ class KeyringKeyStore:
 
 
 class FileKeyStore:
+    kind = "file"
     description = "key file protected by a passphrase"
 
     def __init__(self, path: Path, passphrase: str | None) -> None:

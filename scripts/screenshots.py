@@ -7,6 +7,7 @@ QT_QPA_PLATFORM=offscreen it works too, without window decorations.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -15,10 +16,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtWidgets import QWidget
 
-from showroom_app.config import RunOptions
+from showroom_app.config import PASSPHRASE_ENV, RunOptions
 from showroom_app.main import build_services, open_local_store, prepare
 from showroom_app.services.demo import DEMO_USERS
 from ui.app import create_application
+from ui.dialogs.first_run import FirstRunDialog
+from ui.dialogs.passphrase import PassphraseDialog
 from ui.dialogs.sign_in import SignInDialog
 from ui.main_window import PAGE_KEYS, MainWindow
 
@@ -64,6 +67,23 @@ def main() -> int:
         dialog.show()
         save(dialog, args.out / f"sign_in_{language}.png")
         dialog.close()
+
+    # First start of a real install: the data-key passphrase (no keyring), then the admin.
+    fresh_dir = Path(tempfile.mkdtemp(prefix="showroom-shots-fresh-"))
+    fresh_options = RunOptions(data_dir=fresh_dir)
+    fresh_runtime = prepare(fresh_options)
+    os.environ[PASSPHRASE_ENV] = "screenshot passphrase"
+    fresh = build_services(fresh_runtime, open_local_store(fresh_runtime, fresh_options),
+                           fresh_options)
+    for language in ("zh_CN", "en"):
+        translations.set_language(language)
+        for name, dialog in (
+            ("passphrase", PassphraseDialog(is_new=True, problem=None)),
+            ("first_run", FirstRunDialog(fresh)),
+        ):
+            dialog.show()
+            save(dialog, args.out / f"{name}_{language}.png")
+            dialog.close()
 
     window = MainWindow(services, user, translations, data_dir / "ui-state.ini")
     window.resize(args.width, args.height)

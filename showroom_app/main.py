@@ -82,7 +82,7 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions) -> DeskS
         status=StatusService(runtime.settings.central_url),
         data_dir=runtime.paths.data_dir,
         log_file=runtime.log_file,
-        key_storage=store.key_store_description,
+        key_storage=store.key_store_kind,
         version=__version__,
         demo_users=demo_users,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import timedelta
 
@@ -25,8 +26,12 @@ log = logging.getLogger(__name__)
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=5)
 _USERNAME_MAX = 64
-# Verified against when the user name is unknown, to keep the timing flat.
-_DUMMY_HASH = hash_password("not a real password 0")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, to keep the timing flat."""
+    return hash_password("not a real password 0")
 
 
 class AuthService:
@@ -94,7 +99,7 @@ class AuthService:
             row = repo.user_row_by_username(s, username.strip())
             if row is None or not row.active:
                 # Same work as a real check, so timing does not reveal which names exist.
-                verify_password(password, _DUMMY_HASH)
+                verify_password(password, _dummy_hash())
                 repo.audit(s, AuditAction.SIGN_IN_FAILED, "user", None, None, "unknown user")
                 refusal = AuthenticationError("bad_credentials")
             elif row.locked_until is not None and row.locked_until > now:

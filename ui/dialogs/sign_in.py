@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,11 +21,13 @@ from PySide6.QtWidgets import (
 from showroom_app.domain.errors import ShowroomError
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
-from showroom_app.services.demo import DemoUser
 from ui.errors import describe
 from ui.i18n import LANGUAGES
 from ui.style import role_label
 from ui.widgets import Retranslatable
+
+if TYPE_CHECKING:  # the demo module pulls in OpenCV: not at every start
+    from showroom_app.services.demo import DemoUser
 
 
 class SignInDialog(Retranslatable, QDialog):

@@ -56,6 +56,8 @@ class SettingsPage(Retranslatable, QWidget):
         self.idle.setValue(services.settings.idle_lock_minutes)
         self.idle.editingFinished.connect(self._idle_changed)
         self.language_label, self.idle_label = QLabel(), QLabel()
+        self.language.setMaximumWidth(260)
+        self.idle.setMaximumWidth(120)
         general = QFormLayout(self.general)
         general.addRow(self.language_label, self.language)
         general.addRow(self.idle_label, self.idle)
@@ -107,6 +109,10 @@ class SettingsPage(Retranslatable, QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Settings"))
+        # The language may have been switched elsewhere (sign-in dialog, lock screen).
+        self.language.blockSignals(True)
+        self.language.setCurrentIndex(self.language.findData(self.services.settings.language))
+        self.language.blockSignals(False)
         self.general.setTitle(self.tr("This desk"))
         self.language_label.setText(self.tr("Language"))
         self.idle_label.setText(self.tr("Lock after idle (minutes)"))
@@ -123,8 +129,13 @@ class SettingsPage(Retranslatable, QWidget):
         s = self.services
         self.about_text.setText(
             self.tr("Showroom Finance Desk {0} · Qt {1}\nData folder: {2}\nLog file: {3}\nData key: {4}").format(
-                s.version, pyside_version, s.data_dir, s.log_file, s.key_storage)
+                s.version, pyside_version, s.data_dir, s.log_file, self._key_storage_text())
         )
+
+    def _key_storage_text(self) -> str:
+        if self.services.key_storage == "keyring":
+            return self.tr("in the system keyring")
+        return self.tr("in a key file protected by a passphrase")
 
     def _language_changed(self) -> None:
         code = self.language.currentData()

@@ -468,6 +468,14 @@ Data key: {4}</source>
 数据密钥：{4}</translation>
     </message>
     <message>
+        <source>in the system keyring</source>
+        <translation>保存在系统密钥环中</translation>
+    </message>
+    <message>
+        <source>in a key file protected by a passphrase</source>
+        <translation>保存在受口令保护的密钥文件中</translation>
+    </message>
+    <message>
         <source>User {0} added.</source>
         <translation>已添加用户 {0}。</translation>
     </message>
