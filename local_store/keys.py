@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from showroom_app.domain.errors import (
+    KeyringUnavailableError,
     KeyStorageError,
     PassphraseRequiredError,
     WrongPassphraseError,
@@ -95,7 +96,9 @@ class KeyringKeyStore:
         try:
             keyring.set_password(self.service, key_id, _b64(data_key))
         except Exception as exc:
-            raise KeyStorageError(f"The OS keyring could not store the data key: {exc}") from exc
+            raise KeyringUnavailableError(
+                f"The OS keyring could not store the data key: {exc}"
+            ) from exc
 
 
 class FileKeyStore:

@@ -11,7 +11,11 @@ from local_store.db import Store, open_store
 from local_store.keys import FileKeyStore, choose_key_store
 from showroom_app import __version__
 from showroom_app.config import Paths, RunOptions, effective_settings, env_passphrase, resolve_paths
-from showroom_app.domain.errors import PassphraseRequiredError, WrongPassphraseError
+from showroom_app.domain.errors import (
+    KeyringUnavailableError,
+    PassphraseRequiredError,
+    WrongPassphraseError,
+)
 from showroom_app.logs import setup_logging
 from showroom_app.services.app import DeskServices
 from showroom_app.services.auth import AuthService
@@ -49,12 +53,18 @@ def open_local_store(
     """Open the database, asking for the key-file passphrase only when it is needed."""
     passphrase = env_passphrase(options)
     problem: str | None = None
+    storage = runtime.settings.key_storage
     while True:
-        key_store = choose_key_store(
-            runtime.paths.data_dir, runtime.settings.key_storage, passphrase
-        )
+        key_store = choose_key_store(runtime.paths.data_dir, storage, passphrase)
         try:
             return open_store(runtime.paths.database, key_store)
+        except KeyringUnavailableError as exc:
+            if storage != "auto":
+                raise
+            # A keyring that is present but refuses (locked, no daemon) must not keep a
+            # new desk from starting: fall back to the key file, which `auto` then keeps.
+            log.warning("keyring unusable (%s); using a passphrase-protected key file", exc)
+            storage = "file"
         except (PassphraseRequiredError, WrongPassphraseError) as exc:
             if ask is None:
                 raise

@@ -17,6 +17,10 @@ class KeyStorageError(ShowroomError):
     """The data key cannot be loaded or stored."""
 
 
+class KeyringUnavailableError(KeyStorageError):
+    """The OS keyring refused to store a new data key (locked, no service running)."""
+
+
 class WrongPassphraseError(KeyStorageError):
     """The key file passphrase does not open the key file."""
 
