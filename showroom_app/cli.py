@@ -15,6 +15,8 @@ from showroom_app.config import RunOptions
 from showroom_app.domain.errors import ShowroomError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Commands print their own results and errors; the log file has the rest.
+CLI_CONSOLE_LOG_LEVEL = logging.CRITICAL
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +96,7 @@ def cmd_demo_seed(options: RunOptions, args: argparse.Namespace) -> int:
     if args.applications < 0:
         print("--applications must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
-    runtime = prepare(options)
+    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
     store = open_local_store(runtime, options, _ask_on_terminal)
     try:
         report = seed_demo(store, args.applications, submit=args.submit, seed=args.seed)
@@ -111,7 +113,7 @@ def cmd_info(options: RunOptions, as_json: bool) -> int:
     from showroom_app.domain.enums import OutboxStatus
     from showroom_app.main import open_local_store, prepare
 
-    runtime = prepare(options)
+    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
     store = open_local_store(runtime, options, _ask_on_terminal)
     try:
         with store.transaction() as s:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,11 +103,24 @@ def run_gui(options: RunOptions) -> int:
     runtime = prepare(options)
     from ui.app import run_desk
 
-    return run_desk(
+    opened: list[Store] = []
+
+    def open_services(ask: AskPassphrase) -> DeskServices:
+        store = open_local_store(runtime, options, ask)
+        opened.append(store)
+        return build_services(runtime, store, options)
+
+    code = run_desk(
         language=runtime.settings.language,
         log_file=runtime.log_file,
         ui_state_file=runtime.paths.ui_state,
-        open_services=lambda ask: build_services(
-            runtime, open_local_store(runtime, options, ask), options
-        ),
+        open_services=open_services,
     )
+    for store in opened:
+        store.close()
+    if options.demo and options.data_dir is None and code == 0:
+        # The demo's own temporary folder goes away with it; after a failure it stays,
+        # so that its log can be read.
+        logging.shutdown()
+        shutil.rmtree(runtime.paths.data_dir, ignore_errors=True)
+    return code

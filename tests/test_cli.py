@@ -339,12 +339,6 @@ def test_info_text_and_global_options(seeded: Seeded) -> None:
     assert lines["central_url"] == "http://127.0.0.1:9"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `demo-seed --applications N --submit` queues only the applications the "
-    "seeder's status plan made drafts (~14%), not all N as issue #2 and the --help text "
-    "('also queue them for central') say",
-)
 def test_demo_seed_submit_queues_every_new_application(home: Path) -> None:
     data_dir = home / "data"
     run = showroom("--data-dir", data_dir, "demo-seed", "--applications", "5", "--submit",

@@ -792,8 +792,9 @@ def seed_demo(
                 continue
             queued_at = min(created + timedelta(minutes=rng.randint(10, 90)), anchor)
             repo.set_application_status(s, application_id, ApplicationStatus.QUEUED, queued_at)
-            if status is ApplicationStatus.DRAFT:
-                # Left in the queue: the dispatcher sends it on the next connection.
+            if submit:
+                # `--submit` queues every new application: the dispatcher sends them
+                # on the next connection, and central decides them.
                 repo.enqueue(
                     s,
                     store.cipher,
