@@ -64,7 +64,6 @@ class SettingsPage(Retranslatable, QWidget):
 
         self.users_box = QGroupBox()
         self.users_box.setObjectName("usersBox")
-        self.users_box.setVisible(user.can(Permission.MANAGE_USERS))
         self.users = QTableWidget(0, 3)
         self.users.verticalHeader().setVisible(False)
         self.users.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -76,7 +75,8 @@ class SettingsPage(Retranslatable, QWidget):
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.new_role = QComboBox()
         for role in Role:
-            self.new_role.addItem("", role)
+            # Qt hands enum item data back as a plain str: store the value, rebuild the Role.
+            self.new_role.addItem("", role.value)
         self.add_user = QPushButton()
         self.add_user.clicked.connect(self._add_user)
         self.user_message = QLabel()
@@ -104,6 +104,8 @@ class SettingsPage(Retranslatable, QWidget):
         layout.addWidget(self.users_box)
         layout.addWidget(self.about)
         layout.addStretch(1)
+        # Only once it has a parent: a parentless widget made visible is a window.
+        self.users_box.setVisible(user.can(Permission.MANAGE_USERS))
         self._load_users()
         self.retranslate()
 
@@ -122,7 +124,7 @@ class SettingsPage(Retranslatable, QWidget):
         self.new_display.setPlaceholderText(self.tr("Name"))
         self.new_password.setPlaceholderText(self.tr("Initial password"))
         for i in range(self.new_role.count()):
-            self.new_role.setItemText(i, role_label(self.new_role.itemData(i)))
+            self.new_role.setItemText(i, role_label(Role(self.new_role.itemData(i))))
         self.add_user.setText(self.tr("Add user"))
         self._load_users()
         self.about.setTitle(self.tr("About"))
@@ -161,7 +163,7 @@ class SettingsPage(Retranslatable, QWidget):
         try:
             created = self.services.auth.create_user(
                 self.user, self.new_username.text(), self.new_display.text(),
-                self.new_role.currentData(), self.new_password.text(),
+                Role(self.new_role.currentData()), self.new_password.text(),
             )
         except ShowroomError as exc:
             self.user_message.setObjectName("errorText")
