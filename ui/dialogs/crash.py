@@ -11,6 +11,8 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from showroom_app.domain.masking import scrub
+
 log = logging.getLogger("showroom.crash")
 
 
@@ -29,7 +31,7 @@ def install_excepthook(log_file: Path) -> None:
             return
         log.error("unhandled exception:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
         if QApplication.instance() is not None:
-            show_crash_dialog(f"{exc_type.__name__}: {exc}", log_file)
+            show_crash_dialog(scrub(f"{exc_type.__name__}: {exc}"), log_file)
 
     sys.excepthook = hook
 
