@@ -14,7 +14,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from local_store.crypto import FieldCipher, new_data_key
@@ -24,6 +25,7 @@ from showroom_app.domain.errors import (
     DatabaseCorruptError,
     DatabaseTooNewError,
     KeyStorageError,
+    StoreBusyError,
 )
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,9 @@ def check_not_newer(path: Path) -> None:
 
 
 def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Python's sqlite3 only opens a transaction before DML, so DDL (migrations) and
+    # reads would run outside one. Take BEGIN into our own hands (see _begin).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -96,17 +101,41 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+def _begin(conn: Connection) -> None:
+    # Writers take the write lock up front (IMMEDIATE): a read-then-write such as a
+    # failed-sign-in counter is then atomic across the GUI and CLI processes, and a
+    # busy database waits busy_timeout instead of failing half-way.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
 
 
 def migrate(engine: Engine) -> None:
+    """All migration steps in one transaction: a crash leaves the old schema, whole."""
     cfg = _alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        # Table rebuilds (batch migrations) must not cascade; the pragma is ignored
+        # inside a transaction, so it is set before BEGIN and checked before COMMIT.
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseCorruptError(
+                        f"Migration left {len(broken)} broken references; nothing was changed."
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -121,18 +150,38 @@ class Store:
     path: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
     cipher: FieldCipher
     key_store_kind: str
     key_store_description: str
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed together, or not at all."""
-        with self.sessions.begin() as session:
+        """One unit of work that may write: committed together, or not at all."""
+        with _busy_as_error(), self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A consistent read-only snapshot; never blocks writers (WAL)."""
+        with _busy_as_error(), self.read_sessions.begin() as session:
             yield session
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _busy_as_error() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreBusyError(
+                "The database is busy with another task (another window or a command). "
+                "Nothing was lost; try again in a moment."
+            ) from exc
+        raise
 
 
 def open_store(path: Path, key_store: KeyringKeyStore | FileKeyStore) -> Store:
@@ -142,7 +191,10 @@ def open_store(path: Path, key_store: KeyringKeyStore | FileKeyStore) -> Store:
     engine = make_engine(path)
     try:
         migrate(engine)
-        sessions = sessionmaker(engine, expire_on_commit=False)
+        sessions = sessionmaker(
+            engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
+        read_sessions = sessionmaker(engine, expire_on_commit=False)
         with sessions.begin() as session:
             meta = {m.key: m.value for m in session.scalars(select(Meta))}
             key_id = meta.get("key_id")
@@ -169,4 +221,6 @@ def open_store(path: Path, key_store: KeyringKeyStore | FileKeyStore) -> Store:
     except Exception:
         engine.dispose()
         raise
-    return Store(path, engine, sessions, cipher, key_store.kind, key_store.description)
+    return Store(
+        path, engine, sessions, read_sessions, cipher, key_store.kind, key_store.description
+    )

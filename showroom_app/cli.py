@@ -116,7 +116,7 @@ def cmd_info(options: RunOptions, as_json: bool) -> int:
     runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
     store = open_local_store(runtime, options, _ask_on_terminal)
     try:
-        with store.transaction() as s:
+        with store.read() as s:
             data = {
                 "version": __version__,
                 "data_dir": str(runtime.paths.data_dir),

@@ -192,7 +192,12 @@ def test_a_locked_account_refuses_even_the_right_password(
     _set_locked_until(store, admin.id, timedelta(minutes=5))
     with pytest.raises(AccountLockedError):
         auth.sign_in("boss", ADMIN_PASSWORD)
-    assert auth.verify(admin, ADMIN_PASSWORD) is False
+    # A wrong password on a locked account says nothing about the lock: a guesser
+    # learns no more than from an unknown user name.
+    with pytest.raises(AuthenticationError) as wrong:
+        auth.sign_in("boss", "Not-the-password-1")
+    assert not isinstance(wrong.value, AccountLockedError)
+    assert str(wrong.value) == "bad_credentials"
 
 
 def test_an_expired_lock_lets_the_user_in_again(

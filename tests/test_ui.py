@@ -356,6 +356,9 @@ def try_sign_in(qtbot, dialog: SignInDialog, username: str, password: str) -> No
     dialog.username.setText(username)
     dialog.password.setText(password)
     qtbot.mouseClick(dialog.sign_in, Qt.MouseButton.LeftButton)
+    # The password check runs on a worker; the button is disabled until it reports.
+    assert not dialog.sign_in.isEnabled()
+    qtbot.waitUntil(dialog.sign_in.isEnabled, timeout=WAIT_MS)
 
 
 def test_sign_in_wrong_then_right_password(qtbot, desk) -> None:
@@ -586,6 +589,7 @@ def test_idle_locks_the_desk_and_the_password_unlocks_it(
         window.idle.set_minutes(10)  # do not lock again right after the unlock
         dialog.password.setText("wrong-password-1")
         dialog.sign_in.click()
+        qtbot.waitUntil(dialog.sign_in.isEnabled, timeout=WAIT_MS)
         seen["wrong_kept_locked"] = dialog.isVisible() and dialog.error.isVisible()
         dialog.password.setText(PASSWORDS["admin"])
         dialog.sign_in.click()

@@ -13,6 +13,10 @@ class DatabaseCorruptError(ShowroomError):
     """The database file cannot be read as a Showroom database."""
 
 
+class StoreBusyError(ShowroomError):
+    """Another process holds the database's write lock for longer than we wait."""
+
+
 class KeyStorageError(ShowroomError):
     """The data key cannot be loaded or stored."""
 

@@ -40,7 +40,7 @@ class AuthService:
 
     def needs_first_run(self) -> bool:
         """True until the first administrator exists."""
-        with self._store.transaction() as s:
+        with self._store.read() as s:
             return repo.count_users(s) == 0
 
     def create_first_admin(self, username: str, display_name: str, password: str) -> User:
@@ -64,7 +64,7 @@ class AuthService:
 
     def list_users(self, actor: User) -> list[User]:
         require(actor, Permission.MANAGE_USERS)
-        with self._store.transaction() as s:
+        with self._store.read() as s:
             return repo.list_users(s)
 
     @staticmethod
@@ -103,9 +103,13 @@ class AuthService:
                 repo.audit(s, AuditAction.SIGN_IN_FAILED, "user", None, None, "unknown user")
                 refusal = AuthenticationError("bad_credentials")
             elif row.locked_until is not None and row.locked_until > now:
+                # Only someone who knows the password learns that the account is locked;
+                # a guesser gets the same answer as for a wrong password or unknown name.
+                locked_right = verify_password(password, row.password_hash)
                 repo.audit(s, AuditAction.SIGN_IN_FAILED, "user", row.id, repo.to_user(row),
                            "while locked")
-                refusal = AccountLockedError("locked")
+                refusal = (AccountLockedError("locked") if locked_right
+                           else AuthenticationError("bad_credentials"))
             elif not verify_password(password, row.password_hash):
                 row.failed_attempts += 1
                 user = repo.to_user(row)
@@ -127,13 +131,6 @@ class AuthService:
             raise refusal
         log.info("signed in: %s (%s)", user.username, user.role.value)
         return user
-
-    def verify(self, user: User, password: str) -> bool:
-        """Re-check the signed-in user's password (unlocking after idle)."""
-        try:
-            return self.sign_in(user.username, password).id == user.id
-        except AuthenticationError:
-            return False
 
     def record(self, user: User, action: AuditAction) -> None:
         with self._store.transaction() as s:

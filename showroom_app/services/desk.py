@@ -22,7 +22,7 @@ class DeskService:
         today = today or now.date()
         start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
         own = None if user.can(Permission.VIEW_ALL_REPORTS) else user.id
-        with self._store.transaction() as s:
+        with self._store.read() as s:
             return DeskSummary(
                 applications_by_status=repo.count_applications_by_status(s),
                 applications_today=repo.count_applications_since(s, start_of_day),
@@ -36,7 +36,7 @@ class DeskService:
 
     def outbox_counts(self) -> tuple[int, int]:
         """(pending, dead letters) for the status bar."""
-        with self._store.transaction() as s:
+        with self._store.read() as s:
             return (
                 repo.count_outbox(s, OutboxStatus.PENDING),
                 repo.count_outbox(s, OutboxStatus.DEAD),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -18,13 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from showroom_app.domain.errors import ShowroomError
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
 from ui.errors import describe
 from ui.i18n import LANGUAGES
 from ui.style import role_label
-from ui.widgets import Retranslatable
+from ui.widgets import Retranslatable, run_in_background
 
 if TYPE_CHECKING:  # the demo module pulls in OpenCV: not at every start
     from showroom_app.services.demo import DemoUser
@@ -173,12 +173,32 @@ class SignInDialog(Retranslatable, QDialog):
         self.username.setFocus()
 
     def _try_sign_in(self) -> None:
-        try:
-            self.user = self.services.auth.sign_in(self.username.text(), self.password.text())
-        except ShowroomError as exc:
-            self.error.setText(describe(exc))
-            self.error.show()
-            self.password.selectAll()
-            self.password.setFocus()
+        """The password check is a deliberately slow KDF: run it off the UI thread."""
+        if not self.sign_in.isEnabled():
             return
+        self._set_busy(True)
+        check = functools.partial(
+            self.services.auth.sign_in, self.username.text(), self.password.text()
+        )
+        run_in_background(check, self._signed_in, self._refused)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.sign_in.setEnabled(not busy)
+        self.switch_user.setEnabled(not busy)
+        if busy:
+            self.sign_in.setText(self.tr("Checking…"))
+        else:
+            self.retranslate()
+
+    def _signed_in(self, user: User) -> None:
+        self._set_busy(False)
+        self.user = user
+        self.password.clear()
         self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self._set_busy(False)
+        self.error.setText(describe(error))
+        self.error.show()
+        self.password.selectAll()
+        self.password.setFocus()
