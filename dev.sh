@@ -33,10 +33,10 @@ find_python() {
   exit 1
 }
 
-system_packages() {
-  command -v dpkg >/dev/null 2>&1 || return 0   # not Debian/Ubuntu: see README
+# install_debian PACKAGE...: installs what is missing; returns 1 when it cannot.
+install_debian() {
   local missing=()
-  for p in "${DEBIAN_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -45,16 +45,30 @@ system_packages() {
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else
       say "Missing system packages; install them with:"
       echo "  sudo apt-get install -y ${missing[*]}" >&2
-      return 0
+      return 1
     fi
   fi
   say "Installing system packages: ${missing[*]}"
-  $sudo apt-get update -qq
+  if [ -z "${APT_UPDATED:-}" ]; then $sudo apt-get update -qq; APT_UPDATED=1; fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+system_packages() {
+  command -v dpkg >/dev/null 2>&1 || return 0   # not Debian/Ubuntu: see README
+  install_debian "${DEBIAN_PACKAGES[@]}" || true
 }
 
 python_env() {
   local py; py=$(find_python)
+  if ! "$py" -c 'import ensurepip' 2>/dev/null && command -v dpkg >/dev/null 2>&1; then
+    # Debian and Ubuntu ship venv's pip bootstrap separately (python3.X-venv).
+    local ver; ver=$("$py" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    install_debian "python$ver-venv" || install_debian python3-venv
+  fi
+  if [ -d "$VENV" ] && ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+    say "Removing a broken $VENV (it has no pip)"
+    rm -rf "$VENV"
+  fi
   if [ ! -x "$VENV/bin/python" ]; then
     say "Creating $VENV with $py"
     "$py" -m venv "$VENV" || {

@@ -44,7 +44,8 @@ class FieldCipher:
 
     @staticmethod
     def _aad(table: str, column: str, row_id: str) -> bytes:
-        return f"{table}\x1f{column}\x1f{row_id}".encode()
+        # The format byte is bound too, so a value cannot be replayed under another format.
+        return _FORMAT_V1 + f"{table}\x1f{column}\x1f{row_id}".encode()
 
     def seal(self, table: str, column: str, row_id: str, plaintext: bytes) -> bytes:
         nonce = os.urandom(_NONCE_BYTES)
@@ -74,6 +75,11 @@ class FieldCipher:
         if value is None:
             return None
         normal = unicodedata.normalize("NFKC", value).strip().upper().replace(" ", "")
+        if kind == "phone":
+            # +86 138-1234-5678, 86 13812345678 and 13812345678 are one number.
+            normal = "".join(c for c in normal if c.isdigit())
+            if len(normal) == 13 and normal.startswith("86"):
+                normal = normal[2:]
         return hmac.new(self._index_key, f"{kind}:{normal}".encode(), hashlib.sha256).hexdigest()
 
     def key_check(self) -> str:

@@ -55,6 +55,17 @@ def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     )
 
 
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable: the database commits the key id right after."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class KeyringKeyStore:
     kind = "keyring"
     description = "OS keyring"
@@ -131,12 +142,19 @@ class FileKeyStore:
         if entry is None:
             return None
         passphrase = self._need_passphrase()
-        kdf = entry["kdf"]
-        kek = _scrypt(passphrase, _unb64(kdf["salt"]), kdf["n"], kdf["r"], kdf["p"])
         try:
-            return AESGCM(kek).decrypt(
-                _unb64(entry["nonce"]), _unb64(entry["wrapped"]), key_id.encode()
-            )
+            kdf = entry["kdf"]
+            n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+            salt, nonce, wrapped = (_unb64(kdf["salt"]), _unb64(entry["nonce"]),
+                                    _unb64(entry["wrapped"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise KeyStorageError(f"The key file {self.path} is damaged: {exc}") from exc
+        # A tampered file must not make us burn gigabytes or hours in scrypt.
+        if not (2**14 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 4):
+            raise KeyStorageError(f"The key file {self.path} has implausible scrypt settings.")
+        kek = _scrypt(passphrase, salt, n, r, p)
+        try:
+            return AESGCM(kek).decrypt(nonce, wrapped, key_id.encode())
         except InvalidTag as exc:
             raise WrongPassphraseError(
                 "The passphrase does not open the key file. Check it and try again."
@@ -165,14 +183,17 @@ class FileKeyStore:
                 ) from exc
         doc["keys"][key_id] = entry
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.chmod(0o700)
         tmp = self.path.with_suffix(".tmp")
         # Written then renamed: a power cut leaves the old file or the new one, never half.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a stale file left behind
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, indent=2)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
 
 
 def choose_key_store(

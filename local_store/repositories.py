@@ -7,8 +7,8 @@ caller can forget to encrypt or mix up which row a ciphertext belongs to.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -38,9 +38,11 @@ from showroom_app.domain.enums import (
     Role,
     VehicleCategory,
 )
+from showroom_app.domain.errors import DecryptionError
 from showroom_app.domain.masking import mask_name, scrub
 from showroom_app.domain.models import (
     ApplicationSummary,
+    AuditEntry,
     Customer,
     CustomerPII,
     Dealer,
@@ -49,6 +51,8 @@ from showroom_app.domain.models import (
     User,
 )
 from showroom_app.domain.money import Money
+
+log = logging.getLogger(__name__)
 
 
 def new_id() -> str:
@@ -423,7 +427,12 @@ def recent_applications(
     for app, cust, item, user in session.execute(stmt):
         name = ""
         if cust is not None:
-            name = mask_name(cipher.open_text(_CUSTOMER, "name", cust.id, cust.name_enc))
+            try:
+                name = mask_name(cipher.open_text(_CUSTOMER, "name", cust.id, cust.name_enc))
+            except DecryptionError:
+                # One damaged row must not blank the whole list; it is flagged and logged.
+                log.warning("customer %s: name failed its integrity check", cust.id)
+                name = "⚠"
         vehicle = f"{item.make} {item.model}" if item is not None else ""
         out.append(
             ApplicationSummary(
@@ -459,6 +468,7 @@ def add_document(
     fields: dict[str, Any] | None = None,
 ) -> DocumentInfo:
     did = new_id()
+    binding = _document_binding(did, application_id, customer_id)
     row = DocumentRow(
         id=did,
         application_id=application_id,
@@ -466,14 +476,22 @@ def add_document(
         doc_type=doc_type.value,
         mime_type=mime_type,
         size_bytes=len(image),
-        image_enc=cipher.seal(_DOCUMENT, "image", did, image),
+        image_enc=cipher.seal(_DOCUMENT, "image", binding, image),
         fields_enc=None
         if fields is None
-        else cipher.seal(_DOCUMENT, "fields", did, json.dumps(fields, ensure_ascii=False).encode()),
+        else cipher.seal(
+            _DOCUMENT, "fields", binding, json.dumps(fields, ensure_ascii=False).encode()
+        ),
     )
     session.add(row)
     session.flush()
     return _document(row)
+
+
+def _document_binding(did: str, application_id: str | None, customer_id: str | None) -> str:
+    """A document's ciphertext is bound to its owners too: re-linking customer A's ID
+    card to customer B in the database makes it fail to open instead of showing it."""
+    return f"{did}/{application_id or '-'}/{customer_id or '-'}"
 
 
 def _document(row: DocumentRow) -> DocumentInfo:
@@ -492,7 +510,8 @@ def get_document_image(session: Session, cipher: FieldCipher, document_id: str) 
     row = session.get(DocumentRow, document_id)
     if row is None:
         raise KeyError(document_id)
-    return cipher.open(_DOCUMENT, "image", row.id, row.image_enc)
+    binding = _document_binding(row.id, row.application_id, row.customer_id)
+    return cipher.open(_DOCUMENT, "image", binding, row.image_enc)
 
 
 def list_documents(session: Session, application_id: str) -> list[DocumentInfo]:
@@ -530,7 +549,8 @@ def enqueue(
         kind=kind,
         # The payload may carry personal data; the AAD binds it to its key.
         payload_enc=cipher.seal(
-            _OUTBOX, "payload", key, json.dumps(payload, ensure_ascii=False).encode()
+            _OUTBOX, "payload", f"{key}/{aggregate_type}/{aggregate_id}",
+            json.dumps(payload, ensure_ascii=False).encode(),
         ),
         status=OutboxStatus.PENDING.value,
         attempts=0,
@@ -570,5 +590,12 @@ def audit(
     )
 
 
-def audit_entries(session: Session, limit: int = 100) -> Iterable[AuditLogRow]:
-    return session.scalars(select(AuditLogRow).order_by(AuditLogRow.id.desc()).limit(limit))
+def audit_entries(session: Session, limit: int = 100) -> list[AuditEntry]:
+    rows = session.scalars(select(AuditLogRow).order_by(AuditLogRow.id.desc()).limit(limit))
+    return [
+        AuditEntry(
+            id=r.id, at=r.at, username=r.username, action=r.action, entity=r.entity,
+            entity_id=r.entity_id, detail=r.detail,
+        )
+        for r in rows
+    ]

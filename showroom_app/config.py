@@ -50,6 +50,8 @@ class Paths:
 
 
 def resolve_paths(options: RunOptions) -> Paths:
+    # Everything the desk writes (database, keys, logs, settings) is for this user only.
+    os.umask(0o077)
     if options.data_dir is not None:
         folder = options.data_dir.expanduser().resolve()
     elif options.demo:

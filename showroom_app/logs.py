@@ -19,7 +19,7 @@ class ScrubbingFormatter(logging.Formatter):
 
 
 def setup_logging(log_dir: Path, console_level: int = logging.WARNING) -> Path:
-    log_dir.mkdir(parents=True, exist_ok=True)
+    log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = log_dir / LOG_FILENAME
     root = logging.getLogger()
     for handler in list(root.handlers):

@@ -20,6 +20,7 @@ from showroom_app.domain.errors import (
 from showroom_app.logs import setup_logging
 from showroom_app.services.app import DeskServices
 from showroom_app.services.auth import AuthService
+from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
@@ -88,6 +89,7 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions) -> DeskS
     return DeskServices(
         auth=AuthService(store),
         desk=DeskService(store),
+        customers=CustomerService(store),
         settings_service=runtime.settings_service,
         settings=runtime.settings,
         status=StatusService(runtime.settings.central_url),

@@ -329,3 +329,10 @@ def test_key_file_stays_private_when_replaced(tmp_path: Path) -> None:
     path.chmod(0o644)
     FileKeyStore(path, "a long passphrase 42").save("key-1", new_data_key())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_phone_blind_index_ignores_country_code_and_separators() -> None:
+    cipher = FieldCipher(b"k" * 32)
+    forms = ["13812345678", "+86 138-1234-5678", "86 13812345678", "138 1234 5678"]
+    assert len({cipher.blind_index("phone", f) for f in forms}) == 1
+    assert cipher.blind_index("phone", "13812345679") != cipher.blind_index("phone", forms[0])

@@ -259,3 +259,14 @@ def test_a_demo_user_can_sign_in(store: Store, seeded: demo.SeedReport) -> None:
     user = auth.sign_in(consultant.username, consultant.password)
     assert user.display_name == consultant.display_name
     assert user.role is consultant.role
+
+
+def test_demo_data_never_goes_into_a_real_desk(store: Store) -> None:
+    from showroom_app.domain.errors import NotADemoFolderError
+
+    AuthService(store).create_first_admin("owner", "店主", "Real-owner-pass-1")
+    with pytest.raises(NotADemoFolderError, match="real desk"):
+        seed_demo(store, 5, submit=True)
+    with store.read() as s:
+        assert repo.count_applications(s) == 0
+        assert repo.count_users(s) == 1

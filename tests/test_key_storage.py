@@ -109,3 +109,21 @@ def test_asking_for_the_passphrase_until_it_is_right(data_dir: Path) -> None:
     answers = iter([])
     with pytest.raises(KeyStorageError):
         open_local_store(prepare(options), options, ask)
+
+
+def test_a_tampered_key_file_is_a_clear_error_not_a_hang(data_dir: Path) -> None:
+    import json
+
+    from local_store.keys import FileKeyStore
+
+    path = data_dir / "keys" / "datakey.json"
+    FileKeyStore(path, "tamper passphrase 1").save("k1", b"k" * 32)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["keys"]["k1"]["kdf"]["n"] = 2**30  # would need 128 GiB of memory
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(KeyStorageError, match="implausible"):
+        FileKeyStore(path, "tamper passphrase 1").load("k1")
+    doc["keys"]["k1"]["kdf"] = "garbage"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(KeyStorageError, match="damaged"):
+        FileKeyStore(path, "tamper passphrase 1").load("k1")

@@ -258,10 +258,11 @@ def test_role_permissions() -> None:
     assert consultant.can(Permission.WORK_APPLICATIONS)
     assert not consultant.can(Permission.MANAGE_USERS)
     assert not consultant.can(Permission.VIEW_ALL_REPORTS)
+    assert not consultant.can(Permission.CHANGE_SETTINGS)  # e.g. the desk's auto-lock time
 
     assert manager.can(Permission.VIEW_ALL_REPORTS)
+    assert manager.can(Permission.CHANGE_SETTINGS)
     assert not manager.can(Permission.MANAGE_USERS)
-    assert not manager.can(Permission.CHANGE_SETTINGS)
 
     assert all(admin.can(p) for p in Permission)
     assert ROLE_PERMISSIONS[Role.CONSULTANT] < ROLE_PERMISSIONS[Role.MANAGER]

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from showroom_app import APP_NAME
@@ -50,7 +50,11 @@ def sign_in(services: DeskServices, translations: Translations) -> User | None:
     if services.auth.needs_first_run():
         first = FirstRunDialog(services)
         return first.user if first.exec() == QDialog.DialogCode.Accepted else None
-    dialog = SignInDialog(services, on_language=translations.set_language)
+    def choose_language(language: str) -> None:
+        services.update_settings(None, language=language)
+        translations.set_language(language)
+
+    dialog = SignInDialog(services, on_language=choose_language)
     return dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -73,5 +77,8 @@ def run_desk(
     if user is None:
         return 0
     window = MainWindow(services, user, translations, ui_state_file)
-    window.show()
-    return app.exec()
+    window.show_at_start()
+    code = app.exec()
+    # Let background reads finish before the caller closes the database under them.
+    QThreadPool.globalInstance().waitForDone(5000)
+    return code

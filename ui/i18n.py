@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from showroom_app.services.settings import LANGUAGES as SETTINGS_LANGUAGES
 
 log = logging.getLogger(__name__)
 
 TRANSLATIONS_DIR = Path(__file__).with_name("translations")
-LANGUAGES = {"zh_CN": "中文", "en": "English"}
+_NAMES = {"zh_CN": "中文", "en": "English"}
+# The codes come from the settings, so the two can never disagree.
+LANGUAGES = {code: _NAMES[code] for code in SETTINGS_LANGUAGES}
 DEFAULT_LANGUAGE = "zh_CN"
 
 
@@ -44,6 +48,14 @@ class Translations:
             return False
         app.installTranslator(translator)
         self._translators.append(translator)
+        # Qt's own texts: dialog buttons (OK, Cancel), context menus, message boxes.
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        qt_translator = QTranslator(app)
+        if qt_translator.load(f"qtbase_{language}", qt_dir):
+            app.installTranslator(qt_translator)
+            self._translators.append(qt_translator)
+        else:
+            log.warning("Qt's own %s translation not found in %s", language, qt_dir)
         self.language = language
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         return True

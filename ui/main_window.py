@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
@@ -54,7 +53,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.user = user
         self.translations = translations
         self.ui_state = QSettings(str(ui_state_file), QSettings.Format.IniFormat)
-        self.setMinimumSize(QSize(1000, 640))
+        self.setMinimumSize(QSize(900, 560))
         self.central_state: CentralState | None = None
         self.outbox: tuple[int, int] | None = None
 
@@ -167,7 +166,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def set_language(self, language: str) -> None:
         if language != self.services.settings.language:
-            self.services.save_settings(replace(self.services.settings, language=language))
+            self.services.update_settings(self.user, language=language)
         self.translations.set_language(language)
 
     def retranslate(self) -> None:
@@ -235,11 +234,16 @@ class MainWindow(Retranslatable, QMainWindow):
         dialog = SignInDialog(self.services, locked_user=self.user,
                               on_language=self.set_language, parent=self)
         dialog.setObjectName("lockDialog")
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted and dialog.user is not None
+        new_user = dialog.user
+        # Nothing of the typed password may linger in a hidden dialog.
+        dialog.password.clear()
+        dialog.deleteLater()
+        if not accepted or new_user is None:
             self.close()
             return
-        if dialog.user.id != self.user.id:
-            self.user = dialog.user
+        if new_user.id != self.user.id:
+            self.user = new_user
             self._build_pages()
             self.retranslate()
             self.go("desk")
@@ -247,15 +251,25 @@ class MainWindow(Retranslatable, QMainWindow):
         self.idle.resume()
 
     def _restore_geometry(self) -> None:
+        self.start_maximized = False
         geometry = self.ui_state.value("main/geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
             return
         screen = QApplication.primaryScreen()
         available = screen.availableGeometry() if screen else None
-        if available is not None:
-            self.resize(min(1280, available.width()), min(800, available.height()))
+        if available is not None and (available.width() < 1400 or available.height() < 860):
+            # 1366×768 with a taskbar: a 1280×800 window plus its title bar would hang
+            # below the screen; use all of it instead.
+            self.start_maximized = True
+            self.resize(available.size())
         else:
             self.resize(1280, 800)
+
+    def show_at_start(self) -> None:
+        if self.start_maximized:
+            self.showMaximized()
+        else:
+            self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ui_state.setValue("main/geometry", self.saveGeometry())

@@ -26,6 +26,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ALL_REPORTS,
             Permission.MANAGE_PROMOTIONS,
             Permission.RESOLVE_DEAD_LETTERS,
+            Permission.CHANGE_SETTINGS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -49,6 +49,10 @@ class PermissionDeniedError(ShowroomError):
     """The signed-in user's role does not allow this action."""
 
 
+class NotADemoFolderError(ShowroomError):
+    """Demo data is only ever written into a data folder that was created as a demo."""
+
+
 class ValidationError(ShowroomError):
     """Input that breaks a rule; `field` names the input when there is one."""
 

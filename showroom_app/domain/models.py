@@ -133,3 +133,27 @@ class DeskSummary:
     outbox_pending: int
     outbox_dead: int
     recent: list[ApplicationSummary] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    username: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class MaskedCustomer:
+    """What any list or form shows before someone deliberately reveals a field."""
+
+    id: str
+    customer_type: CustomerType
+    name: str
+    id_number: str
+    phone: str
+    bank_card: str
+    segment: str | None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from showroom_app.services.auth import AuthService
+from showroom_app.domain.enums import Permission
+from showroom_app.domain.errors import PermissionDeniedError
+from showroom_app.domain.models import User
+from showroom_app.services.auth import AuthService, require
+from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
@@ -19,6 +23,7 @@ if TYPE_CHECKING:  # the demo module pulls in OpenCV: not at every start
 class DeskServices:
     auth: AuthService
     desk: DeskService
+    customers: CustomerService
     settings_service: SettingsService
     settings: Settings
     status: StatusService
@@ -28,7 +33,18 @@ class DeskServices:
     version: str
     demo_users: tuple[DemoUser, ...] = ()
 
-    def save_settings(self, settings: Settings) -> Settings:
-        self.settings_service.save(settings)
-        self.settings = settings.validated()
+    def update_settings(self, actor: User | None, **changes: object) -> Settings:
+        """Save `changes` on top of what is stored (not on top of this run's command-line
+        overrides such as --central, which must not outlive the run)."""
+        if set(changes) - _ANYONE_MAY_CHANGE:
+            if actor is None:
+                raise PermissionDeniedError(f"permission_denied:{Permission.CHANGE_SETTINGS}")
+            require(actor, Permission.CHANGE_SETTINGS)
+        stored = replace(self.settings_service.load(), **changes).validated()
+        self.settings_service.save(stored)
+        self.settings = replace(self.settings, **changes).validated()
         return self.settings
+
+
+# The interface language is each person's own choice, even before signing in.
+_ANYONE_MAY_CHANGE = frozenset({"language"})

@@ -33,6 +33,7 @@ from showroom_app.domain.enums import (
     Role,
     VehicleCategory,
 )
+from showroom_app.domain.errors import NotADemoFolderError
 from showroom_app.domain.models import CustomerPII, Dealer, InventoryItem, User
 from showroom_app.domain.money import Money
 from showroom_app.services.passwords import hash_password
@@ -696,6 +697,23 @@ def _ensure_base(
     return dealer, users, users_created, vehicles_created
 
 
+DEMO_MARK = "demo_data"
+
+
+def _claim_demo_folder(s: Session) -> None:
+    """Demo accounts have published passwords and demo applications are fake: they must
+    never land in a real desk's database, nor travel from it to a real lessor."""
+    if repo.get_meta(s, DEMO_MARK) == "1":
+        return
+    if repo.count_users(s) > 0:
+        raise NotADemoFolderError(
+            "This data folder belongs to a real desk (it has user accounts and was not "
+            "created for demo data), so no demo data was added. Use --demo, or an empty "
+            "--data-dir."
+        )
+    repo.set_meta(s, DEMO_MARK, "1")
+
+
 def seed_demo(
     store: Store,
     applications: int,
@@ -718,6 +736,7 @@ def seed_demo(
 
     customers = documents = queued = 0
     with store.transaction() as s:
+        _claim_demo_folder(s)
         dealer, users, users_created, vehicles_created = _ensure_base(s, today, seed)
         existing = repo.count_applications(s)
         # Offset by what is already there: a second call draws new people and references.

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from showroom_app.domain.masking import scrub
 
 log = logging.getLogger("showroom.crash")
+_showing: list[bool] = []
 
 
 def install_excepthook(log_file: Path) -> None:
@@ -30,8 +31,14 @@ def install_excepthook(log_file: Path) -> None:
             sys.__excepthook__(exc_type, exc, tb)
             return
         log.error("unhandled exception:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
-        if QApplication.instance() is not None:
-            show_crash_dialog(scrub(f"{exc_type.__name__}: {exc}"), log_file)
+        # One dialog at a time: an error in a paint event or a timer would otherwise
+        # stack dialogs faster than anyone can close them.
+        if QApplication.instance() is not None and not _showing:
+            _showing.append(True)
+            try:
+                show_crash_dialog(scrub(f"{exc_type.__name__}: {exc}"), log_file)
+            finally:
+                _showing.clear()
 
     sys.excepthook = hook
 

@@ -82,6 +82,12 @@ class SignInDialog(Retranslatable, QDialog):
         self.switch_user = QPushButton()
         self.switch_user.setVisible(locked_user is not None)
         self.switch_user.clicked.connect(self._switch_user)
+        # On the lock screen Esc or a stray click must not end the session: quitting
+        # takes this explicit button.
+        self.quit_button = QPushButton()
+        self.quit_button.setObjectName("quitButton")
+        self.quit_button.setVisible(locked_user is not None)
+        self.quit_button.clicked.connect(self._quit)
         self.sign_in = QPushButton()
         self.sign_in.setObjectName("primary")
         self.sign_in.setDefault(True)
@@ -90,6 +96,7 @@ class SignInDialog(Retranslatable, QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.language)
         buttons.addStretch(1)
+        buttons.addWidget(self.quit_button)
         buttons.addWidget(self.switch_user)
         buttons.addWidget(self.sign_in)
 
@@ -152,12 +159,21 @@ class SignInDialog(Retranslatable, QDialog):
         self.password_label.setText(self.tr("Password"))
         self.sign_in.setText(self.tr("Sign in") if self.locked_user is None else self.tr("Unlock"))
         self.switch_user.setText(self.tr("Switch user"))
+        self.quit_button.setText(self.tr("Quit"))
         if self.demo_box is not None:
             self.demo_title.setText(self.tr("Demo mode — sample accounts (synthetic data):"))
             for text, fill, demo_user in self.demo_rows:
                 role = role_label(demo_user.role)
                 text.setText(f"{role}: {demo_user.username} / {demo_user.password}")
                 fill.setText(self.tr("Use"))
+
+    def reject(self) -> None:
+        if self.quit_button.isVisible():
+            return  # locked: only an explicit Quit leaves
+        super().reject()
+
+    def _quit(self) -> None:
+        super().reject()
 
     def _language_changed(self) -> None:
         if callable(self._on_language):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 from showroom_app.domain.enums import ApplicationStatus
 from showroom_app.domain.models import DeskSummary, User
 from showroom_app.services.app import DeskServices
+from ui.errors import describe
 from ui.style import status_color, status_text
 from ui.widgets import Retranslatable, StatCard, run_in_background
 
@@ -36,6 +39,7 @@ class DeskPage(Retranslatable, QWidget):
         self.services = services
         self.user = user
         self.summary: DeskSummary | None = None
+        self.problem: str | None = None
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -83,16 +87,24 @@ class DeskPage(Retranslatable, QWidget):
 
     def refresh(self) -> None:
         """Counts come from SQLite on a worker: the window never waits for the disk."""
-        user = self.user
-        run_in_background(lambda: self.services.desk.summary(user), self._show_summary)
+        desk, user = self.services.desk, self.user
+        run_in_background(functools.partial(desk.summary, user), self._show_summary,
+                          self._summary_failed)
 
     def _show_summary(self, summary: DeskSummary) -> None:
         self.summary = summary
+        self.problem = None
+        self.retranslate()
+
+    def _summary_failed(self, error: Exception) -> None:
+        self.problem = describe(error)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Desk"))
         self.subtitle.setText(self.tr("Hello, {0}. Here is the day at a glance.").format(self.user.display_name))
+        if self.problem:
+            self.subtitle.setText(self.tr("The figures could not be read: {0}").format(self.problem))
         self.recent_title.setText(self.tr("Recent applications"))
         self.new_button.setText(self.tr("New application (Ctrl+N)"))
         self.refresh_button.setText(self.tr("Refresh"))

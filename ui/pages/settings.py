@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -54,6 +52,8 @@ class SettingsPage(Retranslatable, QWidget):
         self.idle = QSpinBox()
         self.idle.setRange(1, 240)
         self.idle.setValue(services.settings.idle_lock_minutes)
+        # Desk-wide security setting: managers and administrators only.
+        self.idle.setEnabled(user.can(Permission.CHANGE_SETTINGS))
         self.idle.editingFinished.connect(self._idle_changed)
         self.language_label, self.idle_label = QLabel(), QLabel()
         self.language.setMaximumWidth(260)
@@ -141,13 +141,13 @@ class SettingsPage(Retranslatable, QWidget):
 
     def _language_changed(self) -> None:
         code = self.language.currentData()
-        self.services.save_settings(replace(self.services.settings, language=code))
+        self.services.update_settings(self.user, language=code)
         self.language_chosen.emit(code)
 
     def _idle_changed(self) -> None:
         minutes = self.idle.value()
         if minutes != self.services.settings.idle_lock_minutes:
-            self.services.save_settings(replace(self.services.settings, idle_lock_minutes=minutes))
+            self.services.update_settings(self.user, idle_lock_minutes=minutes)
             self.idle_minutes_changed.emit(minutes)
 
     def _load_users(self) -> None:

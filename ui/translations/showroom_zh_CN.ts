@@ -37,6 +37,10 @@ Send that file to support if it happens again.</source>
         <translation>{0}，您好。今天的情况一目了然。</translation>
     </message>
     <message>
+        <source>The figures could not be read: {0}</source>
+        <translation>无法读取统计数据：{0}</translation>
+    </message>
+    <message>
         <source>Recent applications</source>
         <translation>最近的申请</translation>
     </message>
@@ -130,6 +134,38 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Too many wrong passwords: this account is locked for 5 minutes. A manager can help if you forgot the password.</source>
         <translation>密码错误次数过多，该账户已锁定 5 分钟。如忘记密码，请联系经理。</translation>
+    </message>
+    <message>
+        <source>The passphrase does not open the key file. Check it and try again.</source>
+        <translation>口令无法打开密钥文件，请核对后重试。</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase of the key file that protects the customer data.</source>
+        <translation>请输入保护客户数据的密钥文件口令。</translation>
+    </message>
+    <message>
+        <source>This database was written by a newer version of Showroom Finance Desk. This version cannot open it and left it untouched: install the newer version again.</source>
+        <translation>该数据库由更新版本的展厅金融工作台写入，本版本无法打开，已原样保留。请重新安装较新的版本。</translation>
+    </message>
+    <message>
+        <source>The database file cannot be read. It was left untouched: restore it from a backup, or move it away to start a new one.</source>
+        <translation>数据库文件无法读取，已原样保留。请从备份恢复，或将其移走后重新开始。</translation>
+    </message>
+    <message>
+        <source>The key that protects the customer data could not be loaded or stored. Nothing was changed.</source>
+        <translation>无法读取或保存保护客户数据的密钥，未做任何更改。</translation>
+    </message>
+    <message>
+        <source>The database is busy with another task. Nothing was lost; try again in a moment.</source>
+        <translation>数据库正忙于其他任务。数据没有丢失，请稍后重试。</translation>
+    </message>
+    <message>
+        <source>This data folder belongs to a real desk, so no demo data was added.</source>
+        <translation>该数据文件夹属于正式使用的工作台，因此未添加演示数据。</translation>
+    </message>
+    <message>
+        <source>Details: {0}</source>
+        <translation>详细信息：{0}</translation>
     </message>
     <message>
         <source>Your role does not allow this. Ask a manager or an administrator.</source>
@@ -523,12 +559,20 @@ Data key: {4}</source>
         <translation>切换用户</translation>
     </message>
     <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
         <source>Demo mode — sample accounts (synthetic data):</source>
         <translation>演示模式 — 示例账户（模拟数据）：</translation>
     </message>
     <message>
         <source>Use</source>
         <translation>填入</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
     </message>
 </context>
 <context>
