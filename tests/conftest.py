@@ -34,3 +34,65 @@ def store(data_dir: Path) -> Iterator[Store]:
     )
     yield s
     s.close()
+
+
+# --- the reference central service, over real HTTP on 127.0.0.1 --------------------
+
+
+class CentralServer:
+    """uvicorn in a thread, on a free port, with its own SQLite file."""
+
+    def __init__(self, db_path: Path) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        from central.app import create_app
+        from central.db import Database
+
+        self.db = Database(f"sqlite:///{db_path}")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        config = uvicorn.Config(create_app(self.db), host="127.0.0.1", port=self.port,
+                                log_level="warning", limit_concurrency=200)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        import time
+
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("central did not start")
+            time.sleep(0.02)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def dealer_token(self, code: str = "DEMO001", name: str = "示范汽车金融展厅") -> str:
+        from central import auth, seed
+        from central.db import utcnow
+
+        with self.db.session() as s:
+            dealer = seed.ensure_dealer(s, code, name)
+            seed.ensure_catalog(s)
+            seed.ensure_campaigns(s, utcnow().date())
+            return auth.new_device(s, dealer, "pytest").access_token
+
+    def activation_code(self, code: str = "DEMO001") -> str:
+        from central import auth, seed
+
+        with self.db.session() as s:
+            return auth.new_activation_code(s, seed.ensure_dealer(s, code, code))
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.db.close()
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Iterator[CentralServer]:
+    server = CentralServer(tmp_path / "central.sqlite3")
+    yield server
+    server.stop()
