@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtWidgets import QWidget
 
 from showroom_app.config import PASSPHRASE_ENV, RunOptions
-from showroom_app.main import build_services, open_local_store, prepare
+from showroom_app.main import EmbeddedCentral, build_services, open_local_store, prepare
 from showroom_app.services.demo import DEMO_USERS
 from ui.app import create_application
 from ui.dialogs.first_run import FirstRunDialog
@@ -54,7 +54,8 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     data_dir = Path(tempfile.mkdtemp(prefix="showroom-shots-"))
-    options = RunOptions(data_dir=data_dir, demo=True)
+    sandbox = EmbeddedCentral(data_dir)  # as `showroom --demo` does: central online
+    options = RunOptions(data_dir=data_dir, demo=True, central_url=sandbox.url)
     runtime = prepare(options)
     services = build_services(runtime, open_local_store(runtime, options), options)
     app, translations = create_application("zh_CN")
@@ -106,6 +107,7 @@ def main() -> int:
         window.go("settings")
         save(window, args.out / f"settings_admin_{language}.png")
     window.close()
+    sandbox.stop()
     app.quit()
     return 0
 

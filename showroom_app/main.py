@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from local_store.db import Store, open_store
@@ -101,7 +101,64 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions) -> DeskS
     )
 
 
+class EmbeddedCentral:
+    """The reference central service inside the demo process, on 127.0.0.1.
+
+    `--demo` must run end to end on one machine with no network: the desk talks to
+    this sandbox over real HTTP, exactly as it would to a lessor's service.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        import socket
+        import threading
+        import time
+
+        import uvicorn
+
+        from central import seed
+        from central.app import create_app
+        from central.db import Database, utcnow
+
+        self.db = Database(f"sqlite:///{data_dir / 'central-sandbox.sqlite3'}")
+        with self.db.session() as s:
+            seed.seed_demo(s, utcnow().date())
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.server = uvicorn.Server(uvicorn.Config(
+            create_app(self.db), host="127.0.0.1", port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, name="central-sandbox",
+                                       daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.url = f"http://127.0.0.1:{port}"
+        log.info("embedded central sandbox at %s", self.url)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+        self.db.close()
+
+
 def run_gui(options: RunOptions) -> int:
+    own_folder = options.demo and options.data_dir is None
+    sandbox = None
+    if options.demo:
+        # Fix the (temporary) folder once: the sandbox and the desk share it.
+        options = replace(options, data_dir=resolve_paths(options).data_dir)
+        if not options.central_url:
+            sandbox = EmbeddedCentral(options.data_dir)
+            options = replace(options, central_url=sandbox.url)
+    try:
+        return _run_gui(options, own_folder)
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+
+
+def _run_gui(options: RunOptions, own_folder: bool) -> int:
     runtime = prepare(options)
     from ui.app import run_desk
 
@@ -120,7 +177,7 @@ def run_gui(options: RunOptions) -> int:
     )
     for store in opened:
         store.close()
-    if options.demo and options.data_dir is None and code == 0:
+    if own_folder and code == 0:
         # The demo's own temporary folder goes away with it; after a failure it stays,
         # so that its log can be read.
         logging.shutdown()
