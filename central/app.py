@@ -11,7 +11,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
@@ -110,7 +110,7 @@ def _seq_cursor(cursor: str | None) -> int:
 
 def _session(request: Request) -> Iterator[Session]:
     """For reads only: writes open their own session so they commit before answering."""
-    with request.app.state.db.session() as s:
+    with request.app.state.db.read() as s:
         yield s
 
 
@@ -121,7 +121,7 @@ def _caller(request: Request,
             credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
             ) -> auth.Caller:
     header = f"Bearer {credentials.credentials}" if credentials else None
-    with request.app.state.db.session() as s:
+    with request.app.state.db.read() as s:
         return auth.authenticate(s, header)
 
 
@@ -250,6 +250,8 @@ def create_app(db: Database) -> FastAPI:
                 after = datetime.fromisoformat(created)
             except ValueError as exc:
                 raise _bad_cursor() from exc
+            if after.tzinfo is None:
+                after = after.replace(tzinfo=UTC)
             stmt = stmt.where(or_(Application.created_at > after,
                                   and_(Application.created_at == after,
                                        Application.id > last_id)))
@@ -283,7 +285,7 @@ def create_app(db: Database) -> FastAPI:
         after = _seq_cursor(cursor)
         deadline = time.monotonic() + wait
         while True:
-            with db.session() as s:
+            with db.read() as s:
                 rows = s.execute(
                     select(StatusEvent, Application.client_reference)
                     .join(Application, Application.id == StatusEvent.application_id)

@@ -249,10 +249,19 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reads = sessionmaker(self.engine.execution_options(sqlite_begin="DEFERRED"),
+                                   expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        """A unit of work that may write."""
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A consistent snapshot for reading; never blocks writers."""
+        with self._reads.begin() as session:
             yield session
 
     def close(self) -> None:

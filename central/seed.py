@@ -26,13 +26,13 @@ _TERMS = (12, 24, 36, 48, 60)
 _TERM_STEP = {12: 0.0, 24: 0.002, 36: 0.004, 48: 0.006, 60: 0.008}
 
 
-def _rates(extra: float) -> list[dict]:
+def _rates(extra: float, terms: tuple[int, ...] = _TERMS) -> list[dict]:
     # Rates are published as strings; computing them in float here only lays out a
     # grid of round numbers, which are then fixed as 4-decimal strings.
     return [
         {"vehicle_category": c, "term_months": t,
          "annual_rate": f"{_BASE_RATE[c] + _TERM_STEP[t] + extra:.4f}"}
-        for c in _CATEGORIES for t in _TERMS if not (c == "used_car" and t > 36)
+        for c in _CATEGORIES for t in terms if not (c == "used_car" and t > 36)
     ]
 
 
@@ -50,7 +50,7 @@ def default_catalog() -> dict:
          "ltv_caps": _LEASE_LTV, "rates": _rates(0.01), "fees": [gps, handling]},
         {"code": "sale_leaseback", "name_zh": "售后回租", "name_en": "Sale-and-leaseback",
          "kind": "lease", "terms": [12, 24, 36], "min_down_payment_ratio": "0.00",
-         "max_residual_ratio": "0.10", "ltv_caps": _LEASE_LTV, "rates": _rates(0.02),
+         "max_residual_ratio": "0.10", "ltv_caps": _LEASE_LTV, "rates": _rates(0.02, (12, 24, 36)),
          "fees": [gps, handling]},
     ]}
 
