@@ -6,21 +6,22 @@ SQLite (or PostgreSQL) does the locking; there is no shared in-process state.
 
 from __future__ import annotations
 
-import base64
 import hashlib
+import re
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from central import __version__ as central_version
 from central import auth, idempotency, service
@@ -39,6 +40,7 @@ from central.db import (
 from central.errors import ERROR_RESPONSES, ApiError, install_error_handlers, not_found
 from central.schemas import (
     CHUNK_BYTES,
+    MAX_DOCUMENT_BYTES,
     ApplicationIn,
     ApplicationOut,
     ApplicationPage,
@@ -64,35 +66,67 @@ from central.schemas import (
 API_VERSION = "1.0"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_WAIT_SECONDS = 30
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Cursors the contract can describe: "<µs since epoch>.<id>" for applications, a
+# sequence number for the feeds.
+APPLICATION_CURSOR = r"^(\d{1,16}\.[0-9a-f]{32})?$"
+SEQ_CURSOR = {"pattern": r"^\d*$"}
 
 
-class BodyLimit(BaseHTTPMiddleware):
-    """Refuse oversized bodies before reading them (a declared length is enough)."""
+class BodyLimit:
+    """Refuse bodies over MAX_BODY_BYTES: by their declared length before reading them,
+    and by counting as they stream in when no length is declared (chunked encoding).
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length")
+    The body is read here, up to the limit, and handed to the app from memory: the app
+    would buffer it anyway, and an error raised inside the app's own read would be
+    turned into a parse error instead of a 413.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            body = ErrorBody(code="too_large", message={
-                "zh": "请求内容过大（上限 4 MiB；大文件请分块上传）。",
-                "en": "The request body is too large (4 MiB at most; upload files in chunks)."})
-            return Response(body.model_dump_json(), status_code=413,
-                            media_type="application/json")
-        return await call_next(request)
+            await self._refuse(send)
+            return
+        chunks: list[bytes] = []
+        total, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            total += len(chunk)
+            if total > MAX_BODY_BYTES:
+                await self._refuse(send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body, delivered = b"".join(chunks), False
 
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # after the body: only a disconnect can come
 
-def _encode_cursor(*parts: str) -> str:
-    return base64.urlsafe_b64encode("|".join(parts).encode()).decode().rstrip("=")
+        await self.app(scope, replay, send)
 
-
-def _decode_cursor(cursor: str, n: int) -> list[str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        parts = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _bad_cursor() from exc
-    if len(parts) != n:
-        raise _bad_cursor()
-    return parts
+    @staticmethod
+    async def _refuse(send: Send) -> None:
+        body = ErrorBody(code="too_large", message={
+            "zh": "请求内容过大（上限 4 MiB；大文件请分块上传）。",
+            "en": "The request body is too large (4 MiB at most; upload files in chunks)."})
+        payload = body.model_dump_json().encode()
+        await send({"type": "http.response.start", "status": 413, "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(payload)).encode())]})
+        await send({"type": "http.response.body", "body": payload})
 
 
 def _bad_cursor() -> ApiError:
@@ -129,6 +163,25 @@ Caller = Annotated[auth.Caller, Depends(_caller)]
 Db = Annotated[Session, Depends(_session)]
 
 
+def _no_unknown_query(request: Request) -> None:
+    from fastapi.exceptions import RequestValidationError
+    route = request.scope.get("route")
+    if route is None or not hasattr(route, "dependant"):
+        return
+
+    def walk(d):
+        names = {p.alias for p in d.query_params}
+        for sub in d.dependencies:
+            names |= walk(sub)
+        return names
+    known = walk(route.dependant)
+    extra = [k for k in request.query_params if k not in known]
+    if extra:
+        raise RequestValidationError([{"type": "extra_forbidden", "loc": ("query", k),
+                                       "msg": "Extra inputs are not permitted", "input": None}
+                                      for k in extra])
+
+
 def create_app(db: Database) -> FastAPI:
     app = FastAPIOffline(
         title="Showroom central leasing API",
@@ -143,6 +196,7 @@ def create_app(db: Database) -> FastAPI:
         generate_unique_id_function=_operation_id,
         docs_url="/docs",
         redoc_url="/redoc",
+        dependencies=[Depends(_no_unknown_query)],
     )
     app.state.db = db
     app.add_middleware(BodyLimit)
@@ -216,9 +270,10 @@ def create_app(db: Database) -> FastAPI:
     def submit(
         body: ApplicationIn,
         who: Caller,
-        idempotency_key: Annotated[str | None, Header(
+        idempotency_key: Annotated[str, Header(
+            min_length=8, max_length=128, pattern=idempotency.KEY_PATTERN,
             description="Client-generated, unique per submission, the same on every retry "
-                        "(8–128 printable ASCII). Kept at least 7 days.")] = None,
+                        "(8–128 printable ASCII). Kept at least 7 days.")],
     ) -> Response:
         """Submit an application. Replays with the same key return the stored answer byte
         for byte with `Idempotency-Replayed: true`; a different body under the same key is
@@ -239,27 +294,26 @@ def create_app(db: Database) -> FastAPI:
              responses=ERROR_RESPONSES)
     def list_applications(
         who: Caller, s: Db,
-        cursor: Annotated[str | None, Query(max_length=200)] = None,
+        cursor: Annotated[str | None, Query(max_length=60, json_schema_extra={
+            "pattern": APPLICATION_CURSOR})] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> ApplicationPage:
         """This dealer's applications, oldest first, `limit` at a time."""
         stmt = select(Application).where(Application.dealer_id == who.dealer_id)
         if cursor:
-            created, last_id = _decode_cursor(cursor, 2)
-            try:
-                after = datetime.fromisoformat(created)
-            except ValueError as exc:
-                raise _bad_cursor() from exc
-            if after.tzinfo is None:
-                after = after.replace(tzinfo=UTC)
+            m = re.fullmatch(r"(\d{1,16})\.([0-9a-f]{32})", cursor)
+            if m is None:
+                raise _bad_cursor()
+            after = EPOCH + timedelta(microseconds=int(m[1]))
+            last_id = m[2]
             stmt = stmt.where(or_(Application.created_at > after,
                                   and_(Application.created_at == after,
                                        Application.id > last_id)))
         rows = s.scalars(stmt.order_by(Application.created_at, Application.id)
                          .limit(limit + 1)).all()
         page, more = rows[:limit], len(rows) > limit
-        next_cursor = (_encode_cursor(page[-1].created_at.replace(tzinfo=None).isoformat(),
-                                      page[-1].id) if more else None)
+        next_cursor = (f"{(page[-1].created_at - EPOCH) // timedelta(microseconds=1)}.{page[-1].id}"
+                       if more else None)
         return ApplicationPage(items=[service.application_out(a) for a in page],
                                next_cursor=next_cursor)
 
@@ -274,7 +328,8 @@ def create_app(db: Database) -> FastAPI:
              responses=ERROR_RESPONSES)
     def decisions(
         who: Caller,
-        cursor: Annotated[str | None, Query(max_length=20, description=(
+        cursor: Annotated[str | None, Query(max_length=18, json_schema_extra=SEQ_CURSOR,
+                                            description=(
             "The `next_cursor` of the previous answer; empty or 0 from the start."))] = None,
         wait: Annotated[int, Query(ge=0, le=MAX_WAIT_SECONDS, description=(
             "Long-poll: hold the request up to this many seconds until something "
@@ -342,32 +397,39 @@ def create_app(db: Database) -> FastAPI:
         openapi_extra={"requestBody": {"required": True, "content": {
             "application/octet-stream": {
                 "schema": {"type": "string", "format": "binary",
-                           "maxLength": CHUNK_BYTES},
+                           "minLength": 1, "maxLength": CHUNK_BYTES},
                 "example": "<bytes of the file from offset, at most 1 MiB>"}}}},
     )
-    async def put_chunk(upload_id: str, offset: int, request: Request, who: Caller
-                        ) -> UploadState:
+    async def put_chunk(
+        upload_id: str, offset: Annotated[int, Path(ge=0, le=MAX_DOCUMENT_BYTES)],
+        request: Request, who: Caller,
+    ) -> UploadState:
         """Append one chunk (at most 1 MiB). Re-sending the last chunk after a lost reply
         is harmless."""
-        data = await request.body()
+        data = await request.body()  # async only to read raw bytes; the DB work is not
         if not data or len(data) > CHUNK_BYTES:
             raise ApiError(422, "bad_chunk", "分块必须为 1 字节至 1 MiB。",
                            "A chunk must be 1 byte to 1 MiB.")
-        with db.session() as s:
-            upload = own_upload(s, who, upload_id)
-            if upload.document_id is not None:
+
+        def store() -> UploadState:
+            with db.session() as s:
+                upload = own_upload(s, who, upload_id)
+                if upload.document_id is not None:
+                    return _upload_state(upload)
+                end = offset + len(data)
+                existing = s.get(UploadChunk, (upload_id, offset))
+                if existing is not None and existing.data == data:
+                    return _upload_state(upload)  # a retry of a chunk we already have
+                if offset != upload.received_bytes or end > upload.size_bytes:
+                    raise ApiError(409, "offset_mismatch",
+                                   f"应从第 {upload.received_bytes} 字节继续上传。",
+                                   f"Resume at byte {upload.received_bytes}.")
+                s.add(UploadChunk(upload_id=upload_id, offset=offset, data=data))
+                upload.received_bytes = end
                 return _upload_state(upload)
-            end = offset + len(data)
-            existing = s.get(UploadChunk, (upload_id, offset))
-            if existing is not None and existing.data == data:
-                return _upload_state(upload)  # a retry of a chunk we already have
-            if offset != upload.received_bytes or end > upload.size_bytes:
-                raise ApiError(409, "offset_mismatch",
-                               f"应从第 {upload.received_bytes} 字节继续上传。",
-                               f"Resume at byte {upload.received_bytes}.")
-            s.add(UploadChunk(upload_id=upload_id, offset=offset, data=data))
-            upload.received_bytes = end
-            return _upload_state(upload)
+
+        # A blocking database call must not stall the event loop (and every other request).
+        return await run_in_threadpool(store)
 
     @app.post("/v1/uploads/{upload_id}/complete", response_model=UploadState,
               tags=["documents"], responses=ERROR_RESPONSES)
@@ -405,7 +467,7 @@ def create_app(db: Database) -> FastAPI:
         contract = s.scalars(select(Contract).where(
             Contract.application_id == application_id)).first()
         if contract is None:
-            raise ApiError(404, "contract_not_ready", "该申请还没有合同。",
+            raise ApiError(409, "contract_not_ready", "该申请还没有合同。",
                            "There is no contract for this application yet.")
         return contract
 
@@ -417,10 +479,14 @@ def create_app(db: Database) -> FastAPI:
 
     pdf_response = {200: {"content": {"application/pdf": {
         "schema": {"type": "string", "format": "binary"}}},
-        "description": "The PDF document."}, **ERROR_RESPONSES}
+        "description": "The PDF document."},
+        409: {"model": ErrorBody, "description": "No contract yet, or not signed yet."},
+        **ERROR_RESPONSES}
 
     @app.get("/v1/applications/{application_id}/contract", response_model=ContractInfo,
-             tags=["contracts"], responses=ERROR_RESPONSES)
+             tags=["contracts"], responses={
+                 409: {"model": ErrorBody, "description": "No contract yet."},
+                 **ERROR_RESPONSES})
     def contract_info(application_id: str, who: Caller, s: Db) -> ContractInfo:
         return _contract_info(own_contract(s, who, application_id))
 
@@ -438,7 +504,7 @@ def create_app(db: Database) -> FastAPI:
         """The signed contract, final and unchangeable."""
         c = own_contract(s, who, application_id)
         if c.signed_pdf is None:
-            raise ApiError(404, "not_signed", "合同尚未签署。", "The contract is not signed yet.")
+            raise ApiError(409, "not_signed", "合同尚未签署。", "The contract is not signed yet.")
         return Response(c.signed_pdf, media_type="application/pdf",
                         headers={"ETag": f'"{c.signed_sha256}"'})
 
@@ -450,9 +516,9 @@ def create_app(db: Database) -> FastAPI:
     )
     def sign(
         application_id: str, body: SignatureIn, who: Caller,
-        idempotency_key: Annotated[str | None, Header(
-            description="As for submissions: the same on every retry of one signature.")
-        ] = None,
+        idempotency_key: Annotated[str, Header(
+            min_length=8, max_length=128, pattern=idempotency.KEY_PATTERN,
+            description="As for submissions: the same on every retry of one signature.")],
     ) -> Response:
         """The customer's signature (image, strokes, signer, time) places the signature in
         the PDF and records the signed document's sha256. Idempotent by key."""
@@ -493,7 +559,9 @@ def create_app(db: Database) -> FastAPI:
     @app.get("/v1/campaigns", response_model=CampaignPage, tags=["catalog"],
              responses=ERROR_RESPONSES)
     def campaigns(who: Caller, s: Db,
-                  cursor: Annotated[str | None, Query(max_length=20)] = None) -> CampaignPage:
+                  cursor: Annotated[str | None, Query(max_length=18,
+                                                      json_schema_extra=SEQ_CURSOR)] = None,
+                  ) -> CampaignPage:
         """Campaigns changed since the cursor (all of them from an empty cursor)."""
         after = _seq_cursor(cursor)
         rows = s.scalars(select(Campaign).where(

@@ -52,6 +52,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if errors and all(tuple(e.get("loc", ()))[:2] == ("header", "idempotency-key")
+                          for e in errors):
+            from central.idempotency import key_required
+            return error_response(422, key_required().body())
         fields = []
         for err in exc.errors()[:50]:
             where = ".".join(str(p) for p in err.get("loc", ()))
@@ -71,6 +76,22 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            methods = set()
+            for route in _request.app.routes:
+                regex = getattr(route, "path_regex", None)
+                if regex is not None and regex.match(_request.url.path):
+                    methods |= set(getattr(route, "methods", None) or ())
+            code, zh, en = _HTTP_TEXTS[405]
+            return error_response(405, ErrorBody(code=code, message=Localized(zh=zh, en=en)),
+                                  {"Allow": ", ".join(sorted(methods))})
+        if exc.status_code == 400:  # FastAPI: a body that is not even text (bad UTF-8)
+            return error_response(422, ErrorBody(
+                code="validation_error",
+                message=Localized(zh="请求内容不是有效的 JSON。", en="The body is not valid JSON."),
+                field_errors=[FieldError(field="body", code="json_invalid", message=Localized(
+                    zh="请求内容不是有效的 UTF-8 JSON。", en="body: not valid UTF-8 JSON"))],
+            ))
         code, zh, en = _HTTP_TEXTS.get(
             exc.status_code, ("http_error", "请求无法处理。", str(exc.detail)))
         return error_response(exc.status_code,

@@ -40,11 +40,18 @@ def request_hash(operation: str, payload: object) -> str:
     return hashlib.sha256(f"{operation}\n{canonical}".encode()).hexdigest()
 
 
+KEY_PATTERN = r"^[!-~][ -~]{6,126}[!-~]$"
+
+
+def key_required() -> ApiError:
+    return ApiError(422, "idempotency_key_required",
+                    "请求头 Idempotency-Key 必填（8 至 128 个可打印 ASCII 字符）。",
+                    "The Idempotency-Key header is required (8 to 128 printable ASCII).")
+
+
 def check_key(key: str | None) -> str:
     if key is None or not (8 <= len(key) <= 128) or not key.isascii() or not key.isprintable():
-        raise ApiError(422, "idempotency_key_required",
-                       "请求头 Idempotency-Key 必填（8 至 128 个可打印 ASCII 字符）。",
-                       "The Idempotency-Key header is required (8 to 128 printable ASCII).")
+        raise key_required()
     return key
 
 

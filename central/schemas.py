@@ -5,9 +5,35 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-Fen = Annotated[int, Field(ge=0, le=100_000_000_000, description="Amount in integer fen (0.01 CNY).")]
+
+def _number_only(value: object) -> object:
+    """JSON numbers only: no "12" and no true (2.0 is still the integer 2)."""
+    if isinstance(value, bool | str):
+        raise ValueError("a JSON number is required")
+    return value
+
+
+def _bool_only(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValueError("true or false is required")
+    return value
+
+
+def _text_only(value: object) -> object:
+    """Dates and times arrive as ISO 8601 text, never as numbers."""
+    if not isinstance(value, str | date):
+        raise ValueError("an ISO 8601 string is required")
+    return value
+
+
+JsonNumber = BeforeValidator(_number_only)
+Bool = Annotated[bool, Field(strict=True)]
+Consent = Annotated[Literal[True], BeforeValidator(_bool_only)]
+TextDate = Annotated[date, BeforeValidator(_text_only)]
+TextDateTime = Annotated[datetime, BeforeValidator(_text_only)]
+Fen = Annotated[int, Field(ge=0, le=100_000_000_000, description="Amount in integer fen (0.01 CNY)."), JsonNumber]
 Rate = Annotated[str, Field(pattern=r"^0(\.\d{1,6})?$|^1(\.0{1,6})?$",
                             description="A fraction as a decimal string, e.g. \"0.0599\" for 5.99 %.")]
 CustomerType = Literal["individual", "company", "farmer"]
@@ -90,12 +116,12 @@ class Applicant(Strict):
                                   description="Resident ID number (for a company: the legal representative's).")
     phone: str | None = Field(None, pattern=r"^1[3-9]\d{9}$")
     address: str | None = Field(None, max_length=200)
-    birth_date: date | None = None
+    birth_date: TextDate | None = None
     company_name: str | None = Field(None, max_length=200)
     uscc: str | None = Field(None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$",
                              description="Unified social credit code of a company.")
     monthly_income_fen: Fen | None = None
-    income_proven: bool = False
+    income_proven: Bool = False
 
 
 class VehicleIn(Strict):
@@ -103,7 +129,7 @@ class VehicleIn(Strict):
     make: str = Field(min_length=1, max_length=60)
     model: str = Field(min_length=1, max_length=80)
     category: VehicleCategory
-    is_nev: bool = False
+    is_nev: Bool = False
     price_fen: Fen
 
 
@@ -111,13 +137,13 @@ class FeeIn(Strict):
     code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
     name_zh: str = Field(min_length=1, max_length=40)
     amount_fen: Fen
-    financed: bool = False
+    financed: Bool = False
 
 
 class QuoteIn(Strict):
     product_code: ProductCode
     down_payment_fen: Fen
-    term_months: int = Field(ge=1, le=84)
+    term_months: Annotated[int, Field(ge=1, le=84), JsonNumber]
     annual_rate: Rate
     monthly_payment_fen: Fen | None = None
     residual_fen: Fen = 0
@@ -127,9 +153,9 @@ class QuoteIn(Strict):
 class Consents(Strict):
     """PIPL Art. 29: separate consent for sensitive personal information."""
 
-    pipl_sensitive: Literal[True]
-    credit_inquiry: Literal[True]
-    signed_at: datetime
+    pipl_sensitive: Consent
+    credit_inquiry: Consent
+    signed_at: TextDateTime
 
 
 APPLICATION_EXAMPLE = {
@@ -217,7 +243,7 @@ class UploadStart(Strict):
     ]})
     doc_type: DocType
     mime_type: Literal["image/jpeg", "image/png", "application/pdf"]
-    size_bytes: int = Field(ge=1, le=MAX_DOCUMENT_BYTES)
+    size_bytes: Annotated[int, Field(ge=1, le=MAX_DOCUMENT_BYTES), JsonNumber]
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
@@ -234,9 +260,9 @@ class UploadState(BaseModel):
 # --- contracts ----------------------------------------------------------------------
 
 class StrokePoint(Strict):
-    x: float = Field(ge=0, le=10_000)
-    y: float = Field(ge=0, le=10_000)
-    t: int = Field(ge=0, le=86_400_000, description="Milliseconds since the stroke began.")
+    x: Annotated[float, Field(ge=0, le=10_000), JsonNumber]
+    y: Annotated[float, Field(ge=0, le=10_000), JsonNumber]
+    t: Annotated[int, Field(ge=0, le=86_400_000, description="Milliseconds since the stroke began."), JsonNumber]
 
 
 class SignatureIn(Strict):
@@ -247,7 +273,7 @@ class SignatureIn(Strict):
     }]})
     signer_name: str = Field(min_length=1, max_length=100)
     consultant: str = Field(min_length=1, max_length=100)
-    signed_at: datetime
+    signed_at: TextDateTime
     image_png_base64: str = Field(min_length=8, max_length=2_800_000)
     strokes: list[list[StrokePoint]] = Field(max_length=200)
 

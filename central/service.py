@@ -70,6 +70,7 @@ def submit(s: Session, dealer_id: str, device_id: str, body: ApplicationIn) -> A
     if body.quote.down_payment_fen >= body.vehicle.price_fen:
         raise ApiError(422, "nothing_to_finance", "首付不低于车价，没有需要融资的金额。",
                        "The down payment covers the price: there is nothing to finance.")
+    _check_quote(payload)
     existing = s.scalars(select(Application).where(
         Application.dealer_id == dealer_id,
         Application.client_reference == body.client_reference)).first()
@@ -105,6 +106,24 @@ def complete_review(s: Session, app: Application, outcome: str, note_zh: str, no
     set_status(s, app, outcome, [*app.reasons, reason], conditions or [])
     if outcome == "approved":
         issue_contract(s, app)
+
+
+def _check_quote(body: dict) -> None:
+    """The schedule and APR of the contract this quote would make must exist."""
+    vehicle, quote = body["vehicle"], body["quote"]
+    financed = sum(f["amount_fen"] for f in quote["fees"] if f["financed"])
+    upfront = sum(f["amount_fen"] for f in quote["fees"] if not f["financed"])
+    principal = vehicle["price_fen"] - quote["down_payment_fen"] + financed
+    try:
+        schedule = finance.equal_instalment_schedule(
+            principal, Decimal(quote["annual_rate"]), quote["term_months"], date(2000, 1, 1),
+            balloon_fen=quote["residual_fen"])
+        finance.annual_percentage_rate(
+            vehicle["price_fen"] - quote["down_payment_fen"] - upfront,
+            [(i + 1, inst.payment_fen) for i, inst in enumerate(schedule)])
+    except (ValueError, ArithmeticError) as exc:
+        raise ApiError(422, "quote_inconsistent", "报价不成立（尾款、费用或首付不匹配）。",
+                       f"The quote cannot make a contract: {exc}") from exc
 
 
 def issue_contract(s: Session, app: Application) -> Contract:
@@ -176,6 +195,9 @@ def sign(s: Session, app: Application, body: SignatureIn) -> Contract:
         raise ApiError(422, "signature_unreadable", "签名图片必须是 PNG 格式。",
                        "The signature image must be a PNG.")
     signed_at = body.signed_at if body.signed_at.tzinfo else body.signed_at.replace(tzinfo=CST)
+    if not 2000 <= signed_at.year <= 2100:
+        raise ApiError(422, "signed_at_out_of_range", "签署时间不在合理范围内。",
+                       "The signing time is out of range (years 2000 to 2100).")
     try:
         signed = contract_pdf.sign_contract(contract.pdf, png, body.signer_name, signed_at)
     except ValueError as exc:

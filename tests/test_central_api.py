@@ -461,7 +461,7 @@ def test_decision_outcomes_for_test_identities(central, id_number: str, down_fen
     if final == "contract_ready":
         assert contract.status_code == 200
     else:
-        assert_error(contract, 404, "contract_not_ready")
+        assert_error(contract, 409, "contract_not_ready")
 
 
 def test_decision_feed_order_cursor_and_bad_cursor(central) -> None:
@@ -736,7 +736,7 @@ def test_contract_pdf_signature_and_immutability(central) -> None:
     assert hashlib.sha256(pdf.content).hexdigest() == info["pdf_sha256"]
     text = first_page_text(pdf.content)
     assert "汽车贷款合同" in text and "融资租赁合同" not in text
-    assert_error(get(f"{contract_url}/signed.pdf", token), 404, "not_signed")
+    assert_error(get(f"{contract_url}/signed.pdf", token), 409, "not_signed")
 
     sig = signature()
     assert_error(sign(base, token, app["id"], sig, None), 422, "idempotency_key_required")
@@ -800,7 +800,7 @@ def test_signature_before_a_contract_exists_is_refused(central) -> None:
         r = sign(base, token, app["id"], signature(), "sig-" + uuid.uuid4().hex)
         assert r.status_code in (404, 409), r.text
         assert_error(r, r.status_code)
-        assert_error(get(f"{base}/v1/applications/{app['id']}/contract/pdf", token), 404)
+        assert_error(get(f"{base}/v1/applications/{app['id']}/contract/pdf", token), 409)
     assert_error(sign(base, token, "f" * 32, signature(), "sig-nowhere-1"), 404)
     assert "signed" not in {e["status"] for e in feed(base, token)["events"]}
 
