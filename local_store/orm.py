@@ -151,6 +151,9 @@ class ApplicationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Central's id once it accepted the submission; the server is authoritative for
+    # the status from then on.
+    central_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
 
 
 class DocumentRow(Base):

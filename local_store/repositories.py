@@ -75,6 +75,18 @@ def set_meta(session: Session, key: str, value: str) -> None:
         row.value = value
 
 
+def get_secret(session: Session, cipher: FieldCipher, key: str) -> str | None:
+    """A secret kept in `meta`, sealed like personal data (e.g. the device's tokens)."""
+    value = get_meta(session, f"secret:{key}")
+    if value is None:
+        return None
+    return cipher.open("meta", "secret", key, bytes.fromhex(value)).decode()
+
+
+def set_secret(session: Session, cipher: FieldCipher, key: str, value: str) -> None:
+    set_meta(session, f"secret:{key}", cipher.seal("meta", "secret", key, value.encode()).hex())
+
+
 # --- dealers and users --------------------------------------------------------
 
 

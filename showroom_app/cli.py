@@ -45,6 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20261129, help="random seed")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("enroll", help="enroll this desk with the central service")
+    p.add_argument("--dealer-code", required=True)
+    p.add_argument("--activation-code", required=True)
+    p.add_argument("--device-name", help="how central lists this PC (default: host name)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("sync", help="send the outbox to central")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--once", action="store_true", help="one pass over what is due")
+    mode.add_argument("--until-drained", action="store_true",
+                      help="retry until the outbox is empty or --timeout passes")
+    p.add_argument("--timeout", type=float, default=300.0, metavar="S")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("info", help="data folder, schema and counts")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -107,6 +121,68 @@ def cmd_demo_seed(options: RunOptions, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_enroll(options: RunOptions, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from showroom_app.main import open_local_store, prepare
+    from showroom_app.services.enrollment import enroll
+    from sync.client import CentralError
+
+    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
+    central_url = options.central_url or runtime.settings.central_url
+    if not central_url:
+        print("error: give the central service's address with --central URL", file=sys.stderr)
+        return EXIT_USAGE
+    store = open_local_store(runtime, options, _ask_on_terminal)
+    try:
+        tokens = enroll(store, central_url, args.dealer_code, args.activation_code,
+                        args.device_name)
+    except CentralError as exc:
+        print(f"error: enrollment failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        store.close()
+    # Enrolling is the deliberate act that fixes where this desk's central lives.
+    stored = runtime.settings_service.load()
+    runtime.settings_service.save(replace(stored, central_url=central_url))
+    data = {"central_url": central_url, "dealer_code": tokens.dealer_code,
+            "device_id": tokens.device_id}
+    _print(data, args.json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+    return EXIT_OK
+
+
+def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
+    from showroom_app.main import open_local_store, prepare
+    from showroom_app.services.enrollment import client_for
+    from sync.dispatcher import Dispatcher, NotEnrolledError
+
+    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
+    central_url = options.central_url or runtime.settings.central_url
+    if not central_url:
+        print("error: this desk has no central address: enroll first", file=sys.stderr)
+        return EXIT_USAGE
+    store = open_local_store(runtime, options, _ask_on_terminal)
+    client = client_for(store, central_url)
+    try:
+        dispatcher = Dispatcher(store, client)
+        report = (dispatcher.run_once() if args.once
+                  else dispatcher.drain(timeout=args.timeout))
+    except NotEnrolledError as exc:
+        print(f"error: central refused this desk's credentials ({exc}); enroll again",
+              file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        client.close()
+        store.close()
+    data = {"sent": report.sent, "retrying": report.retrying, "dead": report.dead,
+            "remaining": report.remaining, "errors": report.errors[-5:]}
+    _print(data, args.json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+    if args.until_drained and report.remaining:
+        print(f"error: {report.remaining} item(s) still queued", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def cmd_info(options: RunOptions, as_json: bool) -> int:
     from local_store import repositories as repo
     from local_store.db import current_revision, head_revision
@@ -155,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_demo_seed(options, args)
         if args.command == "info":
             return cmd_info(options, args.json)
+        if args.command == "enroll":
+            return cmd_enroll(options, args)
+        if args.command == "sync":
+            return cmd_sync(options, args)
     except ShowroomError as exc:
         logging.getLogger(__name__).error("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)

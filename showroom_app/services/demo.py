@@ -698,6 +698,38 @@ def _ensure_base(
 
 
 DEMO_MARK = "demo_data"
+# Sandbox contract rates per product (the desk's own quote engine arrives later).
+_DEMO_RATES = {"auto_loan": "0.0599", "direct_lease": "0.0699", "sale_leaseback": "0.0799"}
+
+
+def _submission_body(reference: str, customer_type: CustomerType, pii: CustomerPII,
+                     item: InventoryItem, product: str, down: Money, term: int,
+                     queued_at: datetime) -> dict:
+    """The `POST /v1/applications` body (sync/openapi.yaml) for a demo application."""
+    company = customer_type is CustomerType.COMPANY
+    applicant = {
+        "customer_type": customer_type.value,
+        "name": pii.name,
+        "phone": pii.phone,
+        "address": pii.address,
+        "income_proven": True,
+        "monthly_income_fen": 2_500_000 if company else 1_800_000,
+    }
+    if pii.id_number:
+        applicant["id_number"] = pii.id_number
+    if company:
+        applicant["company_name"] = pii.name
+    return {
+        "client_reference": reference,
+        "applicant": applicant,
+        "vehicle": {"vin": item.vin, "make": item.make, "model": item.model,
+                    "category": item.category.value, "is_nev": item.is_nev,
+                    "price_fen": item.list_price.fen},
+        "quote": {"product_code": product, "down_payment_fen": down.fen, "term_months": term,
+                  "annual_rate": _DEMO_RATES[product], "residual_fen": 0, "fees": []},
+        "consents": {"pipl_sensitive": True, "credit_inquiry": True,
+                     "signed_at": queued_at.isoformat()},
+    }
 
 
 def _claim_demo_folder(s: Session) -> None:
@@ -820,22 +852,10 @@ def seed_demo(
                     "application",
                     application_id,
                     "submit_application",
-                    {
-                        "reference": reference,
-                        "product_code": product,
-                        "repayment_method": repayment,
-                        "customer_type": customer_type.value,
-                        "applicant": {
-                            "name": pii.name,
-                            "id_number": pii.id_number,
-                            "phone": pii.phone,
-                        },
-                        "vehicle": {"vin": item.vin, "category": item.category.value},
-                        "vehicle_price_fen": item.list_price.fen,
-                        "down_payment_fen": down.fen,
-                        "financed_amount_fen": (item.list_price - down).fen,
-                        "term_months": term,
-                    },
+                    # The outbox holds the exact request body of the central API: what
+                    # is sent on every retry is byte-for-byte what was queued.
+                    _submission_body(reference, customer_type, pii, item, product, down,
+                                     term, queued_at),
                 )
                 queued += 1
                 continue

@@ -1,0 +1,208 @@
+"""The outbox dispatcher: sends queued changes to central, each exactly once.
+
+Exactly once comes from two halves. Here: a row is sent with the idempotency key
+stored with it when it was queued, retried with that same key after any failure
+whose outcome is unknown (timeout, reset, 5xx, 409 in flight), and marked sent in
+one local transaction with the server's answer. At central: a replayed key returns
+the first answer instead of doing the work again. A crash between central's commit
+and ours only means one more replay.
+
+Order: rows of one application go out in the order they were queued (documents
+before the submission, the signature after the contract); a row waits while an
+earlier row of its application is still pending. A refused row (4xx) becomes a dead
+letter with the server's message, and everything queued after it for the same
+application waits until a person fixes or discards it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from local_store.db import Store
+from local_store.orm import ApplicationRow, OutboxRow, utcnow
+from showroom_app.domain.enums import ApplicationStatus, OutboxStatus
+from showroom_app.domain.masking import scrub
+from sync.client import CentralAuthError, CentralClient, CentralError, CentralRejected
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = 2.0  # seconds
+BACKOFF_CAP = 300.0  # a few minutes: a desk that was offline catches up soon after
+# Central's statuses, as the desk shows them.
+STATUS_FROM_CENTRAL = {
+    "submitted": ApplicationStatus.SUBMITTED,
+    "in_review": ApplicationStatus.IN_REVIEW,
+    "manual_review": ApplicationStatus.IN_REVIEW,
+    "approved": ApplicationStatus.APPROVED,
+    "conditional": ApplicationStatus.CONDITIONAL,
+    "declined": ApplicationStatus.DECLINED,
+    "contract_ready": ApplicationStatus.CONTRACT_READY,
+    "signed": ApplicationStatus.SIGNED,
+    "funded": ApplicationStatus.FUNDED,
+}
+
+
+class NotEnrolledError(Exception):
+    """Central refused the device's tokens: enroll again; nothing was lost."""
+
+
+def backoff_delay(attempts: int, rng: random.Random) -> float:
+    """Exponential with "equal jitter": never zero, never in lockstep with other desks."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retrying: int = 0
+    dead: int = 0
+    remaining: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _payload(store: Store, row: OutboxRow) -> dict:
+    binding = f"{row.idempotency_key}/{row.aggregate_type}/{row.aggregate_id}"
+    return json.loads(store.cipher.open("outbox", "payload", binding, row.payload_enc))
+
+
+class Dispatcher:
+    def __init__(self, store: Store, client: CentralClient,
+                 rng: random.Random | None = None,
+                 now: Callable[[], datetime] = utcnow) -> None:
+        self.store, self.client = store, client
+        self.rng = rng or random.Random()
+        self.now = now
+
+    def due(self) -> list[int]:
+        """Ids of pending rows that may go now, in queue order, one per application."""
+        with self.store.read() as s:
+            rows = s.execute(
+                select(OutboxRow.id, OutboxRow.aggregate_id, OutboxRow.status,
+                       OutboxRow.next_attempt_at)
+                .where(OutboxRow.status != OutboxStatus.SENT.value)
+                .order_by(OutboxRow.id)).all()
+        blocked: set[str] = set()
+        ready = []
+        now = self.now()
+        for row_id, aggregate, status, next_at in rows:
+            if aggregate in blocked:
+                continue
+            blocked.add(aggregate)  # later rows of this application wait for this one
+            if status == OutboxStatus.PENDING.value and (next_at is None or next_at <= now):
+                ready.append(row_id)
+        return ready
+
+    def run_once(self) -> DispatchReport:
+        report = DispatchReport()
+        for row_id in self.due():
+            outcome = self._send(row_id)
+            if outcome == "sent":
+                report.sent += 1
+            elif outcome == "dead":
+                report.dead += 1
+            else:
+                report.retrying += 1
+                report.errors.append(outcome)
+        report.remaining = self.pending_count()
+        return report
+
+    def drain(self, timeout: float, sleep: Callable[[float], None] = time.sleep
+              ) -> DispatchReport:
+        """Send until nothing is pending or `timeout` seconds have passed."""
+        deadline = time.monotonic() + timeout
+        total = DispatchReport()
+        while True:
+            report = self.run_once()
+            total.sent += report.sent
+            total.dead += report.dead
+            total.retrying += report.retrying
+            total.errors += report.errors
+            total.remaining = report.remaining
+            if report.remaining == 0 or time.monotonic() >= deadline:
+                return total
+            wait = self.seconds_until_next()
+            if wait is None:  # only dead letters, or rows blocked behind them
+                return total
+            sleep(max(0.05, min(wait, deadline - time.monotonic())))
+
+    def pending_count(self) -> int:
+        with self.store.read() as s:
+            return len(s.scalars(select(OutboxRow.id).where(
+                OutboxRow.status == OutboxStatus.PENDING.value)).all())
+
+    def seconds_until_next(self) -> float | None:
+        """0 when something can go now; None when nothing pending can ever go by itself
+        (only rows waiting behind a dead letter, which needs a person)."""
+        if self.due():
+            return 0.0
+        with self.store.read() as s:
+            times = s.scalars(select(OutboxRow.next_attempt_at).where(
+                OutboxRow.status == OutboxStatus.PENDING.value)).all()
+        now = self.now()
+        future = [t for t in times if t is not None and t > now]
+        return (min(future) - now).total_seconds() if future else None
+
+    # --- one row ------------------------------------------------------------------
+
+    def _send(self, row_id: int) -> str:
+        with self.store.read() as s:
+            row = s.get(OutboxRow, row_id)
+            assert row is not None
+            key, kind, aggregate = row.idempotency_key, row.kind, row.aggregate_id
+            payload = _payload(self.store, row)
+        try:
+            if kind == "submit_application":
+                result = self.client.submit_application(payload, key)
+                self._accepted(row_id, aggregate, result.application.id,
+                               result.application.status)
+            else:
+                raise CentralRejected(f"unknown outbox kind {kind!r}", code="unknown_kind")
+        except CentralAuthError as exc:
+            raise NotEnrolledError(str(exc)) from exc
+        except CentralRejected as exc:
+            message = f"{exc.code or exc.status}: {exc.zh or ''} / {exc}"
+            self._dead(row_id, message)
+            log.warning("outbox %s (%s) refused by central: %s", row_id, kind, scrub(str(exc)))
+            return "dead"
+        except CentralError as exc:
+            self._retry_later(row_id, str(exc))
+            return scrub(str(exc))
+        return "sent"
+
+    def _accepted(self, row_id: int, aggregate: str, central_id: str, status: str) -> None:
+        with self.store.transaction() as s:
+            row = s.get(OutboxRow, row_id)
+            assert row is not None
+            row.status, row.sent_at, row.last_error = OutboxStatus.SENT.value, self.now(), None
+            row.attempts += 1
+            app = s.get(ApplicationRow, aggregate)
+            if app is not None:
+                app.central_id = central_id
+                local = STATUS_FROM_CENTRAL.get(status)
+                if local is not None:
+                    app.status, app.updated_at = local.value, self.now()
+
+    def _retry_later(self, row_id: int, error: str) -> None:
+        with self.store.transaction() as s:
+            row = s.get(OutboxRow, row_id)
+            assert row is not None
+            row.attempts += 1
+            delay = backoff_delay(row.attempts, self.rng)
+            row.next_attempt_at = self.now() + timedelta(seconds=delay)
+            row.last_error = scrub(error)[:1000]
+
+    def _dead(self, row_id: int, message: str) -> None:
+        with self.store.transaction() as s:
+            row = s.get(OutboxRow, row_id)
+            assert row is not None
+            row.attempts += 1
+            row.status, row.last_error = OutboxStatus.DEAD.value, scrub(message)[:1000]
