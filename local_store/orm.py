@@ -154,6 +154,9 @@ class ApplicationRow(Base):
     # Central's id once it accepted the submission; the server is authoritative for
     # the status from then on.
     central_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    # Central's latest word (status, reasons, conditions, event seq) as JSON: no personal
+    # data, shown on the application's timeline.
+    central_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class DocumentRow(Base):

@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=300.0, metavar="S")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("apps", help="applications on this desk")
+    apps = p.add_subparsers(dest="apps_command", required=True, metavar="COMMAND")
+    q = apps.add_parser("list", help="newest first, personal data masked")
+    q.add_argument("--limit", type=int, default=100)
+    q.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("info", help="data folder, schema and counts")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -154,7 +160,9 @@ def cmd_enroll(options: RunOptions, args: argparse.Namespace) -> int:
 def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
     from showroom_app.main import open_local_store, prepare
     from showroom_app.services.enrollment import client_for
+    from sync.client import CentralError
     from sync.dispatcher import Dispatcher, NotEnrolledError
+    from sync.pullers import DecisionPuller
 
     runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
     central_url = options.central_url or runtime.settings.central_url
@@ -167,6 +175,11 @@ def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
         dispatcher = Dispatcher(store, client)
         report = (dispatcher.run_once() if args.once
                   else dispatcher.drain(timeout=args.timeout))
+        try:
+            decisions = DecisionPuller(store, client).pull_all()
+        except CentralError as exc:
+            decisions = 0
+            report.errors.append(f"decisions not pulled: {exc}")
     except NotEnrolledError as exc:
         print(f"error: central refused this desk's credentials ({exc}); enroll again",
               file=sys.stderr)
@@ -175,11 +188,34 @@ def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
         client.close()
         store.close()
     data = {"sent": report.sent, "retrying": report.retrying, "dead": report.dead,
-            "remaining": report.remaining, "errors": report.errors[-5:]}
+            "remaining": report.remaining, "decisions_pulled": decisions,
+            "errors": report.errors[-5:]}
     _print(data, args.json, "\n".join(f"{k}: {v}" for k, v in data.items()))
     if args.until_drained and report.remaining:
         print(f"error: {report.remaining} item(s) still queued", file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_apps_list(options: RunOptions, args: argparse.Namespace) -> int:
+    from local_store import repositories as repo
+    from showroom_app.main import open_local_store, prepare
+
+    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
+    store = open_local_store(runtime, options, _ask_on_terminal)
+    try:
+        with store.read() as s:
+            rows = repo.recent_applications(s, store.cipher, limit=max(1, args.limit))
+    finally:
+        store.close()
+    data = [{"reference": a.reference, "status": a.status.value,
+             "customer": a.customer_masked_name, "vehicle": a.vehicle,
+             "financed_fen": a.financed_amount.fen, "term_months": a.term_months,
+             "consultant": a.consultant, "updated_at": a.updated_at.isoformat()}
+            for a in rows]
+    text = "\n".join(f"{a['reference']}  {a['status']:<14} {a['customer']:<6} "
+                     f"{a['vehicle']}" for a in data)
+    _print(data, args.json, text or "no applications")
     return EXIT_OK
 
 
@@ -235,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_enroll(options, args)
         if args.command == "sync":
             return cmd_sync(options, args)
+        if args.command == "apps":
+            return cmd_apps_list(options, args)
     except ShowroomError as exc:
         logging.getLogger(__name__).error("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)

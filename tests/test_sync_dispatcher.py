@@ -135,3 +135,42 @@ def test_cli_enroll_and_sync_until_drained(tmp_path: Path, central) -> None:
     stuck = showroom("--central", "http://127.0.0.1:9", "sync", "--until-drained",
                      "--timeout", "1", "--json")
     assert stuck.returncode == 1 and "still queued" in stuck.stderr
+
+
+def test_decisions_are_pulled_with_a_cursor_and_applied_idempotently(
+    store: Store, enrolled
+) -> None:
+    from sync.pullers import DecisionPuller
+
+    seed_demo(store, 6, submit=True)
+    Dispatcher(store, enrolled).drain(timeout=30)
+    # Forget central's ids locally, as after replies that never arrived.
+    with store.transaction() as s:
+        for app in s.scalars(select(ApplicationRow)):
+            app.central_id = None
+    puller = DecisionPuller(store, enrolled)
+    assert puller.pull_all() > 0
+    remote = {a.client_reference: a for a in enrolled.iter_applications()}
+    with store.read() as s:
+        local = {a.reference: a for a in s.scalars(select(ApplicationRow)).all()
+                 if a.reference in remote}
+    assert set(local) == set(remote)
+    for ref, app in local.items():
+        assert app.central_id == remote[ref].id
+        detail = json.loads(app.central_detail or "{}")
+        assert detail["status"] == remote[ref].status and detail["reasons"]
+    cursor = puller.cursor()
+    assert puller.pull_all() == 0 and puller.cursor() == cursor  # nothing new, same cursor
+
+
+def test_cli_apps_list_masks_names(tmp_path: Path) -> None:
+    env = {"SHOWROOM_PASSPHRASE": "apps list passphrase", "QT_QPA_PLATFORM": "offscreen",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "PATH": "/usr/bin:/bin"}
+    data = ["--data-dir", str(tmp_path / "desk")]
+    run = [str(BIN / "showroom"), *data]
+    subprocess.run([*run, "demo-seed", "--applications", "4"], env=env, check=True,
+                   capture_output=True, timeout=120)
+    out = subprocess.run([*run, "apps", "list", "--json"], env=env, text=True,
+                         capture_output=True, timeout=120, check=True)
+    rows = json.loads(out.stdout)
+    assert len(rows) == 4 and all("*" in r["customer"] for r in rows)
