@@ -54,9 +54,10 @@ class NotEnrolledError(Exception):
     """Central refused the device's tokens: enroll again; nothing was lost."""
 
 
-def backoff_delay(attempts: int, rng: random.Random) -> float:
+def backoff_delay(attempts: int, rng: random.Random, base: float = BACKOFF_BASE,
+                  cap: float = BACKOFF_CAP) -> float:
     """Exponential with "equal jitter": never zero, never in lockstep with other desks."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
+    ceiling = min(cap, base * 2 ** max(attempts - 1, 0))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
 
@@ -77,10 +78,12 @@ def _payload(store: Store, row: OutboxRow) -> dict:
 class Dispatcher:
     def __init__(self, store: Store, client: CentralClient,
                  rng: random.Random | None = None,
-                 now: Callable[[], datetime] = utcnow) -> None:
+                 now: Callable[[], datetime] = utcnow,
+                 backoff: tuple[float, float] = (BACKOFF_BASE, BACKOFF_CAP)) -> None:
         self.store, self.client = store, client
         self.rng = rng or random.Random()
         self.now = now
+        self.backoff = backoff
 
     def due(self) -> list[int]:
         """Ids of pending rows that may go now, in queue order, one per application."""
@@ -196,7 +199,7 @@ class Dispatcher:
             row = s.get(OutboxRow, row_id)
             assert row is not None
             row.attempts += 1
-            delay = backoff_delay(row.attempts, self.rng)
+            delay = backoff_delay(row.attempts, self.rng, *self.backoff)
             row.next_attempt_at = self.now() + timedelta(seconds=delay)
             row.last_error = scrub(error)[:1000]
 
