@@ -526,6 +526,11 @@ def get_document_image(session: Session, cipher: FieldCipher, document_id: str) 
     return cipher.open(_DOCUMENT, "image", binding, row.image_enc)
 
 
+def get_document(session: Session, document_id: str) -> DocumentInfo | None:
+    row = session.get(DocumentRow, document_id)
+    return None if row is None else _document(row)
+
+
 def list_documents(session: Session, application_id: str) -> list[DocumentInfo]:
     rows = session.scalars(
         select(DocumentRow)

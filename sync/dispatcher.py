@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from local_store import repositories as repo
 from local_store.db import Store
 from local_store.orm import ApplicationRow, OutboxRow, utcnow
 from showroom_app.domain.enums import ApplicationStatus, OutboxStatus
@@ -167,6 +168,8 @@ class Dispatcher:
                 result = self.client.submit_application(payload, key)
                 self._accepted(row_id, aggregate, result.application.id,
                                result.application.status)
+            elif kind == "upload_document":
+                self._upload(row_id, key, aggregate, payload["document_id"])
             else:
                 raise CentralRejected(f"unknown outbox kind {kind!r}", code="unknown_kind")
         except CentralAuthError as exc:
@@ -180,6 +183,32 @@ class Dispatcher:
             self._retry_later(row_id, str(exc))
             return scrub(str(exc))
         return "sent"
+
+    def _upload(self, row_id: int, key: str, aggregate: str, document_id: str) -> None:
+        """Resumable: the server's upload id is remembered under the row's key, so a retry
+        (or a restart) continues where the bytes stopped. A lost reply to `start` only
+        leaves an unfinished upload on the server, never a second document."""
+        with self.store.read() as s:
+            app = s.get(ApplicationRow, aggregate)
+            central_id = app.central_id if app is not None else None
+            upload_id = repo.get_meta(s, f"upload:{key}")
+            info = repo.get_document(s, document_id)
+            data = repo.get_document_image(s, self.store.cipher, document_id)
+        if central_id is None or info is None:
+            raise CentralRejected("the application is not at central yet, or the document "
+                                  "is gone", code="upload_without_application")
+        if upload_id is None:
+            state = self.client.start_upload(central_id, info.doc_type.value, info.mime_type,
+                                             data)
+            with self.store.transaction() as s:
+                repo.set_meta(s, f"upload:{key}", state.upload_id)
+            upload_id = state.upload_id
+        self.client.resume_upload(upload_id, data)
+        with self.store.transaction() as s:
+            row = s.get(OutboxRow, row_id)
+            assert row is not None
+            row.status, row.sent_at, row.last_error = OutboxStatus.SENT.value, self.now(), None
+            row.attempts += 1
 
     def _accepted(self, row_id: int, aggregate: str, central_id: str, status: str) -> None:
         with self.store.transaction() as s:

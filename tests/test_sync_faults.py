@@ -6,23 +6,42 @@ desk process) belongs to bench/ and is not part of this slice yet.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import sqlite3
 
 import pytest
 from faultproxy import FaultProxy
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from central.db import Application
+from central.db import Application, Document
 from central.schemas import ApplicationIn
+from local_store import repositories as repo
 from local_store.db import Store
 from local_store.orm import OutboxRow
-from showroom_app.domain.enums import OutboxStatus
+from showroom_app.domain.enums import DocumentType, OutboxStatus
 from showroom_app.services.demo import seed_demo
 from showroom_app.services.enrollment import enroll, load_tokens, save_tokens
 from sync.client import CentralClient
 from sync.dispatcher import Dispatcher
+
+
+def queue_documents(store: Store, size: int, seed: int) -> dict[str, str]:
+    """One random document per queued application, queued after its submission."""
+    rng = random.Random(seed)
+    out = {}
+    with store.transaction() as s:
+        app_ids = [r.aggregate_id for r in s.scalars(
+            select(OutboxRow).where(OutboxRow.kind == "submit_application"))]
+        for app_id in app_ids:
+            data = rng.randbytes(size)
+            doc = repo.add_document(s, store.cipher, DocumentType.INCOME_PROOF, data,
+                                    "image/jpeg", application_id=app_id)
+            repo.enqueue(s, store.cipher, "application", app_id, "upload_document",
+                         {"document_id": doc.id})
+            out[doc.id] = hashlib.sha256(data).hexdigest()
+    return out
 
 
 @pytest.mark.parametrize("seed", [11, 23])
@@ -32,9 +51,12 @@ def test_the_outbox_drains_exactly_once_through_resets_stalls_lost_and_cut_repli
     central.dealer_token()
     enroll(store, central.url, "DEMO001", central.activation_code("DEMO001"), "pytest")
     seed_demo(store, 30, submit=True, seed=seed)
+    # Each application also sends a 200 kB document after its submission (order: the
+    # upload needs central's application id).
+    documents = queue_documents(store, size=200_000, seed=seed)
     with store.read() as s:
         queued = {}
-        for row in s.scalars(select(OutboxRow)):
+        for row in s.scalars(select(OutboxRow).where(OutboxRow.kind == "submit_application")):
             binding = f"{row.idempotency_key}/{row.aggregate_type}/{row.aggregate_id}"
             body = json.loads(store.cipher.open("outbox", "payload", binding,
                                                 row.payload_enc))
@@ -60,6 +82,10 @@ def test_the_outbox_drains_exactly_once_through_resets_stalls_lost_and_cut_repli
     for ref, body in queued.items():
         # With identical content: what the desk queued, as central's contract reads it.
         assert stored[ref] == ApplicationIn.model_validate(body).model_dump(mode="json")
+    with central.db.read() as s:
+        central_docs = {d.sha256 for d in s.scalars(select(Document))}
+        assert len(central_docs) == s.scalar(select(func.count()).select_from(Document))
+    assert central_docs == set(documents.values())  # every document exactly once, intact
     with store.read() as s:
         statuses = {r.status for r in s.scalars(select(OutboxRow))}
     assert statuses == {OutboxStatus.SENT.value}
