@@ -13,6 +13,7 @@ Run: .venv/bin/python bench/sync_drain.py [--applications 200] [--faults 0 0.3]
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import statistics
 import sys
@@ -24,8 +25,6 @@ from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-
-import itertools
 
 from faultproxy import FaultProxy  # noqa: E402
 
