@@ -7,12 +7,18 @@ import getpass
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from showroom_app import __version__
 from showroom_app.config import RunOptions
 from showroom_app.domain.errors import ShowroomError
+
+if TYPE_CHECKING:
+    from local_store.db import Store
+    from showroom_app.main import Runtime
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Commands print their own results and errors; the log file has the rest.
@@ -91,6 +97,19 @@ def _ask_on_terminal(is_new: bool, problem: str | None) -> str | None:
     return getpass.getpass("Key-file passphrase: ")
 
 
+@contextmanager
+def _desk(options: RunOptions) -> Iterator[tuple[Runtime, Store]]:
+    """The data folder's runtime and its open store, closed at the end."""
+    from showroom_app.main import open_local_store, prepare
+
+    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
+    store = open_local_store(runtime, options, _ask_on_terminal)
+    try:
+        yield runtime, store
+    finally:
+        store.close()
+
+
 def cmd_self_test(options: RunOptions, as_json: bool) -> int:
     from showroom_app.config import resolve_paths
     from showroom_app.services.selftest import core_checks, run_check
@@ -110,18 +129,13 @@ def cmd_self_test(options: RunOptions, as_json: bool) -> int:
 
 
 def cmd_demo_seed(options: RunOptions, args: argparse.Namespace) -> int:
-    from showroom_app.main import open_local_store, prepare
     from showroom_app.services.demo import seed_demo
 
     if args.applications < 0:
         print("--applications must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
-    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
-    store = open_local_store(runtime, options, _ask_on_terminal)
-    try:
+    with _desk(options) as (runtime, store):
         report = seed_demo(store, args.applications, submit=args.submit, seed=args.seed)
-    finally:
-        store.close()
     data = report.to_dict() | {"data_dir": str(runtime.paths.data_dir)}
     _print(data, args.json, "\n".join(f"{k}: {v}" for k, v in data.items()))
     return EXIT_OK
@@ -130,24 +144,21 @@ def cmd_demo_seed(options: RunOptions, args: argparse.Namespace) -> int:
 def cmd_enroll(options: RunOptions, args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from showroom_app.main import open_local_store, prepare
     from showroom_app.services.enrollment import enroll
     from sync.client import CentralError
 
-    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
-    central_url = options.central_url or runtime.settings.central_url
-    if not central_url:
-        print("error: give the central service's address with --central URL", file=sys.stderr)
-        return EXIT_USAGE
-    store = open_local_store(runtime, options, _ask_on_terminal)
-    try:
-        tokens = enroll(store, central_url, args.dealer_code, args.activation_code,
-                        args.device_name)
-    except CentralError as exc:
-        print(f"error: enrollment failed: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        store.close()
+    with _desk(options) as (runtime, store):
+        central_url = options.central_url or runtime.settings.central_url
+        if not central_url:
+            print("error: give the central service's address with --central URL",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            tokens = enroll(store, central_url, args.dealer_code, args.activation_code,
+                            args.device_name)
+        except CentralError as exc:
+            print(f"error: enrollment failed: {exc}", file=sys.stderr)
+            return EXIT_FAILED
     # Enrolling is the deliberate act that fixes where this desk's central lives.
     stored = runtime.settings_service.load()
     runtime.settings_service.save(replace(stored, central_url=central_url))
@@ -158,35 +169,32 @@ def cmd_enroll(options: RunOptions, args: argparse.Namespace) -> int:
 
 
 def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
-    from showroom_app.main import open_local_store, prepare
     from showroom_app.services.enrollment import client_for
     from sync.client import CentralError
     from sync.dispatcher import Dispatcher, NotEnrolledError
     from sync.pullers import DecisionPuller
 
-    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
-    central_url = options.central_url or runtime.settings.central_url
-    if not central_url:
-        print("error: this desk has no central address: enroll first", file=sys.stderr)
-        return EXIT_USAGE
-    store = open_local_store(runtime, options, _ask_on_terminal)
-    client = client_for(store, central_url)
-    try:
-        dispatcher = Dispatcher(store, client)
-        report = (dispatcher.run_once() if args.once
-                  else dispatcher.drain(timeout=args.timeout))
+    with _desk(options) as (runtime, store):
+        central_url = options.central_url or runtime.settings.central_url
+        if not central_url:
+            print("error: this desk has no central address: enroll first", file=sys.stderr)
+            return EXIT_USAGE
+        client = client_for(store, central_url)
         try:
-            decisions = DecisionPuller(store, client).pull_all()
-        except CentralError as exc:
-            decisions = 0
-            report.errors.append(f"decisions not pulled: {exc}")
-    except NotEnrolledError as exc:
-        print(f"error: central refused this desk's credentials ({exc}); enroll again",
-              file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        client.close()
-        store.close()
+            dispatcher = Dispatcher(store, client)
+            report = (dispatcher.run_once() if args.once
+                      else dispatcher.drain(timeout=args.timeout))
+            try:
+                decisions = DecisionPuller(store, client).pull_all()
+            except CentralError as exc:
+                decisions = 0
+                report.errors.append(f"decisions not pulled: {exc}")
+        except NotEnrolledError as exc:
+            print(f"error: central refused this desk's credentials ({exc}); enroll again",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        finally:
+            client.close()
     data = {"sent": report.sent, "retrying": report.retrying, "dead": report.dead,
             "remaining": report.remaining, "decisions_pulled": decisions,
             "errors": report.errors[-5:]}
@@ -199,15 +207,9 @@ def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
 
 def cmd_apps_list(options: RunOptions, args: argparse.Namespace) -> int:
     from local_store import repositories as repo
-    from showroom_app.main import open_local_store, prepare
 
-    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
-    store = open_local_store(runtime, options, _ask_on_terminal)
-    try:
-        with store.read() as s:
-            rows = repo.recent_applications(s, store.cipher, limit=max(1, args.limit))
-    finally:
-        store.close()
+    with _desk(options) as (_runtime, store), store.read() as s:
+        rows = repo.recent_applications(s, store.cipher, limit=max(1, args.limit))
     data = [{"reference": a.reference, "status": a.status.value,
              "customer": a.customer_masked_name, "vehicle": a.vehicle,
              "financed_fen": a.financed_amount.fen, "term_months": a.term_months,
@@ -223,30 +225,24 @@ def cmd_info(options: RunOptions, as_json: bool) -> int:
     from local_store import repositories as repo
     from local_store.db import current_revision, head_revision
     from showroom_app.domain.enums import OutboxStatus
-    from showroom_app.main import open_local_store, prepare
 
-    runtime = prepare(options, console_level=CLI_CONSOLE_LOG_LEVEL)
-    store = open_local_store(runtime, options, _ask_on_terminal)
-    try:
-        with store.read() as s:
-            data = {
-                "version": __version__,
-                "data_dir": str(runtime.paths.data_dir),
-                "database": str(store.path),
-                "schema": current_revision(store.engine),
-                "schema_head": head_revision(),
-                "key_storage": store.key_store_description,
-                "log_file": str(runtime.log_file),
-                "language": runtime.settings.language,
-                "central_url": runtime.settings.central_url,
-                "users": repo.count_users(s),
-                "applications": repo.count_applications(s),
-                "stock_in": repo.count_stock(s),
-                "outbox_pending": repo.count_outbox(s, OutboxStatus.PENDING),
-                "outbox_dead": repo.count_outbox(s, OutboxStatus.DEAD),
-            }
-    finally:
-        store.close()
+    with _desk(options) as (runtime, store), store.read() as s:
+        data = {
+            "version": __version__,
+            "data_dir": str(runtime.paths.data_dir),
+            "database": str(store.path),
+            "schema": current_revision(store.engine),
+            "schema_head": head_revision(),
+            "key_storage": store.key_store_description,
+            "log_file": str(runtime.log_file),
+            "language": runtime.settings.language,
+            "central_url": runtime.settings.central_url,
+            "users": repo.count_users(s),
+            "applications": repo.count_applications(s),
+            "stock_in": repo.count_stock(s),
+            "outbox_pending": repo.count_outbox(s, OutboxStatus.PENDING),
+            "outbox_dead": repo.count_outbox(s, OutboxStatus.DEAD),
+        }
     _print(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
     return EXIT_OK
 
