@@ -57,7 +57,7 @@ def main() -> int:
     sandbox = EmbeddedCentral(data_dir)  # as `showroom --demo` does: central online
     options = RunOptions(data_dir=data_dir, demo=True, central_url=sandbox.url)
     runtime = prepare(options)
-    services = build_services(runtime, open_local_store(runtime, options), options)
+    services = build_services(runtime, open_local_store(runtime, options), options, sandbox)
     app, translations = create_application("zh_CN")
     manager = next(u for u in DEMO_USERS if u.role.value == "manager")
     user = services.auth.sign_in(manager.username, manager.password)

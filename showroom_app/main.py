@@ -24,13 +24,15 @@ from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
+from showroom_app.services.sync import SyncService
 
 log = logging.getLogger(__name__)
 
 # (is_new_key_file, problem shown to the person or None) -> passphrase, or None to give up
 AskPassphrase = Callable[[bool, str | None], str | None]
 
-DEMO_APPLICATIONS = 40
+DEMO_APPLICATIONS = 36
+DEMO_QUEUED = 4
 
 
 @dataclass
@@ -77,7 +79,8 @@ def open_local_store(
                 raise
 
 
-def build_services(runtime: Runtime, store: Store, options: RunOptions) -> DeskServices:
+def build_services(runtime: Runtime, store: Store, options: RunOptions,
+                   sandbox: EmbeddedCentral | None = None) -> DeskServices:
     demo_users: tuple = ()
     if options.demo:
         from showroom_app.services.demo import DEMO_USERS, seed_demo
@@ -85,7 +88,15 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions) -> DeskS
         demo_users = DEMO_USERS
         if AuthService(store).needs_first_run():
             report = seed_demo(store, applications=DEMO_APPLICATIONS)
-            log.info("demo data seeded: %s", report.to_dict())
+            # A few applications wait in the outbox: the demo shows them travel to
+            # central and come back decided.
+            queued = seed_demo(store, applications=DEMO_QUEUED, submit=True)
+            log.info("demo data seeded: %s + %s", report.to_dict(), queued.to_dict())
+    if sandbox is not None:
+        from showroom_app.services.enrollment import enroll, load_tokens
+
+        if load_tokens(store) is None:
+            enroll(store, sandbox.url, "DEMO001", sandbox.activation_code(), "demo desk")
     return DeskServices(
         auth=AuthService(store),
         desk=DeskService(store),
@@ -93,6 +104,7 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions) -> DeskS
         settings_service=runtime.settings_service,
         settings=runtime.settings,
         status=StatusService(runtime.settings.central_url),
+        sync=SyncService(store, runtime.settings.central_url),
         data_dir=runtime.paths.data_dir,
         log_file=runtime.log_file,
         key_storage=store.key_store_kind,
@@ -136,6 +148,13 @@ class EmbeddedCentral:
         self.url = f"http://127.0.0.1:{port}"
         log.info("embedded central sandbox at %s", self.url)
 
+    def activation_code(self) -> str:
+        from central import auth
+        from central.seed import DEMO_DEALER, ensure_dealer
+
+        with self.db.session() as s:
+            return auth.new_activation_code(s, ensure_dealer(s, *DEMO_DEALER))
+
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=5)
@@ -152,13 +171,13 @@ def run_gui(options: RunOptions) -> int:
             sandbox = EmbeddedCentral(options.data_dir)
             options = replace(options, central_url=sandbox.url)
     try:
-        return _run_gui(options, own_folder)
+        return _run_gui(options, own_folder, sandbox)
     finally:
         if sandbox is not None:
             sandbox.stop()
 
 
-def _run_gui(options: RunOptions, own_folder: bool) -> int:
+def _run_gui(options: RunOptions, own_folder: bool, sandbox: EmbeddedCentral | None) -> int:
     runtime = prepare(options)
     from ui.app import run_desk
 
@@ -167,7 +186,7 @@ def _run_gui(options: RunOptions, own_folder: bool) -> int:
     def open_services(ask: AskPassphrase) -> DeskServices:
         store = open_local_store(runtime, options, ask)
         opened.append(store)
-        return build_services(runtime, store, options)
+        return build_services(runtime, store, options, sandbox)
 
     code = run_desk(
         language=runtime.settings.language,

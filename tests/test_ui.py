@@ -40,6 +40,7 @@ from showroom_app.main import build_services, prepare
 from showroom_app.services.app import DeskServices
 from showroom_app.services.demo import DEMO_USERS, seed_demo
 from showroom_app.services.status import StatusService
+from showroom_app.services.sync import SyncService
 from ui.app import create_application
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.sign_in import SignInDialog
@@ -327,7 +328,7 @@ def test_status_bar_user_outbox_and_unconfigured_central(
 
 
 def test_status_bar_says_offline_when_central_does_not_answer(
-    qtbot, desk, tmp_path: Path
+    qtbot, desk, store: Store, tmp_path: Path
 ) -> None:
     services, translations = desk
     translations.set_language("en")
@@ -335,6 +336,7 @@ def test_status_bar_says_offline_when_central_does_not_answer(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     services.status = StatusService(f"http://127.0.0.1:{port}")
+    services.sync = SyncService(store, f"http://127.0.0.1:{port}")
     window = open_window(qtbot, services, sign_in(services, "consultant"), translations,
                          tmp_path / "ui-state.ini")
     qtbot.waitUntil(lambda: "offline" in window.central_label.text(), timeout=WAIT_MS)

@@ -24,6 +24,7 @@ from showroom_app.domain.enums import AuditAction, Permission
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
 from showroom_app.services.status import CentralState
+from showroom_app.services.sync import SyncState
 from ui.dialogs.sign_in import SignInDialog
 from ui.i18n import Translations
 from ui.idle import IdleWatcher
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 PAGE_KEYS = ("desk", "new", "applications", "stock", "reports", "sync", "settings")
 OUTBOX_POLL_MS = 10_000
-CENTRAL_POLL_MS = 30_000
+SYNC_POLL_MS = 5_000  # a cycle is one health probe when idle; sends as soon as online
 
 
 class MainWindow(Retranslatable, QMainWindow):
@@ -106,9 +107,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self.outbox_timer = QTimer(self)
         self.outbox_timer.timeout.connect(self.refresh_outbox)
         self.outbox_timer.start(OUTBOX_POLL_MS)
-        self.central_timer = QTimer(self)
-        self.central_timer.timeout.connect(self.refresh_central)
-        self.central_timer.start(CENTRAL_POLL_MS)
+        self.syncing = False
+        self.enrolled = False
+        self.sync_timer = QTimer(self)
+        self.sync_timer.timeout.connect(self.refresh_central)
+        self.sync_timer.start(SYNC_POLL_MS)
 
         self._restore_geometry()
         self.retranslate()
@@ -200,18 +203,40 @@ class MainWindow(Retranslatable, QMainWindow):
             self.outbox_label.setText(self.tr("Outbox: …"))
             return
         pending, dead = self.outbox
-        text = self.tr("Outbox: {0} waiting").format(pending)
+        if pending and self.central_state is CentralState.ONLINE and self.enrolled:
+            text = self.tr("Syncing: {0} to send").format(pending)
+        else:
+            text = self.tr("Outbox: {0} waiting").format(pending)
         if dead:
             text += " · " + self.tr("{0} need attention").format(dead)
         self.outbox_label.setText(text)
         self.outbox_label.setStyleSheet("color: #cf222e;" if dead else "")
 
     def refresh_central(self) -> None:
-        run_in_background(self.services.status.central_state, self._central_probed)
+        """One sync cycle on a worker: probe central, send what is due, pull decisions."""
+        if self.syncing:
+            return
+        self.syncing = True
+        run_in_background(self.services.sync.cycle, self._synced, self._sync_failed)
 
-    def _central_probed(self, state: CentralState) -> None:
-        self.central_state = state
+    def _synced(self, state: SyncState) -> None:
+        self.syncing = False
+        if not state.configured:
+            self.central_state = CentralState.NOT_CONFIGURED
+        else:
+            self.central_state = CentralState.ONLINE if state.online else CentralState.OFFLINE
+        self.outbox = (state.pending, state.dead)
+        self.enrolled = state.enrolled
         self._show_central()
+        self._show_outbox()
+        if state.changed:
+            self.desk_page.refresh()
+            if state.pending:
+                self.refresh_central()  # more to send: do not wait for the next tick
+
+    def _sync_failed(self, error: Exception) -> None:
+        self.syncing = False
+        log.warning("sync cycle failed: %s", error)
 
     def _show_central(self) -> None:
         texts = {
@@ -276,5 +301,5 @@ class MainWindow(Retranslatable, QMainWindow):
         self.ui_state.sync()
         QApplication.instance().removeEventFilter(self.idle)
         self.outbox_timer.stop()
-        self.central_timer.stop()
+        self.sync_timer.stop()
         super().closeEvent(event)

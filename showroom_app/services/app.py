@@ -14,6 +14,7 @@ from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
+from showroom_app.services.sync import SyncService
 
 if TYPE_CHECKING:  # the demo module pulls in OpenCV: not at every start
     from showroom_app.services.demo import DemoUser
@@ -27,6 +28,7 @@ class DeskServices:
     settings_service: SettingsService
     settings: Settings
     status: StatusService
+    sync: SyncService
     data_dir: Path
     log_file: Path
     key_storage: str  # "keyring" or "file"

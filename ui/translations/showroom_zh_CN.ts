@@ -262,6 +262,10 @@ Send that file to support if it happens again.</source>
         <translation>发件队列：…</translation>
     </message>
     <message>
+        <source>Syncing: {0} to send</source>
+        <translation>同步中：{0} 条待发送</translation>
+    </message>
+    <message>
         <source>Outbox: {0} waiting</source>
         <translation>发件队列：{0} 条待发送</translation>
     </message>
