@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidget,
+    QToolButton,
     QWidget,
 )
 from sqlalchemy import select
@@ -678,3 +679,23 @@ def test_window_remembers_its_size(qtbot, desk, tmp_path: Path) -> None:
 
     fresh = open_window(qtbot, services, user, translations, tmp_path / "other.ini")
     assert (fresh.width(), fresh.height()) == default  # the size came from the file
+
+
+def test_sync_now_runs_a_cycle_at_once(qtbot, desk, tmp_path: Path) -> None:
+    services, translations = desk
+    calls: list[int] = []
+    real = services.sync.cycle
+
+    def counted():
+        calls.append(1)
+        return real()
+
+    services.sync.cycle = counted  # type: ignore[method-assign]
+    window = open_window(qtbot, services, sign_in(services, "consultant"), translations,
+                         tmp_path / "ui-state.ini")
+    qtbot.waitUntil(lambda: not window.syncing, timeout=WAIT_MS)
+    before = len(calls)
+    button = window.findChild(QToolButton, "syncNow")
+    assert button is not None and button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(calls) > before and not window.syncing, timeout=WAIT_MS)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QStyle,
+    QToolButton,
     QWidget,
 )
 
@@ -94,9 +95,14 @@ class MainWindow(Retranslatable, QMainWindow):
         self.central_label.setObjectName("centralLabel")
         self.outbox_label = QLabel()
         self.outbox_label.setObjectName("outboxLabel")
+        self.sync_now = QToolButton()
+        self.sync_now.setObjectName("syncNow")
+        self.sync_now.setAutoRaise(True)
+        self.sync_now.clicked.connect(self.refresh_central)
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.outbox_label)
         self.statusBar().addPermanentWidget(self.central_label)
+        self.statusBar().addPermanentWidget(self.sync_now)
 
         self.idle = IdleWatcher(services.settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
@@ -186,6 +192,8 @@ class MainWindow(Retranslatable, QMainWindow):
         for i, key in enumerate(PAGE_KEYS):
             self.nav.item(i).setText(labels[key])
         self.user_label.setText(self.tr("Signed in: {0} ({1})").format(self.user.display_name, role_label(self.user.role)))
+        self.sync_now.setText(self.tr("Sync now"))
+        self.sync_now.setToolTip(self.tr("Send what is waiting and fetch the lessor's decisions now"))
         self._show_central()
         self._show_outbox()
 

@@ -258,6 +258,14 @@ Send that file to support if it happens again.</source>
         <translation>当前用户：{0}（{1}）</translation>
     </message>
     <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Send what is waiting and fetch the lessor's decisions now</source>
+        <translation>立即发送待发数据并获取出租人的审批结果</translation>
+    </message>
+    <message>
         <source>Outbox: …</source>
         <translation>发件队列：…</translation>
     </message>
