@@ -225,9 +225,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    # Every central transaction may write; taking the lock up front makes the
-    # idempotency check-then-insert atomic under concurrent requests.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A unit of work takes the write lock up front, which makes the idempotency
+    # check-then-insert atomic under concurrent requests; reads (`Database.read`) ask
+    # for DEFERRED and never wait for a writer, thanks to WAL.
+    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str) -> Engine:

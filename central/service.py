@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central import contract_pdf, decision, finance
-from central.db import Application, Contract, Dealer, StatusEvent, utcnow
+from central.db import Application, Contract, Database, Dealer, StatusEvent, utcnow
 from central.errors import ApiError
 from central.schemas import ApplicationIn, ApplicationOut, ConditionOut, ReasonOut, SignatureIn
 
@@ -127,11 +127,38 @@ def _check_quote(body: dict) -> None:
 
 
 def issue_contract(s: Session, app: Application) -> Contract:
+    """Issue the contract's number and terms now; its PDF is drawn on first fetch.
+
+    Drawing the PDF costs more than deciding the application, and a desk pulling an
+    offline day's submissions should not wait for documents nobody has opened yet.
+    Rendering is deterministic (fixed inputs, reportlab invariant mode), so drawing
+    later gives the very bytes that drawing now would have given.
+    """
+    quote = app.payload["quote"]
+    issued_at = utcnow()
+    issued_on = issued_at.astimezone(CST).date()
+    number = f"{'LN' if quote['product_code'] == 'auto_loan' else 'FL'}-{issued_on:%Y%m%d}-" \
+             f"{app.id[:8].upper()}"
+    contract = Contract(id=uuid.uuid4().hex, application_id=app.id, number=number,
+                        product_code=quote["product_code"], pdf=b"", pdf_sha256="",
+                        created_at=issued_at)
+    s.add(contract)
+    set_status(s, app, "contract_ready")
+    return contract
+
+
+def ensure_rendered(s: Session, contract: Contract) -> Contract:
+    """Draw the contract's PDF if it has not been drawn yet (in the caller's write
+    session, which commits it)."""
+    if contract.pdf:
+        return contract
+    app = s.get(Application, contract.application_id)
+    assert app is not None
     body = app.payload
     applicant, vehicle, quote = body["applicant"], body["vehicle"], body["quote"]
     dealer = s.get(Dealer, app.dealer_id)
     assert dealer is not None
-    issued_on = utcnow().astimezone(CST).date()
+    issued_on = contract.created_at.astimezone(CST).date()
     fees = tuple(contract_pdf.Fee(name_zh=f["name_zh"], name_en=f["code"],
                                   amount_fen=f["amount_fen"], financed=f["financed"])
                  for f in quote["fees"])
@@ -145,11 +172,9 @@ def issue_contract(s: Session, app: Application) -> Contract:
     received = vehicle["price_fen"] - quote["down_payment_fen"] - upfront_fees
     nominal, effective = finance.annual_percentage_rate(
         received, [(i + 1, inst.payment_fen) for i, inst in enumerate(schedule)])
-    number = f"{'LN' if quote['product_code'] == 'auto_loan' else 'FL'}-{issued_on:%Y%m%d}-" \
-             f"{app.id[:8].upper()}"
     pdf = contract_pdf.render_contract(contract_pdf.ContractData(
-        contract_number=number, product_code=quote["product_code"], lessor_name=LESSOR_NAME,
-        dealer_name=dealer.name,
+        contract_number=contract.number, product_code=quote["product_code"],
+        lessor_name=LESSOR_NAME, dealer_name=dealer.name,
         customer_name=applicant.get("company_name") or applicant["name"],
         customer_id_number=applicant.get("uscc") or applicant.get("id_number") or "",
         customer_phone=applicant.get("phone") or "",
@@ -160,12 +185,39 @@ def issue_contract(s: Session, app: Application) -> Contract:
         apr_nominal=nominal, apr_effective=effective, fees=fees, schedule=tuple(schedule),
         residual_fen=quote["residual_fen"], issued_on=issued_on,
     ))
-    contract = Contract(id=uuid.uuid4().hex, application_id=app.id, number=number,
-                        product_code=quote["product_code"], pdf=pdf,
-                        pdf_sha256=contract_pdf.pdf_sha256(pdf))
-    s.add(contract)
-    set_status(s, app, "contract_ready")
+    contract.pdf, contract.pdf_sha256 = pdf, contract_pdf.pdf_sha256(pdf)
     return contract
+
+
+def rendered(db: Database, contract: Contract) -> Contract:
+    """The contract with its PDF, drawing and storing it first if needed."""
+    if contract.pdf:
+        return contract
+    with db.session() as s:
+        fresh = s.get(Contract, contract.id)
+        assert fresh is not None
+        ensure_rendered(s, fresh)
+        s.flush()
+        s.expunge(fresh)
+        return fresh
+
+
+def _check_quote(body: dict) -> None:
+    """The schedule and APR of the contract this quote would make must exist."""
+    vehicle, quote = body["vehicle"], body["quote"]
+    financed = sum(f["amount_fen"] for f in quote["fees"] if f["financed"])
+    upfront = sum(f["amount_fen"] for f in quote["fees"] if not f["financed"])
+    principal = vehicle["price_fen"] - quote["down_payment_fen"] + financed
+    try:
+        schedule = finance.equal_instalment_schedule(
+            principal, Decimal(quote["annual_rate"]), quote["term_months"], date(2000, 1, 1),
+            balloon_fen=quote["residual_fen"])
+        finance.annual_percentage_rate(
+            vehicle["price_fen"] - quote["down_payment_fen"] - upfront,
+            [(i + 1, inst.payment_fen) for i, inst in enumerate(schedule)])
+    except (ValueError, ArithmeticError) as exc:
+        raise ApiError(422, "quote_inconsistent", "报价不成立（尾款、费用或首付不匹配）。",
+                       f"The quote cannot make a contract: {exc}") from exc
 
 
 def _add_month(day: date) -> date:
@@ -199,6 +251,7 @@ def sign(s: Session, app: Application, body: SignatureIn) -> Contract:
         raise ApiError(422, "signed_at_out_of_range", "签署时间不在合理范围内。",
                        "The signing time is out of range (years 2000 to 2100).")
     try:
+        ensure_rendered(s, contract)
         signed = contract_pdf.sign_contract(contract.pdf, png, body.signer_name, signed_at)
     except ValueError as exc:
         raise ApiError(422, "signature_unreadable", "签名图片无法读取。",

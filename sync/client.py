@@ -356,10 +356,12 @@ class CentralClient:
     def complete_upload(self, upload_id: str) -> UploadState:
         return _upload(self._request("POST", f"/v1/uploads/{upload_id}/complete").json())
 
-    def resume_upload(self, upload_id: str, data: bytes) -> UploadState:
+    def resume_upload(self, upload_id: str, data: bytes,
+                      state: UploadState | None = None) -> UploadState:
         """Send what the server does not have yet, then complete. Safe to call again
-        after any failure: it asks the server where to resume."""
-        state = self.upload_state(upload_id)
+        after any failure: without a `state` just received from the server, it asks
+        the server where to resume."""
+        state = state or self.upload_state(upload_id)
         while not state.complete and state.received_bytes < len(data):
             start = state.received_bytes
             state = self.put_chunk(upload_id, start, data[start:start + state.chunk_bytes])

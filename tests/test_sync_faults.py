@@ -1,7 +1,7 @@
 """Nothing lost, nothing sent twice: the outbox drains through a faulty network.
 
-Seeded and small here; the long mode (hundreds of applications, random kills of the
-desk process) belongs to bench/ and is not part of this slice yet.
+Seeded and small here; tests/test_sync_kills.py adds SIGKILLs of the desk process,
+and bench/sync_kills.py is the long mode (≥ 500 applications, ≥ 20 kills).
 """
 
 from __future__ import annotations
