@@ -58,6 +58,7 @@ from central.schemas import (
     UploadStart,
     UploadState,
     Version,
+    WithdrawalIn,
 )
 from central.schemas import (
     Campaign as CampaignOut,
@@ -321,6 +322,34 @@ def create_app(db: Database) -> FastAPI:
              tags=["applications"], responses=ERROR_RESPONSES)
     def get_application(application_id: str, who: Caller, s: Db) -> ApplicationOut:
         return service.application_out(own_application(s, who, application_id))
+
+    @app.post(
+        "/v1/applications/{application_id}/withdrawal", response_model=ApplicationOut,
+        tags=["applications"],
+        responses={409: {"model": ErrorBody, "description": "Already withdrawn, declined or "
+                         "signed, or the same key still in flight."},
+                   **ERROR_RESPONSES},
+    )
+    def withdraw(
+        application_id: str, body: WithdrawalIn, who: Caller,
+        idempotency_key: Annotated[str, Header(
+            min_length=8, max_length=128, pattern=idempotency.KEY_PATTERN,
+            description="As for submissions: the same on every retry of one withdrawal.")],
+    ) -> Response:
+        """Withdraw an application before its contract is signed; the reason is added to
+        its reasons and the change appears in the decision feed. Idempotent by key."""
+        key = idempotency.check_key(idempotency_key)
+        operation = f"withdraw:{application_id}"
+        payload_hash = idempotency.request_hash(operation, body.model_dump(mode="json"))
+
+        def work(s: Session) -> tuple[int, bytes, str]:
+            app_row = own_application(s, who, application_id)
+            service.withdraw(s, app_row, body.reason)
+            return (200, service.application_out(app_row).model_dump_json().encode(),
+                    "application/json")
+
+        stored = idempotency.run_once(db, who.dealer_id, key, operation, payload_hash, work)
+        return _stored_response(stored)
 
     # --- decision feed ---------------------------------------------------------------
 

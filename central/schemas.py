@@ -40,7 +40,7 @@ CustomerType = Literal["individual", "company", "farmer"]
 VehicleCategory = Literal["new_car", "used_car", "nev", "commercial", "tractor", "construction"]
 ProductCode = Literal["auto_loan", "direct_lease", "sale_leaseback"]
 Status = Literal["submitted", "in_review", "approved", "conditional", "declined",
-                 "manual_review", "contract_ready", "signed", "funded"]
+                 "manual_review", "contract_ready", "signed", "funded", "withdrawn"]
 DocType = Literal["id_card_front", "id_card_back", "driving_licence", "vehicle_licence",
                   "business_licence", "bank_card", "income_proof"]
 
@@ -185,6 +185,14 @@ class ApplicationIn(Strict):
     vehicle: VehicleIn
     quote: QuoteIn
     consents: Consents
+
+
+class WithdrawalIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"reason": "客户改为全款购车。"}
+    ]})
+    reason: str = Field(min_length=1, max_length=500,
+                        description="Why the dealer withdraws; shown in the decision feed.")
 
 
 class ReasonOut(BaseModel):

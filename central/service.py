@@ -19,7 +19,10 @@ from central.schemas import ApplicationIn, ApplicationOut, ConditionOut, ReasonO
 
 LESSOR_NAME = "示范融资租赁有限公司"
 CST = timezone(timedelta(hours=8), "CST")
-FINAL = ("declined", "signed", "funded")
+FINAL = ("declined", "signed", "funded", "withdrawn")
+# Before a signature binds anyone, the dealer may still call an application off.
+WITHDRAWABLE = ("submitted", "in_review", "manual_review", "approved", "conditional",
+                "contract_ready")
 
 
 def application_out(app: Application) -> ApplicationOut:
@@ -230,7 +233,30 @@ def _add_month(day: date) -> date:
     raise AssertionError("unreachable")
 
 
+def withdraw(s: Session, app: Application, reason: str) -> None:
+    """The dealer calls the application off (the customer changed their mind)."""
+    if app.status == "withdrawn":
+        raise ApiError(409, "already_withdrawn", "该申请已撤回。",
+                       "This application was already withdrawn.")
+    if app.status in ("signed", "funded"):
+        raise ApiError(409, "cannot_withdraw", "合同已签署，不能撤回申请。",
+                       "The contract is already signed: the application cannot be withdrawn.")
+    if app.status not in WITHDRAWABLE:
+        raise ApiError(409, "cannot_withdraw", "申请已被拒绝，不能撤回。",
+                       "The application was declined: there is nothing to withdraw.")
+    # Appended to the decision's reasons, not replacing them: the feed keeps why it was
+    # decided as it was, and says who ended it and why.
+    set_status(s, app, "withdrawn", reasons=[
+        *app.reasons, {"code": "withdrawn_by_dealer", "zh": "经销商撤回：" + reason,
+                       "en": "Withdrawn by the dealer: " + reason}])
+
+
 def sign(s: Session, app: Application, body: SignatureIn) -> Contract:
+    if app.status == "withdrawn":
+        # Same code as any other unsignable state, so desks need no new branch; only
+        # the words differ, since "not ready yet" would suggest waiting helps.
+        raise ApiError(409, "contract_not_ready", "申请已撤回，合同不能再签署。",
+                       "The application was withdrawn: its contract can no longer be signed.")
     contract = s.scalars(select(Contract).where(Contract.application_id == app.id)).first()
     if contract is None or app.status not in ("contract_ready", "signed", "funded"):
         raise ApiError(409, "contract_not_ready", "合同尚未就绪，暂不能签署。",
