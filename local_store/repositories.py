@@ -38,7 +38,11 @@ from showroom_app.domain.enums import (
     Role,
     VehicleCategory,
 )
-from showroom_app.domain.errors import DecryptionError
+from showroom_app.domain.errors import (
+    ApplicationLockedError,
+    DecryptionError,
+    InvalidStateError,
+)
 from showroom_app.domain.masking import mask_name, scrub
 from showroom_app.domain.models import (
     ApplicationSummary,
@@ -48,6 +52,7 @@ from showroom_app.domain.models import (
     Dealer,
     DocumentInfo,
     InventoryItem,
+    OutboxItem,
     User,
 )
 from showroom_app.domain.money import Money
@@ -396,6 +401,49 @@ def set_application_status(
         row.submitted_at = row.updated_at
 
 
+def save_application_draft(
+    session: Session,
+    cipher: FieldCipher,
+    application_id: str,
+    draft: dict[str, Any],
+    *,
+    product_code: str | None = None,
+    vehicle_price: Money | None = None,
+    down_payment: Money | None = None,
+    term_months: int | None = None,
+) -> None:
+    """Change an application still being written at the desk. Once it is queued for
+    central or known there, it is refused: central's copy is the one that counts, and
+    a silent local edit would make the two disagree."""
+    row = session.get(ApplicationRow, application_id)
+    if row is None:
+        raise KeyError(application_id)
+    if row.status != ApplicationStatus.DRAFT.value:
+        raise ApplicationLockedError(
+            f"application {row.reference} is {row.status}: it has left the desk and can "
+            "no longer be edited here")
+    row.draft_enc = cipher.seal(_APPLICATION, "draft", application_id,
+                                json.dumps(draft, ensure_ascii=False).encode())
+    if product_code is not None:
+        row.product_code = product_code
+    if vehicle_price is not None:
+        row.vehicle_price_fen = vehicle_price.fen
+    if down_payment is not None:
+        row.down_payment_fen = down_payment.fen
+    if term_months is not None:
+        row.term_months = term_months
+    row.financed_amount_fen = row.vehicle_price_fen - row.down_payment_fen
+    row.updated_at = utcnow()
+
+
+def application_state(session: Session, application_id: str) -> tuple[str, str, str | None]:
+    """(reference, status, central id) of one application."""
+    row = session.get(ApplicationRow, application_id)
+    if row is None:
+        raise KeyError(application_id)
+    return row.reference, row.status, row.central_id
+
+
 def get_application_draft(
     session: Session, cipher: FieldCipher, application_id: str
 ) -> dict[str, Any] | None:
@@ -575,6 +623,63 @@ def enqueue(
     session.add(row)
     session.flush()
     return key
+
+
+def _outbox_binding(row: OutboxRow) -> str:
+    return f"{row.idempotency_key}/{row.aggregate_type}/{row.aggregate_id}"
+
+
+def outbox_payload(cipher: FieldCipher, row: OutboxRow) -> dict[str, Any]:
+    return json.loads(cipher.open(_OUTBOX, "payload", _outbox_binding(row), row.payload_enc))
+
+
+def outbox_items(session: Session, statuses: tuple[OutboxStatus, ...] | None = None,
+                 limit: int = 1000) -> list[OutboxItem]:
+    """Queued changes in queue order, each with its application's reference."""
+    stmt = (select(OutboxRow, ApplicationRow.reference)
+            .outerjoin(ApplicationRow, ApplicationRow.id == OutboxRow.aggregate_id)
+            .order_by(OutboxRow.id).limit(limit))
+    if statuses is not None:
+        stmt = stmt.where(OutboxRow.status.in_([st.value for st in statuses]))
+    return [OutboxItem(id=r.id, kind=r.kind, application_id=r.aggregate_id,
+                       application_reference=ref, status=r.status, attempts=r.attempts,
+                       created_at=r.created_at, next_attempt_at=r.next_attempt_at,
+                       last_error=r.last_error, sent_at=r.sent_at)
+            for r, ref in session.execute(stmt).all()]
+
+
+def resend_dead(session: Session, cipher: FieldCipher, row_id: int) -> str:
+    """Put a refused row back in its place in the queue, under a new idempotency key.
+
+    A new key because the person fixed what central refused: the old key stands for
+    the refused attempt. Same place because later rows of the application (its
+    documents, say) must still follow it. Returns the new key.
+    """
+    row = session.get(OutboxRow, row_id)
+    if row is None or row.status != OutboxStatus.DEAD.value:
+        raise InvalidStateError("only an item central refused can be sent again")
+    payload = outbox_payload(cipher, row)
+    row.idempotency_key = uuid.uuid4().hex
+    row.payload_enc = cipher.seal(_OUTBOX, "payload", _outbox_binding(row),
+                                  json.dumps(payload, ensure_ascii=False).encode())
+    row.status, row.attempts = OutboxStatus.PENDING.value, 0
+    row.next_attempt_at = None
+    return row.idempotency_key
+
+
+def discard_dead(session: Session, row_id: int) -> OutboxRow:
+    row = session.get(OutboxRow, row_id)
+    if row is None or row.status != OutboxStatus.DEAD.value:
+        raise InvalidStateError("only an item central refused can be discarded")
+    row.status = OutboxStatus.DISCARDED.value
+    return row
+
+
+def stuck_outbox(session: Session, min_attempts: int) -> int:
+    """Pending rows that keep failing: the queue has stopped draining for them."""
+    return session.scalar(select(func.count()).select_from(OutboxRow).where(
+        OutboxRow.status == OutboxStatus.PENDING.value,
+        OutboxRow.attempts >= min_attempts)) or 0
 
 
 def count_outbox(session: Session, status: OutboxStatus) -> int:

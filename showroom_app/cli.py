@@ -172,7 +172,7 @@ def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
     from showroom_app.services.enrollment import client_for
     from sync.client import CentralError
     from sync.dispatcher import Dispatcher, NotEnrolledError
-    from sync.pullers import DecisionPuller
+    from sync.pullers import CampaignPuller, CatalogPuller, ContractPuller, DecisionPuller
 
     with _desk(options) as (runtime, store):
         central_url = options.central_url or runtime.settings.central_url
@@ -184,11 +184,15 @@ def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
             dispatcher = Dispatcher(store, client)
             report = (dispatcher.run_once() if args.once
                       else dispatcher.drain(timeout=args.timeout))
-            try:
-                decisions = DecisionPuller(store, client).pull_all()
-            except CentralError as exc:
-                decisions = 0
-                report.errors.append(f"decisions not pulled: {exc}")
+            pulled = {}
+            for feed, puller in (("decisions", DecisionPuller), ("contracts", ContractPuller),
+                                 ("catalog", CatalogPuller), ("campaigns", CampaignPuller)):
+                try:
+                    p = puller(store, client)
+                    pulled[feed] = int(p.pull_all() if feed == "decisions" else p.pull_once())
+                except CentralError as exc:
+                    pulled[feed] = 0
+                    report.errors.append(f"{feed} not pulled: {exc}")
         except NotEnrolledError as exc:
             print(f"error: central refused this desk's credentials ({exc}); enroll again",
                   file=sys.stderr)
@@ -196,7 +200,10 @@ def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
         finally:
             client.close()
     data = {"sent": report.sent, "retrying": report.retrying, "dead": report.dead,
-            "remaining": report.remaining, "decisions_pulled": decisions,
+            "remaining": report.remaining, "decisions_pulled": pulled.get("decisions", 0),
+            "contracts_pulled": pulled.get("contracts", 0),
+            "catalog_updated": bool(pulled.get("catalog")),
+            "campaigns_pulled": pulled.get("campaigns", 0),
             "errors": report.errors[-5:]}
     _print(data, args.json, "\n".join(f"{k}: {v}" for k, v in data.items()))
     if args.until_drained and report.remaining:

@@ -19,9 +19,11 @@ from showroom_app.domain.errors import (
 )
 from showroom_app.logs import setup_logging
 from showroom_app.services.app import DeskServices
+from showroom_app.services.applications import ApplicationService
 from showroom_app.services.auth import AuthService
 from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
+from showroom_app.services.outbox import OutboxService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
 from showroom_app.services.sync import SyncService
@@ -105,6 +107,8 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions,
         settings=runtime.settings,
         status=StatusService(runtime.settings.central_url),
         sync=SyncService(store, runtime.settings.central_url),
+        applications=ApplicationService(store),
+        outbox=OutboxService(store),
         data_dir=runtime.paths.data_dir,
         log_file=runtime.log_file,
         key_storage=store.key_store_kind,

@@ -183,6 +183,11 @@ def _application(d: dict) -> RemoteApplication:
                              d["created_at"], d["updated_at"])
 
 
+def _contract(d: dict) -> ContractInfo:
+    return ContractInfo(d["application_id"], d["number"], d["product_code"], d["pdf_sha256"],
+                        d["signed"], d["signed_sha256"], d["signer_name"], d["signed_at"])
+
+
 def _upload(d: dict) -> UploadState:
     return UploadState(d["upload_id"], d["application_id"], d["size_bytes"],
                        d["received_bytes"], d["chunk_bytes"], d["complete"], d["document_id"])
@@ -370,10 +375,8 @@ class CentralClient:
     # --- contracts ------------------------------------------------------------------------
 
     def contract_info(self, application_id: str) -> ContractInfo:
-        d = self._request("GET", f"/v1/applications/{application_id}/contract").json()
-        return ContractInfo(d["application_id"], d["number"], d["product_code"],
-                            d["pdf_sha256"], d["signed"], d["signed_sha256"],
-                            d["signer_name"], d["signed_at"])
+        return _contract(
+            self._request("GET", f"/v1/applications/{application_id}/contract").json())
 
     def contract_pdf(self, application_id: str, signed: bool = False) -> bytes:
         name = "signed.pdf" if signed else "pdf"
@@ -381,9 +384,15 @@ class CentralClient:
 
     def sign(self, application_id: str, body: dict[str, Any], idempotency_key: str
              ) -> ContractInfo:
-        self._request("POST", f"/v1/applications/{application_id}/contract/signature",
-                      key=idempotency_key, json=body)
-        return self.contract_info(application_id)
+        return _contract(self._request(
+            "POST", f"/v1/applications/{application_id}/contract/signature",
+            key=idempotency_key, json=body).json())
+
+    def withdraw(self, application_id: str, reason: str, idempotency_key: str
+                 ) -> RemoteApplication:
+        return _application(self._request(
+            "POST", f"/v1/applications/{application_id}/withdrawal", key=idempotency_key,
+            json={"reason": reason}).json())
 
     # --- catalog and campaigns ------------------------------------------------------------------
 

@@ -10,14 +10,13 @@ and ours only means one more replay.
 Order: rows of one application go out in the order they were queued (the submission
 first, since central attaches documents to an application it knows; the signature
 after the contract); a row waits while an earlier row of its application is still
-pending. Different applications go out side by side (`workers`), each in its order. A refused row (4xx) becomes a dead
-letter with the server's message, and everything queued after it for the same
-application waits until a person fixes or discards it.
+pending. Different applications go out side by side (`workers`), each in its order.
+A refused row (4xx) becomes a dead letter with the server's message, and everything
+queued after it for the same application waits until a person resends or discards it.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -31,7 +30,7 @@ from sqlalchemy import select
 from local_store import repositories as repo
 from local_store.db import Store
 from local_store.orm import ApplicationRow, OutboxRow, utcnow
-from showroom_app.domain.enums import ApplicationStatus, OutboxStatus
+from showroom_app.domain.enums import ApplicationStatus, OutboxKind, OutboxStatus
 from showroom_app.domain.masking import scrub
 from sync.client import CentralAuthError, CentralClient, CentralError, CentralRejected
 
@@ -54,7 +53,13 @@ STATUS_FROM_CENTRAL = {
     "contract_ready": ApplicationStatus.CONTRACT_READY,
     "signed": ApplicationStatus.SIGNED,
     "funded": ApplicationStatus.FUNDED,
+    "withdrawn": ApplicationStatus.WITHDRAWN,
 }
+
+
+# Rows still in the way of later rows of their application: a refused row holds them
+# until a person resends or discards it.
+_WAITING = (OutboxStatus.PENDING.value, OutboxStatus.DEAD.value)
 
 
 class NotEnrolledError(Exception):
@@ -77,11 +82,6 @@ class DispatchReport:
     errors: list[str] = field(default_factory=list)
 
 
-def _payload(store: Store, row: OutboxRow) -> dict:
-    binding = f"{row.idempotency_key}/{row.aggregate_type}/{row.aggregate_id}"
-    return json.loads(store.cipher.open("outbox", "payload", binding, row.payload_enc))
-
-
 class Dispatcher:
     def __init__(self, store: Store, client: CentralClient,
                  rng: random.Random | None = None,
@@ -100,7 +100,7 @@ class Dispatcher:
             rows = s.execute(
                 select(OutboxRow.id, OutboxRow.aggregate_id, OutboxRow.status,
                        OutboxRow.next_attempt_at)
-                .where(OutboxRow.status != OutboxStatus.SENT.value)
+                .where(OutboxRow.status.in_(_WAITING))
                 .order_by(OutboxRow.id)).all()
         blocked: set[str] = set()
         ready = []
@@ -153,7 +153,7 @@ class Dispatcher:
             row = s.execute(
                 select(OutboxRow.id, OutboxRow.status, OutboxRow.next_attempt_at)
                 .where(OutboxRow.aggregate_id == aggregate,
-                       OutboxRow.status != OutboxStatus.SENT.value)
+                       OutboxRow.status.in_(_WAITING))
                 .order_by(OutboxRow.id).limit(1)).first()
         if row is None or row.status != OutboxStatus.PENDING.value:
             return None
@@ -204,14 +204,21 @@ class Dispatcher:
             row = s.get(OutboxRow, row_id)
             assert row is not None
             key, kind, aggregate = row.idempotency_key, row.kind, row.aggregate_id
-            payload = _payload(self.store, row)
+            payload = repo.outbox_payload(self.store.cipher, row)
         try:
-            if kind == "submit_application":
+            if kind == OutboxKind.SUBMIT_APPLICATION:
                 result = self.client.submit_application(payload, key)
                 self._accepted(row_id, aggregate, result.application.id,
                                result.application.status)
-            elif kind == "upload_document":
+            elif kind == OutboxKind.UPLOAD_DOCUMENT:
                 self._upload(row_id, key, aggregate, payload["document_id"])
+            elif kind == OutboxKind.SIGN_CONTRACT:
+                self.client.sign(self._central_id(aggregate), payload, key)
+                self._accepted(row_id, aggregate, None, "signed")
+            elif kind == OutboxKind.WITHDRAW_APPLICATION:
+                result_app = self.client.withdraw(self._central_id(aggregate),
+                                                  payload["reason"], key)
+                self._accepted(row_id, aggregate, None, result_app.status)
             else:
                 raise CentralRejected(f"unknown outbox kind {kind!r}", code="unknown_kind")
         except CentralAuthError as exc:
@@ -253,7 +260,18 @@ class Dispatcher:
             row.status, row.sent_at, row.last_error = OutboxStatus.SENT.value, self.now(), None
             row.attempts += 1
 
-    def _accepted(self, row_id: int, aggregate: str, central_id: str, status: str) -> None:
+    def _central_id(self, aggregate: str) -> str:
+        # Rows of an application wait behind its submission, so central knows it by now.
+        with self.store.read() as s:
+            app = s.get(ApplicationRow, aggregate)
+            central_id = app.central_id if app is not None else None
+        if central_id is None:
+            raise CentralRejected("the application is not at central yet",
+                                  code="not_at_central")
+        return central_id
+
+    def _accepted(self, row_id: int, aggregate: str, central_id: str | None,
+                  status: str) -> None:
         with self.store.transaction() as s:
             row = s.get(OutboxRow, row_id)
             assert row is not None
@@ -261,7 +279,7 @@ class Dispatcher:
             row.attempts += 1
             app = s.get(ApplicationRow, aggregate)
             if app is not None:
-                app.central_id = central_id
+                app.central_id = central_id or app.central_id
                 local = STATUS_FROM_CENTRAL.get(status)
                 if local is not None:
                     app.status, app.updated_at = local.value, self.now()

@@ -6,8 +6,10 @@ from PySide6.QtCore import QCoreApplication
 
 from showroom_app.domain.errors import (
     AccountLockedError,
+    ApplicationLockedError,
     DatabaseCorruptError,
     DatabaseTooNewError,
+    InvalidStateError,
     KeyStorageError,
     NotADemoFolderError,
     PassphraseRequiredError,
@@ -36,6 +38,8 @@ def describe(error: Exception) -> str:
         (DatabaseCorruptError, translate("Errors", "The database file cannot be read. It was left untouched: restore it from a backup, or move it away to start a new one."), True),
         (KeyStorageError, translate("Errors", "The key that protects the customer data could not be loaded or stored. Nothing was changed."), True),
         (StoreBusyError, translate("Errors", "The database is busy with another task. Nothing was lost; try again in a moment."), False),
+        (ApplicationLockedError, translate("Errors", "This application has already gone to the lessor, so it can no longer be changed here. Its status comes from the lessor; withdraw it and make a new one if something is wrong."), True),
+        (InvalidStateError, translate("Errors", "This cannot be done in the item's current state. Refresh the page and try again."), True),
         (NotADemoFolderError, translate("Errors", "This data folder belongs to a real desk, so no demo data was added."), False),
     ]
     for cls, sentence, with_detail in by_class:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -25,13 +26,14 @@ from showroom_app.domain.enums import AuditAction, Permission
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
 from showroom_app.services.status import CentralState
-from showroom_app.services.sync import SyncState
+from showroom_app.services.sync import SyncState, SyncWorker
 from ui.dialogs.sign_in import SignInDialog
 from ui.i18n import Translations
 from ui.idle import IdleWatcher
 from ui.pages.desk import DeskPage
 from ui.pages.placeholder import PlannedPage
 from ui.pages.settings import SettingsPage
+from ui.pages.sync import SyncPage
 from ui.style import role_label
 from ui.widgets import Retranslatable, run_in_background
 
@@ -39,10 +41,12 @@ log = logging.getLogger(__name__)
 
 PAGE_KEYS = ("desk", "new", "applications", "stock", "reports", "sync", "settings")
 OUTBOX_POLL_MS = 10_000
-SYNC_POLL_MS = 5_000  # a cycle is one health probe when idle; sends as soon as online
 
 
 class MainWindow(Retranslatable, QMainWindow):
+    # Emitted on the sync worker's thread; Qt delivers it on the UI thread.
+    sync_state = Signal(object)
+
     def __init__(
         self,
         services: DeskServices,
@@ -58,6 +62,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.setMinimumSize(QSize(900, 560))
         self.central_state: CentralState | None = None
         self.outbox: tuple[int, int] | None = None
+        self.last_sync: SyncState | None = None
 
         self.nav = QListWidget()
         self.nav.setObjectName("navRail")
@@ -98,7 +103,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.sync_now = QToolButton()
         self.sync_now.setObjectName("syncNow")
         self.sync_now.setAutoRaise(True)
-        self.sync_now.clicked.connect(self.refresh_central)
+        self.sync_now.clicked.connect(self.sync_everything_now)
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.outbox_label)
         self.statusBar().addPermanentWidget(self.central_label)
@@ -113,17 +118,17 @@ class MainWindow(Retranslatable, QMainWindow):
         self.outbox_timer = QTimer(self)
         self.outbox_timer.timeout.connect(self.refresh_outbox)
         self.outbox_timer.start(OUTBOX_POLL_MS)
-        self.syncing = False
         self.enrolled = False
-        self.sync_timer = QTimer(self)
-        self.sync_timer.timeout.connect(self.refresh_central)
-        self.sync_timer.start(SYNC_POLL_MS)
+        # One long-lived sync thread: a cycle every few seconds, at once when woken.
+        self.sync_state.connect(self._synced)
+        self.sync_worker = SyncWorker(services.sync, self.sync_state.emit)
+        self._watch_network()
 
         self._restore_geometry()
         self.retranslate()
         self.nav.setCurrentRow(0)
         self.refresh_outbox()
-        self.refresh_central()
+        self.sync_worker.start()
 
     # --- pages ---------------------------------------------------------------
 
@@ -134,6 +139,8 @@ class MainWindow(Retranslatable, QMainWindow):
             page.deleteLater()
         self.desk_page = DeskPage(self.services, self.user)
         self.desk_page.new_application.connect(self._go_new)
+        self.sync_page = SyncPage(self.services, self.user)
+        self.sync_page.sync_now_requested.connect(self.sync_everything_now)
         self.settings_page = SettingsPage(self.services, self.user)
         self.settings_page.language_chosen.connect(self.set_language)
         self.settings_page.idle_minutes_changed.connect(self.idle.set_minutes)
@@ -142,6 +149,8 @@ class MainWindow(Retranslatable, QMainWindow):
                 page: QWidget = self.desk_page
             elif key == "settings":
                 page = self.settings_page
+            elif key == "sync":
+                page = self.sync_page
             else:
                 page = PlannedPage(key, self.user.can(Permission.VIEW_ALL_REPORTS))
             page.setObjectName(f"page_{key}")
@@ -215,20 +224,40 @@ class MainWindow(Retranslatable, QMainWindow):
             text = self.tr("Syncing: {0} to send").format(pending)
         else:
             text = self.tr("Outbox: {0} waiting").format(pending)
+        stuck = self.last_sync.stuck if self.last_sync else 0
         if dead:
             text += " · " + self.tr("{0} need attention").format(dead)
+        if stuck:
+            text += " · " + self.tr("not getting through: see Sync")
         self.outbox_label.setText(text)
-        self.outbox_label.setStyleSheet("color: #cf222e;" if dead else "")
+        self.outbox_label.setStyleSheet("color: #cf222e;" if dead or stuck else "")
+
+    @property
+    def syncing(self) -> bool:
+        return self.sync_worker.busy
 
     def refresh_central(self) -> None:
-        """One sync cycle on a worker: probe central, send what is due, pull decisions."""
-        if self.syncing:
-            return
-        self.syncing = True
-        run_in_background(self.services.sync.cycle, self._synced, self._sync_failed)
+        """Wake the sync worker: a cycle runs now (or right after the current one)."""
+        self.sync_worker.wake()
+
+    def sync_everything_now(self) -> None:
+        """"Sync now": send, and fetch every feed including catalog and campaigns."""
+        self.sync_worker.wake(everything=True)
+
+    def _watch_network(self) -> None:
+        # The OS says when the network comes back: sync at once instead of at the next
+        # tick. Where no backend exists (some Linux desktops, CI) the tick still works.
+        self.network = None
+        if QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
+            self.network = QNetworkInformation.instance()
+            if self.network is not None:
+                self.network.reachabilityChanged.connect(self._reachability_changed)
+
+    def _reachability_changed(self, _reachability: object) -> None:
+        self.sync_worker.wake()
 
     def _synced(self, state: SyncState) -> None:
-        self.syncing = False
+        self.last_sync = state
         if not state.configured:
             self.central_state = CentralState.NOT_CONFIGURED
         else:
@@ -237,14 +266,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.enrolled = state.enrolled
         self._show_central()
         self._show_outbox()
+        self.sync_page.show_state(state)
         if state.changed:
             self.desk_page.refresh()
-            if state.pending:
-                self.refresh_central()  # more to send: do not wait for the next tick
-
-    def _sync_failed(self, error: Exception) -> None:
-        self.syncing = False
-        log.warning("sync cycle failed: %s", error)
 
     def _show_central(self) -> None:
         texts = {
@@ -309,5 +333,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.ui_state.sync()
         QApplication.instance().removeEventFilter(self.idle)
         self.outbox_timer.stop()
-        self.sync_timer.stop()
+        self.sync_worker.stop()
+        if self.network is not None:
+            self.network.reachabilityChanged.disconnect(self._reachability_changed)
         super().closeEvent(event)

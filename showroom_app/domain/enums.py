@@ -91,6 +91,8 @@ class DocumentType(StrEnum):
     BUSINESS_LICENCE = "business_licence"
     BANK_CARD = "bank_card"
     INCOME_PROOF = "income_proof"
+    CONTRACT = "contract"  # as central issued it, pulled for the desk
+    SIGNED_CONTRACT = "signed_contract"
 
 
 class AuditAction(StrEnum):
@@ -103,9 +105,19 @@ class AuditAction(StrEnum):
     SIGN_IN_FAILED = "sign_in_failed"
     SIGN_OUT = "sign_out"
     LOCK = "lock"
+    RESEND = "resend"
+    DISCARD = "discard"
 
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
-    DEAD = "dead"
+    DEAD = "dead"  # refused by central: waits for a person
+    DISCARDED = "discarded"  # a person gave up on it (audited); kept for the record
+
+
+class OutboxKind(StrEnum):
+    SUBMIT_APPLICATION = "submit_application"
+    UPLOAD_DOCUMENT = "upload_document"
+    SIGN_CONTRACT = "sign_contract"
+    WITHDRAW_APPLICATION = "withdraw_application"

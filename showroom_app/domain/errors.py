@@ -59,3 +59,13 @@ class ValidationError(ShowroomError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ApplicationLockedError(ShowroomError):
+    """The application has left the desk (queued or at central): it can no longer be
+    edited here; central's state wins."""
+
+
+class InvalidStateError(ShowroomError):
+    """The action does not fit the item's current state (e.g. signing before the
+    contract exists, resending what is not refused)."""

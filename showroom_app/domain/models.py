@@ -157,3 +157,19 @@ class MaskedCustomer:
     phone: str
     bank_card: str
     segment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One queued change as the Sync page shows it (no payload: it may be personal)."""
+
+    id: int
+    kind: str
+    application_id: str
+    application_reference: str | None
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None
+    last_error: str | None
+    sent_at: datetime | None

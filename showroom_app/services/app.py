@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 from showroom_app.domain.enums import Permission
 from showroom_app.domain.errors import PermissionDeniedError
 from showroom_app.domain.models import User
+from showroom_app.services.applications import ApplicationService
 from showroom_app.services.auth import AuthService, require
 from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
+from showroom_app.services.outbox import OutboxService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
 from showroom_app.services.sync import SyncService
@@ -29,6 +31,8 @@ class DeskServices:
     settings: Settings
     status: StatusService
     sync: SyncService
+    applications: ApplicationService
+    outbox: OutboxService
     data_dir: Path
     log_file: Path
     key_storage: str  # "keyring" or "file"

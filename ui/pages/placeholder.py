@@ -41,13 +41,6 @@ def planned_texts(key: str, sees_all_reports: bool) -> tuple[str, str, list[str]
              translate("PlannedPage", "Promotion uptake and cost, stock aging"),
              translate("PlannedPage", "Exports to Excel, CSV and PDF, with personal data masked")],
         ),
-        "sync": (
-            translate("PlannedPage", "Sync"),
-            translate("PlannedPage", "What is waiting to reach the lessor, what came back, and what needs a person."),
-            [translate("PlannedPage", "The outbox, in order, with retries that never send anything twice"),
-             translate("PlannedPage", "Items the lessor refused, with its message: fix and resend, or discard (managers)"),
-             translate("PlannedPage", "Sync now, and the time of the last successful exchange")],
-        ),
     }
     return texts[key]
 

@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -160,6 +160,14 @@ Send that file to support if it happens again.</source>
         <translation>数据库正忙于其他任务。数据没有丢失，请稍后重试。</translation>
     </message>
     <message>
+        <source>This application has already gone to the lessor, so it can no longer be changed here. Its status comes from the lessor; withdraw it and make a new one if something is wrong.</source>
+        <translation>该申请已提交给出租人，不能再在本地修改。其状态以出租人为准；如有错误，请撤回后重新创建申请。</translation>
+    </message>
+    <message>
+        <source>This cannot be done in the item&apos;s current state. Refresh the page and try again.</source>
+        <translation>当前状态下无法执行此操作。请刷新页面后重试。</translation>
+    </message>
+    <message>
         <source>This data folder belongs to a real desk, so no demo data was added.</source>
         <translation>该数据文件夹属于正式使用的工作台，因此未添加演示数据。</translation>
     </message>
@@ -262,7 +270,7 @@ Send that file to support if it happens again.</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <source>Send what is waiting and fetch the lessor's decisions now</source>
+        <source>Send what is waiting and fetch the lessor&apos;s decisions now</source>
         <translation>立即发送待发数据并获取出租人的审批结果</translation>
     </message>
     <message>
@@ -280,6 +288,10 @@ Send that file to support if it happens again.</source>
     <message>
         <source>{0} need attention</source>
         <translation>{0} 条需要处理</translation>
+    </message>
+    <message>
+        <source>not getting through: see Sync</source>
+        <translation>发送不出去：请查看“同步”</translation>
     </message>
     <message>
         <source>Central: checking…</source>
@@ -340,7 +352,7 @@ Send that file to support if it happens again.</source>
         <translation>新建申请</translation>
     </message>
     <message>
-        <source>Capture the customer's documents, build the quote and submit, step by step, with every step saved as a draft.</source>
+        <source>Capture the customer&apos;s documents, build the quote and submit, step by step, with every step saved as a draft.</source>
         <translation>逐步采集客户证件、生成报价并提交，每一步都自动保存为草稿。</translation>
     </message>
     <message>
@@ -360,7 +372,7 @@ Send that file to support if it happens again.</source>
         <translation>申请</translation>
     </message>
     <message>
-        <source>Every application of this desk, searchable, with its status timeline and the lessor's decision.</source>
+        <source>Every application of this desk, searchable, with its status timeline and the lessor&apos;s decision.</source>
         <translation>本工作台的全部申请，可搜索，并显示状态时间线和出租人的审批结果。</translation>
     </message>
     <message>
@@ -368,7 +380,7 @@ Send that file to support if it happens again.</source>
         <translation>按姓名、手机尾号、身份证号、车架号、状态和日期搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <source>Status timeline from draft to funded, with the lessor's reasons and conditions</source>
+        <source>Status timeline from draft to funded, with the lessor&apos;s reasons and conditions</source>
         <translation>从草稿到放款的状态时间线，附出租人的理由和条件</translation>
     </message>
     <message>
@@ -380,7 +392,7 @@ Send that file to support if it happens again.</source>
         <translation>库存与促销</translation>
     </message>
     <message>
-        <source>The dealer's vehicles and the financing offers that aged or overstocked vehicles trigger.</source>
+        <source>The dealer&apos;s vehicles and the financing offers that aged or overstocked vehicles trigger.</source>
         <translation>经销商的车辆，以及库龄长或库存多的车辆触发的金融优惠。</translation>
     </message>
     <message>
@@ -418,26 +430,6 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Exports to Excel, CSV and PDF, with personal data masked</source>
         <translation>导出为 Excel、CSV 和 PDF，个人信息已脱敏</translation>
-    </message>
-    <message>
-        <source>Sync</source>
-        <translation>同步</translation>
-    </message>
-    <message>
-        <source>What is waiting to reach the lessor, what came back, and what needs a person.</source>
-        <translation>哪些数据等待发送给出租人、哪些已返回、哪些需要人工处理。</translation>
-    </message>
-    <message>
-        <source>The outbox, in order, with retries that never send anything twice</source>
-        <translation>按顺序发送的发件队列，重试时绝不重复发送</translation>
-    </message>
-    <message>
-        <source>Items the lessor refused, with its message: fix and resend, or discard (managers)</source>
-        <translation>被出租人拒收的条目及其原因：修改后重发或丢弃（经理）</translation>
-    </message>
-    <message>
-        <source>Sync now, and the time of the last successful exchange</source>
-        <translation>立即同步，并显示上次成功同步的时间</translation>
     </message>
     <message>
         <source>Coming to this page:</source>
@@ -649,6 +641,205 @@ Nothing was changed. Details are in the log file:
     <message>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <source>Send {0} of application {1} again?
+
+The lessor refused it with: {2}
+
+Send it again only once the cause is fixed; otherwise it will be refused again.</source>
+        <translation>重新发送申请 {1} 的{0}？
+
+出租人的拒绝原因：{2}
+
+请在问题解决后再重新发送，否则会再次被拒绝。</translation>
+    </message>
+    <message>
+        <source>The application goes back to the desk as a draft, with the documents queued after it.</source>
+        <translation>该申请将退回为草稿，排在其后的资料也一并取消发送。</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>Discard {0} of application {1}? It will not be sent. This is recorded in the audit log.</source>
+        <translation>放弃申请 {1} 的{0}？它将不会被发送。此操作会记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Last answer from the lessor</source>
+        <translation>出租人最近一次应答</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent</source>
+        <translation>等待发送</translation>
+    </message>
+    <message>
+        <source>Send again…</source>
+        <translation>重新发送…</translation>
+    </message>
+    <message>
+        <source>Discard…</source>
+        <translation>放弃…</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>A manager can send refused items again or discard them.</source>
+        <translation>被拒绝的项目可由经理重新发送或放弃。</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>Next try</source>
+        <translation>下次尝试</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队时间</translation>
+    </message>
+    <message>
+        <source>Decisions</source>
+        <translation>审批结果</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <source>Products and rates</source>
+        <translation>产品与利率</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>促销活动</translation>
+    </message>
+    <message>
+        <source>{0}:</source>
+        <translation>{0}：</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>尚未</translation>
+    </message>
+    <message>
+        <source>The outbox could not be read: {0}</source>
+        <translation>无法读取待发送队列：{0}</translation>
+    </message>
+    <message>
+        <source>Checking the connection to the lessor…</source>
+        <translation>正在检查与出租人的连接…</translation>
+    </message>
+    <message>
+        <source>No lessor address is set: work is kept on this PC until one is configured in Settings.</source>
+        <translation>尚未设置出租人地址：所有工作都保存在本机，在“设置”中配置后再发送。</translation>
+    </message>
+    <message>
+        <source>Offline: {0} item(s) are kept on this PC and sent when the connection returns.</source>
+        <translation>离线：{0} 项保存在本机，网络恢复后自动发送。</translation>
+    </message>
+    <message>
+        <source>The lessor does not accept this desk&apos;s credentials: an administrator must enroll it again. Nothing is lost.</source>
+        <translation>出租人不再接受本工作台的凭证：需由管理员重新注册。数据没有丢失。</translation>
+    </message>
+    <message>
+        <source>Online: sending {0} item(s).</source>
+        <translation>在线：正在发送 {0} 项。</translation>
+    </message>
+    <message>
+        <source>Online: everything has been sent.</source>
+        <translation>在线：全部已发送。</translation>
+    </message>
+    <message>
+        <source>{0} item(s) were refused by the lessor and wait for a manager.</source>
+        <translation>{0} 项被出租人拒绝，等待经理处理。</translation>
+    </message>
+    <message>
+        <source>{0} item(s) failed {1} times or more: the queue is not draining. Check the network or call support; nothing is lost.</source>
+        <translation>{0} 项已失败 {1} 次以上：队列发不出去。请检查网络或联系技术支持；数据没有丢失。</translation>
+    </message>
+    <message>
+        <source>Nothing is waiting: everything made at this desk has reached the lessor.</source>
+        <translation>没有待发送的内容：本工作台的所有数据都已送达出租人。</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <source>Not getting through</source>
+        <translation>发送不出去</translation>
+    </message>
+    <message>
+        <source>Retrying</source>
+        <translation>重试中</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>after a manager acts</source>
+        <translation>待经理处理</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>立即</translation>
+    </message>
+    <message>
+        <source>in {0} s</source>
+        <translation>{0} 秒后</translation>
+    </message>
+    <message>
+        <source>in {0} min</source>
+        <translation>{0} 分钟后</translation>
+    </message>
+    <message>
+        <source>Submission</source>
+        <translation>提交申请</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>资料</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <source>Withdrawal</source>
+        <translation>撤回</translation>
     </message>
 </context>
 </TS>
