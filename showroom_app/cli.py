@@ -169,6 +169,8 @@ def cmd_enroll(options: RunOptions, args: argparse.Namespace) -> int:
 
 
 def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
+    from local_store import repositories as repo
+    from showroom_app.domain.enums import OutboxStatus
     from showroom_app.services.enrollment import client_for
     from sync.client import CentralError
     from sync.dispatcher import Dispatcher, NotEnrolledError
@@ -199,15 +201,25 @@ def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
             return EXIT_FAILED
         finally:
             client.close()
+        with store.read() as s:
+            left = repo.outbox_items(s, (OutboxStatus.PENDING, OutboxStatus.DEAD))
     data = {"sent": report.sent, "retrying": report.retrying, "dead": report.dead,
             "remaining": report.remaining, "decisions_pulled": pulled.get("decisions", 0),
             "contracts_pulled": pulled.get("contracts", 0),
             "catalog_updated": bool(pulled.get("catalog")),
             "campaigns_pulled": pulled.get("campaigns", 0),
-            "errors": report.errors[-5:]}
-    _print(data, args.json, "\n".join(f"{k}: {v}" for k, v in data.items()))
-    if args.until_drained and report.remaining:
-        print(f"error: {report.remaining} item(s) still queued", file=sys.stderr)
+            "errors": report.errors[-5:],
+            "left": [{"application": i.application_reference, "kind": i.kind,
+                      "status": i.status, "attempts": i.attempts,
+                      "last_error": i.last_error} for i in left]}
+    _print(data, args.json, "\n".join(f"{k}: {v}" for k, v in data.items() if k != "left"))
+    if args.until_drained and left:
+        # Not drained: say what is left and why, so a script (or a person) can act.
+        print(f"error: {len(left)} item(s) not delivered:", file=sys.stderr)
+        for i in left:
+            why = "refused, needs a manager" if i.status == OutboxStatus.DEAD else "queued"
+            print(f"  {i.application_reference or i.application_id}  {i.kind:<20} {why}, "
+                  f"{i.attempts} attempt(s): {i.last_error or '-'}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 

@@ -134,7 +134,11 @@ def test_cli_enroll_and_sync_until_drained(tmp_path: Path, central) -> None:
     showroom("demo-seed", "--applications", "1", "--submit")
     stuck = showroom("--central", "http://127.0.0.1:9", "sync", "--until-drained",
                      "--timeout", "1", "--json")
-    assert stuck.returncode == 1 and "still queued" in stuck.stderr
+    assert stuck.returncode == 1 and "1 item(s) not delivered" in stuck.stderr
+    left = json.loads(stuck.stdout)["left"]
+    assert [(i["kind"], i["status"]) for i in left] == [("submit_application", "pending")]
+    assert left[0]["application"] in stuck.stderr  # the listing names what is left
+    assert left[0]["attempts"] >= 1 and left[0]["last_error"]
 
 
 def test_decisions_are_pulled_with_a_cursor_and_applied_idempotently(
