@@ -186,16 +186,26 @@ class Dispatcher:
                 OutboxRow.status == OutboxStatus.PENDING.value)).all())
 
     def seconds_until_next(self) -> float | None:
-        """0 when something can go now; None when nothing pending can ever go by itself
-        (only rows waiting behind a dead letter, which needs a person)."""
-        if self.due():
-            return 0.0
+        """Seconds until the next row may go (0: now); None when nothing pending can go
+        by itself (only rows waiting behind a dead letter, which needs a person)."""
         with self.store.read() as s:
-            times = s.scalars(select(OutboxRow.next_attempt_at).where(
-                OutboxRow.status == OutboxStatus.PENDING.value)).all()
+            rows = s.execute(
+                select(OutboxRow.aggregate_id, OutboxRow.status, OutboxRow.next_attempt_at)
+                .where(OutboxRow.status.in_(_WAITING)).order_by(OutboxRow.id)).all()
+        seen: set[str] = set()
+        times = []
+        for aggregate, status, next_at in rows:
+            if aggregate in seen:
+                continue
+            seen.add(aggregate)  # only the head of each application's queue can go
+            if status == OutboxStatus.PENDING.value:
+                times.append(next_at)
+        if not times:
+            return None
         now = self.now()
-        future = [t for t in times if t is not None and t > now]
-        return (min(future) - now).total_seconds() if future else None
+        # One clock reading for every row: a row falling due between two readings must
+        # not look like "never".
+        return max(0.0, min((t - now).total_seconds() if t else 0.0 for t in times))
 
     # --- one row ------------------------------------------------------------------
 
