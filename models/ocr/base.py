@@ -1,0 +1,63 @@
+"""What every OCR engine gives the document pipeline: text lines with their boxes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """One recognised line. `box` is its four corners (x, y) in the pixels of the
+    image that was read, clockwise from top-left; `score` is the recogniser's
+    confidence in 0..1."""
+
+    text: str
+    score: float
+    box: tuple[tuple[float, float], tuple[float, float], tuple[float, float],
+               tuple[float, float]]
+
+    @property
+    def left(self) -> float:
+        return min(p[0] for p in self.box)
+
+    @property
+    def right(self) -> float:
+        return max(p[0] for p in self.box)
+
+    @property
+    def top(self) -> float:
+        return min(p[1] for p in self.box)
+
+    @property
+    def bottom(self) -> float:
+        return max(p[1] for p in self.box)
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return ((self.left + self.right) / 2, (self.top + self.bottom) / 2)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+class OcrEngine(Protocol):
+    """Reads text from a BGR uint8 image. Implementations load their models from local
+    files only: no call ever touches the network."""
+
+    name: str
+
+    def read(self, image: np.ndarray) -> list[TextLine]:
+        """Detect and recognise every text line of `image`, top to bottom."""
+        ...
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Recognise single-line crops (no detection): (text, score) per crop."""
+        ...
+
+    def warm_up(self) -> None:
+        """Load the models and run them once, so the first real read is fast."""
+        ...
