@@ -57,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device-name", help="how central lists this PC (default: host name)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("ocr", help="read documents from image files, offline (no data folder)")
+    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE",
+                   help="jpg / png / first page of a pdf")
+    p.add_argument("--doc-type", default="auto",
+                   choices=["auto", "id_front", "id_back", "driving_license", "vehicle_license",
+                            "business_license", "bank_card"])
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("sync", help="send the outbox to central")
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--once", action="store_true", help="one pass over what is due")
@@ -240,6 +248,40 @@ def cmd_apps_list(options: RunOptions, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ocr(args: argparse.Namespace) -> int:
+    """Loads the engine once, then per image: decode, then time the pipeline from the
+    decoded image to validated fields."""
+    from models.ocr.factory import create_engine
+    from showroom_app.documents.capture import UnreadableImage, load_image
+    from showroom_app.documents.fields import DocKind
+    from showroom_app.documents.pipeline import read_document
+
+    engine = create_engine("rapidocr")
+    kind = None if args.doc_type == "auto" else DocKind(args.doc_type)
+    results: list[dict] = []
+    failed = False
+    for path in args.images:
+        try:
+            image = load_image(path)
+            result = read_document(engine, image, kind)
+        except (UnreadableImage, ShowroomError) as exc:
+            failed = True
+            results.append({"file": str(path), "error": str(exc)})
+            continue
+        results.append({"file": str(path), **result.document.to_dict(),
+                        "elapsed_ms": round(result.elapsed_ms, 1)})
+    data: object = results if len(results) > 1 else results[0]
+    lines = []
+    for r in results:
+        lines.append(f"{r['file']}: " + (f"error: {r['error']}" if "error" in r else
+                                           f"{r['doc_type']} in {r['elapsed_ms']:.0f} ms"))
+        for key, f in r.get("fields", {}).items():
+            problems = f" [{', '.join(f['problems'])}]" if f["problems"] else ""
+            lines.append(f"  {key:<22} {f['value'] or '–'}  ({f['confidence']:.2f}){problems}")
+    _print(data, args.json, "\n".join(lines))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def cmd_info(options: RunOptions, as_json: bool) -> int:
     from local_store import repositories as repo
     from local_store.db import current_revision, head_revision
@@ -286,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_enroll(options, args)
         if args.command == "sync":
             return cmd_sync(options, args)
+        if args.command == "ocr":
+            return cmd_ocr(args)
         if args.command == "apps":
             return cmd_apps_list(options, args)
     except ShowroomError as exc:

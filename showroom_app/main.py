@@ -23,6 +23,7 @@ from showroom_app.services.applications import ApplicationService
 from showroom_app.services.auth import AuthService
 from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
+from showroom_app.services.intake import IntakeService
 from showroom_app.services.outbox import OutboxService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
@@ -109,6 +110,7 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions,
         sync=SyncService(store, runtime.settings.central_url),
         applications=ApplicationService(store),
         outbox=OutboxService(store),
+        intake=IntakeService(store),
         data_dir=runtime.paths.data_dir,
         log_file=runtime.log_file,
         key_storage=store.key_store_kind,
@@ -190,7 +192,11 @@ def _run_gui(options: RunOptions, own_folder: bool, sandbox: EmbeddedCentral | N
     def open_services(ask: AskPassphrase) -> DeskServices:
         store = open_local_store(runtime, options, ask)
         opened.append(store)
-        return build_services(runtime, store, options, sandbox)
+        services = build_services(runtime, store, options, sandbox)
+        # Load and warm the OCR models while the consultant signs in: the first
+        # capture must not wait for them.
+        services.intake.start_engine()
+        return services
 
     code = run_desk(
         language=runtime.settings.language,

@@ -13,6 +13,7 @@ from showroom_app.services.applications import ApplicationService
 from showroom_app.services.auth import AuthService, require
 from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
+from showroom_app.services.intake import IntakeService
 from showroom_app.services.outbox import OutboxService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
@@ -33,6 +34,7 @@ class DeskServices:
     sync: SyncService
     applications: ApplicationService
     outbox: OutboxService
+    intake: IntakeService
     data_dir: Path
     log_file: Path
     key_storage: str  # "keyring" or "file"

@@ -1,0 +1,496 @@
+"""Field parsers: OCR lines of a rectified document → fields with value, confidence
+and problems. `parse()` is the entry point; `detect_kind()` guesses the document and
+`upright()` turns the layout of a card read upside down (the recogniser already
+reads each line the right way up; only the positions are flipped)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from models.ocr.base import TextLine
+from showroom_app.documents import validators as v
+from showroom_app.documents.fields import (
+    FIELD_KEYS,
+    DocKind,
+    FieldValue,
+    ParsedDocument,
+    Problem,
+)
+from showroom_app.documents.parsers.common import (
+    digits_only,
+    find_date,
+    group_rows,
+    iso,
+    normalize,
+    strip_any_label,
+)
+from showroom_app.documents.parsers.forms import Found, value_after
+
+# --- orientation and kind ------------------------------------------------------------
+
+
+def flip(lines: list[TextLine], width: float, height: float) -> list[TextLine]:
+    """The same lines with positions turned 180° (text kept as read)."""
+    out = []
+    for ln in lines:
+        p = [(width - x, height - y) for x, y in ln.box]
+        out.append(TextLine(ln.text, ln.score, (p[2], p[3], p[0], p[1])))
+    return out
+
+
+_ID_NUMBER = re.compile(r"\d{17}[\dXx×]")
+
+
+def _anchor_y(kind: DocKind, lines: list[TextLine]) -> tuple[float, bool] | None:
+    """(vertical centre of the kind's anchor line, whether the anchor belongs in the
+    lower half when the document is upright)."""
+    for ln in lines:
+        t = normalize(ln.text)
+        if kind is DocKind.ID_FRONT and len(digits_only_keep_x(t)) >= 14:
+            return ln.center[1], True
+        if kind is DocKind.ID_BACK and ("共和国" in t or "身份证" in t):
+            return ln.center[1], False
+        if kind in (DocKind.DRIVING_LICENSE, DocKind.VEHICLE_LICENSE) and (
+                "Republic" in ln.text or ("License" in ln.text and len(t) > 20)):
+            return ln.center[1], False
+        if kind is DocKind.BUSINESS_LICENSE and ("营业执照" in t or "执照" in t):
+            return ln.center[1], False
+        if kind is DocKind.BANK_CARD and "银行" in t:
+            return ln.center[1], False
+    return None
+
+
+def digits_only_keep_x(text: str) -> str:
+    return re.sub(r"[^\dXx×]", "", text)
+
+
+_LEFT_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码", "签发机关", "有效期限",
+                "证号", "准驾车型", "号牌号码", "所有人", "车辆识别代号", "发动机号", "注册日期",
+                "法定代表人", "注册资本", "成立日期", "营业期限", "经营范围")
+
+
+def upright(kind: DocKind, lines: list[TextLine], width: float, height: float
+            ) -> tuple[list[TextLine], bool]:
+    anchor = _anchor_y(kind, lines)
+    if anchor is None:
+        # No anchor read: labels stand left of their values on an upright document.
+        labels = [ln for ln in lines if normalize(ln.text) in _LEFT_LABELS]
+        if labels and sum(ln.center[0] for ln in labels) / len(labels) > 0.6 * width:
+            return flip(lines, width, height), True
+        return lines, False
+    y, belongs_low = anchor
+    if (y > height / 2) != belongs_low:
+        return flip(lines, width, height), True
+    return lines, False
+
+
+_KIND_WORDS: list[tuple[DocKind, tuple[str, ...]]] = [
+    (DocKind.BUSINESS_LICENSE, ("营业执照", "统一社会信用代码", "法定代表人", "注册资本")),
+    (DocKind.DRIVING_LICENSE, ("驾驶证", "准驾车型", "初次领证", "Driving")),
+    (DocKind.VEHICLE_LICENSE, ("行驶证", "号牌号码", "车辆识别代号", "发动机号", "Vehicle")),
+    (DocKind.ID_BACK, ("签发机关", "有效期限", "居民身份证")),
+    (DocKind.ID_FRONT, ("公民身份号码", "民族", "住址", "出生")),
+    (DocKind.BANK_CARD, ("银联", "UnionPay", "借记卡", "信用卡", "银行")),
+]
+
+
+def detect_kind(lines: list[TextLine]) -> DocKind | None:
+    text = "".join(normalize(ln.text) for ln in lines)
+    best, hits = None, 0
+    for kind, words in _KIND_WORDS:
+        n = sum(1 for w in words if normalize(w) in text)
+        if n > hits:
+            best, hits = kind, n
+    return best
+
+
+# --- per kind ---------------------------------------------------------------------------
+
+
+def _field(text: str | None, score: float) -> FieldValue:
+    return FieldValue(text or None, score if text else 0.0)
+
+
+def _id_number_from(lines: list[TextLine]) -> tuple[str | None, float, TextLine | None]:
+    best: tuple[str | None, float, TextLine | None] = (None, 0.0, None)
+    for ln in lines:
+        raw = normalize(ln.text).upper().replace("×", "X")
+        raw = re.sub(r"^[^\d]*", "", raw)  # a merged label in front
+        candidate = digits_only(raw[:-1]) + (raw[-1] if raw[-1:] == "X" else
+                                             digits_only(raw[-1:]))
+        if len(candidate) == 18 and (best[0] is None or ln.score > best[1]):
+            best = (candidate, ln.score, ln)
+    return best
+
+
+_ID_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
+
+
+def parse_id_front(lines: list[TextLine], width: float, height: float,
+                   today: date) -> dict[str, FieldValue]:
+    number, number_score, number_line = _id_number_from(lines)
+    fields = {"id_number": _field(number, number_score)}
+    rest = [ln for ln in lines if ln is not number_line
+            and not (number_line is not None and ln.top > number_line.top - 0.5 * ln.height)]
+    # The photo sits right of ~62 % of the width and holds no text worth reading.
+    rest = [ln for ln in rest if ln.left < 0.62 * width]
+    rows = group_rows(rest)
+
+    def value_text(row) -> str:
+        # Labels sit in their own column at the left (values start at ~17 % of the
+        # width). A label box is dropped; a label merged into its value loses its two
+        # characters, however they were misread (娃名, 建条 for 姓名).
+        parts = []
+        for ln in row.lines:
+            text = normalize(ln.text)
+            if ln.left < LABEL_COLUMN * width:
+                if ln.right < VALUE_COLUMN * width or len(text) <= 2:
+                    continue
+                text = _drop_label(text, ln, width)
+            parts.append(text)
+        return strip_any_label("".join(parts), _ID_LABELS)
+
+    sex_row = next((i for i, r in enumerate(rows) if re.search(r"[男女]", r.text)
+                    and find_date(r.text) is None), None)
+    birth_row = next((i for i, r in enumerate(rows) if find_date(r.text)), None)
+    if sex_row is not None:
+        row = rows[sex_row]
+        text = value_text(row)
+        sex = re.search(r"[男女]", text)
+        fields["sex"] = _field(sex.group(0) if sex else None, row.score)
+        after = text[sex.end():] if sex else text
+        fields["ethnicity"] = _field(_ethnicity(after), row.score)
+        name_rows = rows[:sex_row]
+    else:
+        name_rows = rows[:1]
+    if name_rows:
+        row = name_rows[-1]
+        fields["name"] = _field(value_text(row) or None, row.score)
+    if birth_row is not None:
+        row = rows[birth_row]
+        fields["birth_date"] = _field(iso(find_date(row.text)), row.score)
+        address_rows = rows[birth_row + 1:]
+    else:
+        address_rows = rows[(sex_row or 0) + 2:]
+    if address_rows:
+        text = "".join(value_text(r) for r in address_rows)
+        fields["address"] = _field(text or None, min(r.score for r in address_rows))
+    return fields
+
+
+def id_front_address_gap(lines: list[TextLine], width: float, height: float
+                         ) -> tuple[int, int, int, int] | None:
+    """Where one more address line would be, when there is room for it above the ID
+    number: (x0, y0, x1, y1). A line holding a single character ("号", "室") is easily
+    missed by the detector; recognising this region alone finds it."""
+    _number, _score, number_line = _id_number_from(lines)
+    if number_line is None:
+        return None
+    birth = [ln for ln in lines if find_date(ln.text) and ln.top < number_line.top]
+    if not birth:
+        return None
+    birth_line = max(birth, key=lambda ln: ln.top)
+    address = [ln for ln in lines if ln.top > birth_line.bottom - 0.3 * ln.height
+               and ln.bottom < number_line.top and 0.14 * width < ln.left < 0.62 * width]
+    if not address:
+        return None
+    last = max(address, key=lambda ln: ln.bottom)
+    first = min(address, key=lambda ln: ln.top)
+    pitch = last.height * 1.05
+    y0, y1 = int(last.bottom + 0.02 * pitch), int(last.bottom + pitch)
+    if y1 > number_line.top - 0.6 * number_line.height:  # no room for another line
+        return None
+    return int(first.left - 0.1 * pitch), y0, int(min(first.right, 0.62 * width)), y1
+
+
+_ID_LABEL_CHARS = set("".join(_ID_LABELS))
+
+
+def _drop_label(text: str, line: TextLine, width: float) -> str:
+    """Remove the label glued in front of a value. Characters that belong to a label
+    go (however many of them were read); when the label was misread into other
+    characters, as many as fit in the label column go."""
+    n = 0
+    while n < min(2, len(text) - 1) and text[n] in _ID_LABEL_CHARS:
+        n += 1
+    if n:
+        return text[n:]
+    per_char = (line.right - line.left) / max(len(text), 1)
+    in_column = round((VALUE_COLUMN * width - line.left) / per_char) if per_char else 0
+    return text[max(0, min(2, in_column, len(text) - 1)):]
+
+
+# The 56 recognised ethnic groups, as cards print them: the value is one of these,
+# so a misread label glued in front ("民汉", "桃汉") is told apart from the value.
+ETHNICITIES = (
+    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
+    "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西",
+    "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯",
+    "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京",
+    "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+)
+LABEL_COLUMN, VALUE_COLUMN = 0.135, 0.165  # share of the card width
+
+
+def _ethnicity(text: str) -> str | None:
+    """The ethnic group printed after 民族: the longest known name the text ends with;
+    otherwise what follows the label, as read (a person will look at it)."""
+    text = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    for name in sorted(ETHNICITIES, key=len, reverse=True):
+        if text.endswith(name):
+            return name
+    rest = re.sub(r"^民?族", "", strip_any_label(text, ("民族",)))
+    return rest or None
+
+
+_BACK_LABELS = ("签发机关", "有效期限")
+
+
+def _validity(text: str) -> tuple[str | None, str | None]:
+    t = normalize(text)
+    dates = re.findall(r"((?:19|20)\d{2})\D?(\d{1,2})\D?(\d{1,2})", digits_date(t))
+    start = iso(tuple(map(int, dates[0]))) if dates else None  # type: ignore[arg-type]
+    if "长期" in t or "长" in t[-3:]:
+        return start, v.LONG_TERM
+    end = iso(tuple(map(int, dates[1]))) if len(dates) > 1 else None  # type: ignore[arg-type]
+    return start, end
+
+
+def digits_date(text: str) -> str:
+    return text.replace("O", "0").replace("o", "0")
+
+
+def parse_id_back(lines: list[TextLine], width: float, height: float,
+                  today: date) -> dict[str, FieldValue]:
+    fields: dict[str, FieldValue] = {}
+    authority = value_after(lines, ("签发机关",), _BACK_LABELS)
+    fields["issuing_authority"] = _field(authority.text if authority else None,
+                                         authority.score if authority else 0.0)
+    validity = value_after(lines, ("有效期限",), _BACK_LABELS)
+    if validity is None:  # the label lost: any line holding two dates
+        line = next((ln for ln in lines if len(re.findall(r"\d{4}", ln.text)) >= 1
+                     and ("-" in ln.text or "长期" in ln.text)), None)
+        validity = None if line is None else Found(normalize(line.text), line.score)
+    start, end = _validity(validity.text) if validity else (None, None)
+    score = validity.score if validity else 0.0
+    fields["valid_from"] = _field(start, score)
+    fields["valid_to"] = _field(end, score)
+    return fields
+
+
+_DL_LABELS = ("证号", "姓名", "性别", "国籍", "住址", "出生日期", "初次领证日期", "准驾车型",
+              "有效期限", "有效起始日期", "有效期至")
+
+
+def parse_driving_license(lines: list[TextLine], width: float, height: float,
+                          today: date) -> dict[str, FieldValue]:
+    fields: dict[str, FieldValue] = {}
+    number, score, _ = _id_number_from(lines)
+    fields["license_number"] = _field(number, score)
+    name = value_after(lines, ("姓名",), _DL_LABELS)
+    # The English labels print on the same row ("Sex", "Nationality"): only the
+    # Chinese run is the name.
+    name_text = re.match(r"[\u4e00-\u9fff·]+", name.text) if name else None
+    fields["name"] = _field(name_text.group(0) if name_text else None,
+                            name.score if name else 0)
+    sex = value_after(lines, ("性别",), _DL_LABELS)
+    sex_value = re.search(r"[男女]", sex.text).group(0) if sex and re.search(
+        r"[男女]", sex.text) else None
+    fields["sex"] = _field(sex_value, sex.score if sex else 0)
+    klass = value_after(lines, ("准驾车型",), _DL_LABELS)
+    klass_value = re.sub(r"[^A-Z0-9]", "", klass.text.upper()) if klass else ""
+    fields["vehicle_class"] = _field(klass_value or None, klass.score if klass else 0)
+    first = value_after(lines, ("初次领证日期",), _DL_LABELS)
+    fields["first_issue_date"] = _field(iso(find_date(first.text)) if first else None,
+                                        first.score if first else 0)
+    validity = value_after(lines, ("有效期限",), _DL_LABELS)
+    start, end = _validity(validity.text) if validity else (None, None)
+    fields["valid_from"] = _field(start, validity.score if validity else 0)
+    fields["valid_to"] = _field(end, validity.score if validity else 0)
+    return fields
+
+
+_VL_LABELS = ("号牌号码", "车辆类型", "所有人", "住址", "使用性质", "品牌型号", "车辆识别代号",
+              "发动机号码", "发动机号", "发动机", "注册日期", "发证日期")
+_VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
+_PLATE = re.compile(r"[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}")
+
+
+def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
+                          today: date) -> dict[str, FieldValue]:
+    fields: dict[str, FieldValue] = {}
+    plate = value_after(lines, ("号牌号码",), _VL_LABELS)
+    plate_text = re.sub(r"[·.•\-]", "", plate.text.upper()) if plate else ""
+    m = _PLATE.search(plate_text)
+    fields["plate"] = _field(m.group(0) if m else plate_text or None,
+                             plate.score if plate else 0)
+    for key, label in (("vehicle_type", "车辆类型"), ("owner", "所有人")):
+        found = value_after(lines, (label,), _VL_LABELS)
+        fields[key] = _field(found.text if found else None, found.score if found else 0)
+    vin = value_after(lines, ("车辆识别代号",), _VL_LABELS)
+    vin_text = re.sub(r"[^A-Z0-9]", "", vin.text.upper()) if vin else ""
+    if len(vin_text) != 17:  # label lost or merged: the 17-character shape
+        for ln in lines:
+            m = _VIN.search(re.sub(r"[^A-Z0-9]", "", normalize(ln.text).upper()))
+            if m:
+                vin_text, vin = m.group(0), Found(m.group(0), ln.score)
+                break
+    fields["vin"] = _field(vin_text or None, vin.score if vin else 0)
+    engine = value_after(lines, ("发动机号码", "发动机号", "发动机"), _VL_LABELS)
+    fields["engine_number"] = _field(
+        re.sub(r"[^A-Z0-9]", "", engine.text.upper()) if engine else None,
+        engine.score if engine else 0)
+    reg = value_after(lines, ("注册日期",), _VL_LABELS)
+    if reg is None or find_date(reg.text) is None:
+        # Label lost: the registration date is the date left of 发证日期 on its row.
+        issue = next((ln for ln in lines if normalize(ln.text).startswith("发证")), None)
+        if issue is not None:
+            left = [ln for ln in lines if ln.right <= issue.left and find_date(ln.text)
+                    and abs(ln.center[1] - issue.center[1]) < 0.6 * issue.height]
+            if left:
+                pick = max(left, key=lambda ln: ln.right)
+                reg = Found(normalize(pick.text), pick.score)
+    fields["registration_date"] = _field(iso(find_date(reg.text)) if reg else None,
+                                         reg.score if reg else 0)
+    return fields
+
+
+_BL_LABELS = ("统一社会信用代码", "名称", "类型", "法定代表人", "负责人", "经营范围", "注册资本",
+              "成员出资总额", "成立日期", "营业期限", "住所", "主要经营场所", "登记机关")
+_USCC = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+
+
+def _spaced_label_merge(lines: list[TextLine]) -> list[TextLine]:
+    """Licences print short labels spaced out ("名　　称", "住　　所"): OCR returns the
+    first character alone and glues the second to the value. Rejoin them."""
+    out = list(lines)
+    for first in [ln for ln in lines if len(normalize(ln.text)) == 1]:
+        c = normalize(first.text)
+        for label in ("名称", "类型", "住所"):
+            if c != label[0]:
+                continue
+            nxt = min((ln for ln in lines if ln is not first and ln.left > first.right
+                       and abs(ln.center[1] - first.center[1]) < 0.6 * first.height),
+                      key=lambda ln: ln.left, default=None)
+            if nxt is not None and normalize(nxt.text).startswith(label[1]):
+                merged = TextLine(c + normalize(nxt.text), min(first.score, nxt.score),
+                                  (first.box[0], nxt.box[1], nxt.box[2], first.box[3]))
+                out = [ln for ln in out if ln is not first and ln is not nxt] + [merged]
+            else:
+                # The second character was not detected at all (a lone character is
+                # easily missed): the first one alone still marks the label.
+                out = [ln for ln in out if ln is not first] + [
+                    TextLine(label, first.score, first.box)]
+    return out
+
+
+def parse_business_license(lines: list[TextLine], width: float, height: float,
+                           today: date) -> dict[str, FieldValue]:
+    lines = _spaced_label_merge(lines)
+    fields: dict[str, FieldValue] = {}
+    code, code_score = None, 0.0
+    for ln in lines:
+        text = re.sub(r"[^0-9A-Z]", "", normalize(ln.text).upper())
+        m = _USCC.search(text)
+        if m and not text.isdigit():
+            code, code_score = m.group(0), ln.score
+            break
+    if code is None:
+        found = value_after(lines, ("统一社会信用代码",), _BL_LABELS)
+        if found:
+            code, code_score = re.sub(r"[^0-9A-Z]", "", found.text.upper()), found.score
+    fields["uscc"] = _field(code, code_score)
+    for key, labels, more in (("name", ("名称",), False),
+                              ("legal_representative", ("法定代表人", "负责人"), False),
+                              ("address", ("住所", "主要经营场所"), True),
+                              ("registered_capital", ("注册资本", "成员出资总额"), False)):
+        found = value_after(lines, labels, _BL_LABELS, continuation=more)
+        fields[key] = _field(found.text if found else None, found.score if found else 0)
+    return fields
+
+
+def parse_bank_card(lines: list[TextLine], width: float, height: float,
+                    today: date) -> dict[str, FieldValue]:
+    groups = [ln for ln in lines if re.fullmatch(r"[\dOoIlSB ]{3,}", ln.text.strip())
+              and len(digits_only(ln.text)) >= 3]
+    best: tuple[str, float] = ("", 0.0)
+    for seed in sorted(groups, key=lambda ln: -ln.height):
+        # The number's groups share one baseline band; join them left to right.
+        band = [ln for ln in groups if abs(ln.center[1] - seed.center[1]) < 0.8 * seed.height]
+        number = "".join(digits_only(ln.text) for ln in sorted(band, key=lambda ln: ln.left))
+        if 16 <= len(number) <= 19 and len(number) > len(best[0]):
+            best = (number, min(ln.score for ln in band))
+    number, score = best
+    fields = {"card_number": _field(number or None, score)}
+    bank_line = next((ln for ln in sorted(lines, key=lambda ln: ln.top)
+                      if "银行" in normalize(ln.text) or "信用社" in normalize(ln.text)), None)
+    bank = None
+    if bank_line is not None:
+        m = re.search(r"[\u4e00-\u9fff]*(?:银行|信用社)", normalize(bank_line.text))
+        bank = m.group(0) if m else None
+    if bank is None and number:
+        bank = v.bank_from_bin(number)
+    fields["bank"] = _field(bank, bank_line.score if bank_line is not None else 0.9)
+    return fields
+
+
+PARSERS: dict[DocKind, Callable[[list[TextLine], float, float, date], dict[str, FieldValue]]] = {
+    DocKind.ID_FRONT: parse_id_front,
+    DocKind.ID_BACK: parse_id_back,
+    DocKind.DRIVING_LICENSE: parse_driving_license,
+    DocKind.VEHICLE_LICENSE: parse_vehicle_license,
+    DocKind.BUSINESS_LICENSE: parse_business_license,
+    DocKind.BANK_CARD: parse_bank_card,
+}
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _date_of(field: FieldValue | None) -> date | None:
+    return date.fromisoformat(field.value) if field and field.value and \
+        re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.value) and v.parse_date(field.value) else None
+
+
+def validate(kind: DocKind, fields: dict[str, FieldValue], today: date) -> None:
+    """Add every check's problems to the fields; values are never changed."""
+    for key in FIELD_KEYS[kind]:
+        fields.setdefault(key, FieldValue(None))
+    if kind is DocKind.ID_FRONT:
+        v.check_id_front(fields, today)
+        return
+    v.flag_confidence_and_missing(fields)
+    if kind in (DocKind.ID_BACK, DocKind.DRIVING_LICENSE):
+        valid_to = fields["valid_to"].value
+        end: date | str | None = valid_to if valid_to == v.LONG_TERM else _date_of(
+            fields["valid_to"])
+        for problem in v.validity_problems(_date_of(fields["valid_from"]), end, today):
+            fields["valid_to"].add(problem)
+    if kind is DocKind.DRIVING_LICENSE and fields["license_number"].value:
+        for problem in v.id_number_problems(fields["license_number"].value, today):
+            fields["license_number"].add(problem)
+    if kind is DocKind.VEHICLE_LICENSE and fields["vin"].value:
+        for problem in v.vin_problems(fields["vin"].value):
+            fields["vin"].add(problem)
+    if kind is DocKind.BUSINESS_LICENSE and fields["uscc"].value:
+        for problem in v.uscc_problems(fields["uscc"].value):
+            fields["uscc"].add(problem)
+    if kind is DocKind.BANK_CARD and fields["card_number"].value:
+        for problem in v.luhn_problems(fields["card_number"].value):
+            fields["card_number"].add(problem)
+
+
+def parse(kind: DocKind, lines: list[TextLine], width: float, height: float,
+          today: date, is_upright: bool = False) -> ParsedDocument:
+    if not is_upright:
+        lines, _flipped = upright(kind, lines, width, height)
+    fields = PARSERS[kind](lines, width, height, today)
+    validate(kind, fields, today)
+    ordered = {key: fields[key] for key in FIELD_KEYS[kind]}
+    return ParsedDocument(kind, ordered)
+
+
+__all__ = ["PARSERS", "Problem", "detect_kind", "flip", "id_front_address_gap", "parse",
+           "upright", "validate"]

@@ -1,0 +1,85 @@
+"""Label → value reading for documents laid out as forms (licences, the ID back).
+
+A label is found by its text, misreads allowed; its value is the rest of the same box
+(label and value merged), else the boxes to its right on the same row up to the next
+label, plus continuation rows below in the value's column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.ocr.base import TextLine
+from showroom_app.documents.parsers.common import normalize
+
+
+@dataclass
+class Found:
+    text: str
+    score: float
+    label: TextLine | None = None
+    boxes: tuple[TextLine, ...] = ()
+
+
+def _similar_prefix(text: str, label: str) -> bool:
+    n = len(label)
+    if len(text) < n:
+        return False
+    if text.startswith(label):
+        return True
+    same = sum(1 for a, b in zip(text[:n], label, strict=True) if a == b)
+    # Two-character labels need one right character; longer ones two thirds.
+    return same * 3 >= n * 2 if n > 2 else same >= 1 and n == 2 and len(text) >= 2
+
+
+def label_of(line: TextLine, labels: tuple[str, ...]) -> str | None:
+    text = normalize(line.text)
+    for label in labels:
+        if _similar_prefix(text, label):
+            return label
+    return None
+
+
+def same_row(a: TextLine, b: TextLine) -> bool:
+    ref = min(a.height, b.height) or 1.0
+    return abs(a.center[1] - b.center[1]) < 0.6 * ref
+
+
+def value_after(lines: list[TextLine], labels: tuple[str, ...], all_labels: tuple[str, ...],
+                continuation: bool = False) -> Found | None:
+    """The value printed after the first box labelled with one of `labels`."""
+    for line in sorted(lines, key=lambda ln: (ln.top, ln.left)):
+        label = label_of(line, labels)
+        if label is None:
+            continue
+        rest = normalize(line.text)[len(label):].lstrip(":：")
+        parts: list[TextLine] = [line] if rest else []
+        texts = [rest] if rest else []
+        right = [ln for ln in lines if ln is not line and same_row(ln, line)
+                 and ln.left >= line.right - 0.5 * line.height]
+        for ln in sorted(right, key=lambda x: x.left):
+            if label_of(ln, all_labels) is not None:
+                break
+            parts.append(ln)
+            texts.append(normalize(ln.text))
+        if continuation and parts:
+            others = [p for p in parts if p is not line]
+            # Merged with its label, the value starts about a label's width in.
+            column_left = min(p.left for p in others) if others else (
+                line.left + len(label) * line.height * 0.95)
+            bottom = max(p.bottom for p in parts)
+            height = max(p.height for p in parts)
+            below = sorted((ln for ln in lines if ln.top > bottom - 0.3 * height
+                            and ln not in parts), key=lambda x: x.top)
+            for ln in below:
+                if ln.top - bottom > 0.9 * height:
+                    break
+                if abs(ln.left - column_left) > 1.5 * height or label_of(ln, all_labels):
+                    continue
+                parts.append(ln)
+                texts.append(normalize(ln.text))
+                bottom = ln.bottom
+        if texts:
+            return Found("".join(texts), min(p.score for p in parts), line, tuple(parts))
+        return Found("", line.score * 0.5, line, ())
+    return None

@@ -1,0 +1,198 @@
+"""From a picture to checked fields: find and rectify the document, read it, parse
+it by layout and pattern, validate every field."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+import cv2
+import numpy as np
+
+from models.ocr.base import OcrEngine, TextLine
+from showroom_app.documents import capture
+from showroom_app.documents.fields import DocKind, ParsedDocument
+from showroom_app.documents.parsers import detect_kind, id_front_address_gap, parse, upright
+from showroom_app.domain.errors import ShowroomError
+
+ASPECT_OF: dict[DocKind, float] = {
+    DocKind.ID_FRONT: capture.ASPECT["card"],
+    DocKind.ID_BACK: capture.ASPECT["card"],
+    DocKind.BANK_CARD: capture.ASPECT["card"],
+    DocKind.DRIVING_LICENSE: capture.ASPECT["license_page"],
+    DocKind.VEHICLE_LICENSE: capture.ASPECT["license_page"],
+    DocKind.BUSINESS_LICENSE: capture.ASPECT["a4_landscape"],
+}
+# Cards are read at this width: their smallest print (labels, the ID number) stays
+# well above the recogniser's 48 px line height while detection costs a third of the
+# full-resolution time. A business licence keeps more pixels for its small print.
+READ_WIDTH = {DocKind.BUSINESS_LICENSE: 1400}
+CARD_READ_WIDTH = 800
+CST = timezone(timedelta(hours=8))
+
+
+class UnrecognizedDocument(ShowroomError):
+    """Nothing in the picture reads like a document this desk knows."""
+
+
+@dataclass
+class ReadResult:
+    document: ParsedDocument
+    card: np.ndarray  # the rectified, upright-as-found document image (BGR)
+    elapsed_ms: float  # decoded image → validated fields
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def today_in_china() -> date:
+    return datetime.now(CST).date()
+
+
+def rectified(image: np.ndarray, kind: DocKind | None) -> np.ndarray:
+    """The document cut out of a frame and squared; a scan or a crop that already is
+    the document comes back as it is."""
+    hint = ASPECT_OF[kind] if kind else None
+    corners = capture.find_document(image, aspect_hint=hint)
+    if corners is None:
+        return image
+    h, w = image.shape[:2]
+    area = cv2.contourArea(corners.astype(np.float32))
+    if area > 0.9 * w * h:  # the document is the whole picture
+        return image
+    aspect = hint or capture.estimate_aspect(corners)
+    return capture.rectify(image, corners, aspect)
+
+
+def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = None,
+                  today: date | None = None, find: bool = True) -> ReadResult:
+    """`image` is a camera frame or a scan (`find=True`), or an already rectified
+    document (`find=False`). Raises UnrecognizedDocument when `kind` is not given and
+    cannot be told from the text."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    card = rectified(image, kind) if find else image
+    timings["capture_ms"] = (time.perf_counter() - started) * 1000
+    width = READ_WIDTH.get(kind, CARD_READ_WIDTH) if kind else CARD_READ_WIDTH
+    if find and card is image:
+        # No document outline found: its text is a part of the picture, so keep every
+        # pixel rather than shrinking the whole frame to a card's reading width.
+        width = max(width, image.shape[1])
+    small = card
+    if card.shape[1] > width:
+        scale = width / card.shape[1]
+        small = cv2.resize(card, (width, round(card.shape[0] * scale)),
+                           interpolation=cv2.INTER_AREA)
+    t = time.perf_counter()
+    lines = engine.read(small)
+    timings["ocr_ms"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    found_kind = kind or detect_kind(lines)
+    if found_kind is None:
+        raise UnrecognizedDocument(
+            "no known document was recognised in the picture: lay it flat, fully in view")
+    height, width_px = small.shape[:2]
+    lines = _second_look(engine, small, lines)
+    lines, flipped = upright(found_kind, lines, width_px, height)
+    if found_kind is DocKind.ID_FRONT:
+        lines = _probe_address_tail(engine, cv2.rotate(small, cv2.ROTATE_180) if flipped
+                                    else small, lines)
+    document = parse(found_kind, lines, width_px, height, today or today_in_china(),
+                     is_upright=True)
+    timings["parse_ms"] = (time.perf_counter() - t) * 1000
+    elapsed = (time.perf_counter() - started) * 1000
+    return ReadResult(document, card, elapsed, timings)
+
+
+def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
+                        ) -> list[TextLine]:
+    """Recognise the region where the address would continue, if the detector found
+    nothing there; keep what reads as text."""
+    height, width = image.shape[:2]
+    gap = id_front_address_gap(lines, width, height)
+    if gap is None:
+        return lines
+    x0, y0, x1, y1 = gap
+    crop = image[max(0, y0):y1, max(0, x0):x1]
+    if crop.size == 0 or float(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).min()) > 110:
+        return lines  # nothing dark enough to be print
+    # Only the ink: a single character in a line-wide crop reads badly.
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    cols = np.where(gray.min(axis=0) < 110)[0]
+    if cols.size == 0:
+        return lines
+    left, right = max(0, cols[0] - 6), min(crop.shape[1], cols[-1] + 7)
+    text, score = engine.recognize([crop[:, left:right]])[0]
+    text = text.strip()
+    if not text or score < 0.6 or len(text) > 14:
+        return lines
+    box = ((x0 + left, y0), (x0 + right, y0), (x0 + right, y1), (x0 + left, y1))
+    return [*lines, TextLine(text, score, tuple((float(x), float(y)) for x, y in box))]
+
+
+
+SECOND_LOOK_BELOW = 0.9  # recognition score under which a line is read again in parts
+
+
+def _second_look(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
+                 ) -> list[TextLine]:
+    """A doubtful line is often a label and its value read as one ("性别男民族汉" with
+    a poor score): cut it at the blank gaps between words and read each word alone;
+    keep the parts when they read with more confidence than the whole."""
+    doubtful = [ln for ln in lines if ln.score < SECOND_LOOK_BELOW and ln.height > 0
+                and (ln.right - ln.left) > 2.5 * ln.height]
+    if not doubtful:
+        return lines
+    crops: list[np.ndarray] = []
+    plans: list[tuple[TextLine, list[tuple[int, int, int, int]]]] = []
+    for ln in doubtful:
+        pieces = _split_at_gaps(image, ln)
+        if len(pieces) < 2:
+            continue
+        plans.append((ln, pieces))
+        crops += [image[y0:y1, x0:x1] for x0, y0, x1, y1 in pieces]
+    if not crops:
+        return lines
+    reads = iter(engine.recognize(crops))
+    replaced: dict[int, list[TextLine]] = {}
+    for ln, pieces in plans:
+        parts = [(next(reads), piece) for piece in pieces]
+        kept = [((text, score), p) for (text, score), p in parts if text.strip()]
+        if kept and min(score for (_t, score), _p in kept) > ln.score:
+            replaced[id(ln)] = [
+                TextLine(text, score, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+                for (text, score), (x0, y0, x1, y1) in kept]
+    out: list[TextLine] = []
+    for ln in lines:
+        out += replaced.get(id(ln), [ln])
+    return out
+
+
+def _split_at_gaps(image: np.ndarray, line: TextLine) -> list[tuple[int, int, int, int]]:
+    """Word boxes inside a line box: runs of ink separated by blank columns at least
+    0.6 line heights wide."""
+    h, w = image.shape[:2]
+    x0, x1 = max(0, int(line.left)), min(w, int(line.right) + 1)
+    y0, y1 = max(0, int(line.top)), min(h, int(line.bottom) + 1)
+    crop = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+    if crop.size == 0:
+        return []
+    # Ink: clearly darker than the line's own background.
+    ink = crop < (np.percentile(crop, 90) - 40)
+    columns = ink.sum(axis=0) > 0
+    gap = max(3, int(0.6 * (y1 - y0)))
+    pieces, start, blank = [], None, 0
+    for x, has_ink in enumerate(columns):
+        if has_ink:
+            if start is None:
+                start = x
+            blank = 0
+        elif start is not None:
+            blank += 1
+            if blank >= gap:
+                pieces.append((start, x - blank + 1))
+                start, blank = None, 0
+    if start is not None:
+        pieces.append((start, len(columns) - blank))
+    pad = max(2, (y1 - y0) // 6)
+    return [(max(0, x0 + a - pad), y0, min(w, x0 + b + pad), y1) for a, b in pieces
+            if b - a > 2]

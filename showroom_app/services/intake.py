@@ -1,0 +1,215 @@
+"""Document intake: the desk camera (or a file, or a scanner folder) → checked fields
+→ what the consultant confirms. The UI runs `CameraSession.step()` and the reads on
+workers; nothing here touches Qt."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from local_store import repositories as repo
+from local_store.db import Store
+from models.ocr.factory import BackgroundWarmUp
+from showroom_app.documents import capture
+from showroom_app.documents.fields import DocKind, ParsedDocument
+from showroom_app.documents.pipeline import ASPECT_OF, ReadResult, read_document
+from showroom_app.domain.enums import AuditAction, DocumentType, Permission
+from showroom_app.domain.errors import ShowroomError
+from showroom_app.domain.models import User
+from showroom_app.services.auth import require
+
+log = logging.getLogger(__name__)
+
+# How the stored document is typed, per OCR kind.
+STORED_AS: dict[DocKind, DocumentType] = {
+    DocKind.ID_FRONT: DocumentType.ID_CARD_FRONT,
+    DocKind.ID_BACK: DocumentType.ID_CARD_BACK,
+    DocKind.DRIVING_LICENSE: DocumentType.DRIVING_LICENCE,
+    DocKind.VEHICLE_LICENSE: DocumentType.VEHICLE_LICENCE,
+    DocKind.BUSINESS_LICENSE: DocumentType.BUSINESS_LICENCE,
+    DocKind.BANK_CARD: DocumentType.BANK_CARD,
+}
+PREVIEW_WIDTH = 640
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".pdf")
+
+
+class CameraUnavailable(ShowroomError):
+    """The camera (or the video file standing in for it) cannot be opened or read."""
+
+
+@dataclass(frozen=True)
+class PreviewFrame:
+    """One preview image for the screen (RGB bytes, already scaled down) with what the
+    capture stage saw in it."""
+
+    rgb: bytes
+    width: int
+    height: int
+    corners: list[tuple[float, float]] | None  # in preview pixels
+    hint: str | None  # a capture.Refusal value
+    captured: np.ndarray | None  # the rectified document, on the frame it was captured
+
+
+class CameraSession:
+    """A device index ("0") or a video / image file. An image file repeats its single
+    frame, so a dealer without a camera (and the tests) can use the same screen."""
+
+    def __init__(self, source: str | int, kind: DocKind | None = None) -> None:
+        self.source = source
+        device = int(source) if isinstance(source, int) or str(source).isdigit() else None
+        self._still: np.ndarray | None = None
+        self._capture = None
+        if device is None and Path(str(source)).suffix.lower() in IMAGE_SUFFIXES:
+            self._still = capture.load_image(Path(str(source)))
+        else:
+            cap = cv2.VideoCapture(device if device is not None else str(source))
+            if not cap.isOpened():
+                raise CameraUnavailable("the camera cannot be opened: check that it is "
+                                        "plugged in and not used by another program")
+            self._capture = cap
+        self._file = device is None and self._still is None
+        self.auto = capture.AutoCapture(aspect_hint=ASPECT_OF[kind] if kind else None)
+        self.last_frame: np.ndarray | None = None
+
+    def set_kind(self, kind: DocKind | None) -> None:
+        self.auto = capture.AutoCapture(aspect_hint=ASPECT_OF[kind] if kind else None)
+
+    def read(self) -> np.ndarray:
+        if self._still is not None:
+            return self._still
+        assert self._capture is not None
+        ok, frame = self._capture.read()
+        if not ok and self._file:  # a video file loops, like a camera that never ends
+            self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, frame = self._capture.read()
+        if not ok or frame is None:
+            raise CameraUnavailable("the camera stopped sending pictures")
+        return frame
+
+    def step(self) -> PreviewFrame:
+        frame = self.read()
+        self.last_frame = frame
+        found = self.auto.feed(frame)
+        h, w = frame.shape[:2]
+        scale = PREVIEW_WIDTH / w
+        small = cv2.resize(frame, (PREVIEW_WIDTH, round(h * scale)),
+                           interpolation=cv2.INTER_AREA)
+        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        corners = None if found.corners is None else [
+            (float(x) * scale, float(y) * scale) for x, y in found.corners]
+        return PreviewFrame(rgb.tobytes(), rgb.shape[1], rgb.shape[0], corners,
+                            found.hint.value if found.hint else None, found.captured)
+
+    def capture_now(self) -> np.ndarray | None:
+        frame = self.last_frame if self.last_frame is not None else self.read()
+        return self.auto.capture_now(frame)
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+
+
+class ScannerFolder:
+    """A folder a scanner saves into: new image files are picked up once each."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._seen = {p.name for p in self._files()}
+
+    def _files(self) -> list[Path]:
+        if not self.folder.is_dir():
+            return []
+        return sorted((p for p in self.folder.iterdir()
+                       if p.suffix.lower() in IMAGE_SUFFIXES), key=lambda p: p.stat().st_mtime)
+
+    def new_files(self, settle_seconds: float = 1.0) -> list[Path]:
+        """Files that appeared since the last call and stopped growing (a scanner
+        writes for a while)."""
+        fresh = []
+        for p in self._files():
+            if p.name in self._seen:
+                continue
+            if time.time() - p.stat().st_mtime < settle_seconds:
+                continue
+            self._seen.add(p.name)
+            fresh.append(p)
+        return fresh
+
+
+class IntakeService:
+    """Reads documents with the bundled OCR engine (warmed up in the background at
+    start) and keeps what the consultant confirmed, encrypted, with correction counts
+    for the accuracy report."""
+
+    def __init__(self, store: Store, warm_up: BackgroundWarmUp | None = None) -> None:
+        self._store = store
+        self._warm = warm_up
+        self._lock = threading.Lock()
+
+    def start_engine(self) -> None:
+        with self._lock:
+            if self._warm is None:
+                self._warm = BackgroundWarmUp("rapidocr")
+
+    @property
+    def engine_ready(self) -> bool:
+        return self._warm is not None and self._warm.ready
+
+    def _engine(self):
+        self.start_engine()
+        assert self._warm is not None
+        return self._warm.engine()
+
+    def open_camera(self, source: str | int, kind: DocKind | None = None) -> CameraSession:
+        return CameraSession(source, kind)
+
+    def read_card(self, card: np.ndarray, kind: DocKind | None) -> ReadResult:
+        """A document already cut out (auto or manual capture)."""
+        return read_document(self._engine(), card, kind, find=False)
+
+    def read_image(self, image: np.ndarray, kind: DocKind | None) -> ReadResult:
+        """A whole frame or a scan: the document is found in it first."""
+        return read_document(self._engine(), image, kind, find=True)
+
+    def read_file(self, path: Path, kind: DocKind | None) -> ReadResult:
+        return self.read_image(capture.load_image(path), kind)
+
+    def confirm(self, actor: User, document: ParsedDocument, card: np.ndarray,
+                confirmed: dict[str, str], application_id: str | None = None,
+                customer_id: str | None = None) -> str:
+        """Store the image and the values the consultant confirmed (their corrections
+        included); count, per field, what OCR got right and what was corrected."""
+        require(actor, Permission.WORK_APPLICATIONS)
+        ok, png = cv2.imencode(".jpg", card, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        if not ok:
+            raise ShowroomError("the captured image could not be encoded")
+        with self._store.transaction() as s:
+            final = {key: confirmed.get(key, read.value)
+                     for key, read in document.fields.items()}
+            doc = repo.add_document(s, self._store.cipher, STORED_AS[document.doc_type],
+                                    png.tobytes(), "image/jpeg",
+                                    application_id=application_id, customer_id=customer_id,
+                                    fields={"kind": document.doc_type.value, **final})
+            counts = json.loads(repo.get_meta(s, "ocr:accuracy") or "{}")
+            per_kind = counts.setdefault(document.doc_type.value, {})
+            for key, read in document.fields.items():
+                final = confirmed.get(key, read.value)
+                tally = per_kind.setdefault(key, {"confirmed": 0, "corrected": 0})
+                tally["confirmed" if final == read.value else "corrected"] += 1
+            repo.set_meta(s, "ocr:accuracy", json.dumps(counts))
+            repo.audit(s, AuditAction.CREATE, "document", doc.id, actor,
+                       f"{document.doc_type.value} captured and confirmed")
+        return doc.id
+
+    def accuracy(self) -> dict[str, dict[str, dict[str, int]]]:
+        """Per kind and field: how often OCR was confirmed as read, or corrected."""
+        with self._store.read() as s:
+            return json.loads(repo.get_meta(s, "ocr:accuracy") or "{}")
