@@ -315,6 +315,7 @@ def parse_driving_license(lines: list[TextLine], width: float, height: float,
 _VL_LABELS = ("号牌号码", "车辆类型", "所有人", "住址", "使用性质", "品牌型号", "车辆识别代号",
               "发动机号码", "发动机号", "发动机", "注册日期", "发证日期")
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
+_PROVINCE_SIMPLIFIED = str.maketrans("粵蘇貴遼寧陝魯晉滬瓊雲閩贛黑", "粤苏贵辽宁陕鲁晋沪琼云闽赣黑")
 _PLATE = re.compile(r"[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}")
 
 
@@ -323,6 +324,9 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
     fields: dict[str, FieldValue] = {}
     plate = value_after(lines, ("号牌号码",), _VL_LABELS)
     plate_text = re.sub(r"[·.•\-]", "", plate.text.upper()) if plate else ""
+    # The recogniser sometimes answers a province abbreviation in its traditional form;
+    # plates are printed simplified.
+    plate_text = plate_text[:1].translate(_PROVINCE_SIMPLIFIED) + plate_text[1:]
     m = _PLATE.search(plate_text)
     fields["plate"] = _field(m.group(0) if m else plate_text or None,
                              plate.score if plate else 0)
@@ -339,6 +343,10 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
                 break
     fields["vin"] = _field(vin_text or None, vin.score if vin else 0)
     engine = value_after(lines, ("发动机号码", "发动机号", "发动机"), _VL_LABELS)
+    if engine is None:  # the label read short ("发动"): match it exactly, not fuzzily
+        label = next((ln for ln in lines if normalize(ln.text).startswith("发动")), None)
+        if label is not None:
+            engine = value_after(lines, (normalize(label.text)[:2],), _VL_LABELS)
     fields["engine_number"] = _field(
         re.sub(r"[^A-Z0-9]", "", engine.text.upper()) if engine else None,
         engine.score if engine else 0)
@@ -374,10 +382,20 @@ def _spaced_label_merge(lines: list[TextLine]) -> list[TextLine]:
             nxt = min((ln for ln in lines if ln is not first and ln.left > first.right
                        and abs(ln.center[1] - first.center[1]) < 0.6 * first.height),
                       key=lambda ln: ln.left, default=None)
-            if nxt is not None and normalize(nxt.text).startswith(label[1]):
-                merged = TextLine(c + normalize(nxt.text), min(first.score, nxt.score),
-                                  (first.box[0], nxt.box[1], nxt.box[2], first.box[3]))
-                out = [ln for ln in out if ln is not first and ln is not nxt] + [merged]
+            nxt_text = normalize(nxt.text) if nxt is not None else ""
+            if nxt is not None and nxt_text.startswith(label[1]):
+                # Split "所<value>" into the label's second character and the value,
+                # so the value keeps its own column (continuation lines align to it).
+                char_w = (nxt.right - nxt.left) / max(len(nxt_text), 1)
+                cut = nxt.left + char_w
+                pieces = [TextLine(label, min(first.score, nxt.score),
+                                   ((first.left, first.top), (cut, first.top),
+                                    (cut, first.bottom), (first.left, first.bottom)))]
+                if len(nxt_text) > 1:
+                    pieces.append(TextLine(nxt_text[1:], nxt.score,
+                                           ((cut, nxt.top), (nxt.right, nxt.top),
+                                            (nxt.right, nxt.bottom), (cut, nxt.bottom))))
+                out = [ln for ln in out if ln is not first and ln is not nxt] + pieces
             else:
                 # The second character was not detected at all (a lone character is
                 # easily missed): the first one alone still marks the label.

@@ -55,8 +55,10 @@ def value_after(lines: list[TextLine], labels: tuple[str, ...], all_labels: tupl
         rest = normalize(line.text)[len(label):].lstrip(":：")
         parts: list[TextLine] = [line] if rest else []
         texts = [rest] if rest else []
+        # Right of the label's middle: detected boxes may overlap the label a little.
+        middle = (line.left + line.right) / 2
         right = [ln for ln in lines if ln is not line and same_row(ln, line)
-                 and ln.left >= line.right - 0.5 * line.height]
+                 and ln.left > middle]
         for ln in sorted(right, key=lambda x: x.left):
             if label_of(ln, all_labels) is not None:
                 break
