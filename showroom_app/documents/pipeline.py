@@ -14,6 +14,7 @@ from models.ocr.base import OcrEngine, TextLine
 from showroom_app.documents import capture
 from showroom_app.documents.fields import DocKind, ParsedDocument
 from showroom_app.documents.parsers import detect_kind, id_front_address_gap, parse, upright
+from showroom_app.documents.parsers.common import find_date
 from showroom_app.domain.errors import ShowroomError
 
 ASPECT_OF: dict[DocKind, float] = {
@@ -98,6 +99,13 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
                                     else small, lines)
     document = parse(found_kind, lines, width_px, height, today or today_in_china(),
                      is_upright=True)
+    if found_kind is DocKind.ID_FRONT and (document.fields["sex"].value is None
+                                           or document.fields["ethnicity"].value is None):
+        image_up = cv2.rotate(small, cv2.ROTATE_180) if flipped else small
+        extra = _probe_sex_row(engine, image_up, lines)
+        if extra:
+            document = parse(found_kind, lines + extra, width_px, height,
+                             today or today_in_china(), is_upright=True)
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
     elapsed = (time.perf_counter() - started) * 1000
     return ReadResult(document, card, elapsed, timings)
@@ -196,3 +204,51 @@ def _split_at_gaps(image: np.ndarray, line: TextLine) -> list[tuple[int, int, in
     pad = max(2, (y1 - y0) // 6)
     return [(max(0, x0 + a - pad), y0, min(w, x0 + b + pad), y1) for a, b in pieces
             if b - a > 2]
+
+
+# Where the ID front prints its sex and ethnicity values, as shares of the card width
+# (GB 19617 layout: labels at the left, 性别 value, then 民族 and its value).
+SEX_VALUE_X = (0.165, 0.32)
+ETHNICITY_VALUE_X = (0.40, 0.62)
+
+
+def _probe_sex_row(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
+                   ) -> list[TextLine]:
+    """Read the sex and ethnicity values where the layout puts them. They are one or
+    two characters each, which the detector misses most easily on a soft picture."""
+    height, width = image.shape[:2]
+    name = [ln for ln in lines if ln.bottom < 0.30 * height and ln.left < 0.62 * width]
+    birth = [ln for ln in lines if find_date_line(ln) and ln.top > 0.25 * height]
+    top = max((ln.bottom for ln in name), default=0.20 * height)
+    bottom = min((ln.top for ln in birth), default=0.38 * height)
+    if bottom - top < 0.05 * height:
+        return []
+    y0, y1 = int(top), int(bottom)
+    boxes, crops = [], []
+    for x_share in (SEX_VALUE_X, ETHNICITY_VALUE_X):
+        x0, x1 = int(x_share[0] * width), int(x_share[1] * width)
+        crop = image[y0:y1, x0:x1]
+        gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+        ink = gray < (np.percentile(gray, 90) - 50)
+        cols, rows = np.where(ink.any(axis=0))[0], np.where(ink.any(axis=1))[0]
+        if cols.size == 0 or rows.size == 0:
+            continue
+        pad = 4
+        a, b = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + pad + 1)
+        c, d = max(0, rows[0] - pad), min(crop.shape[0], rows[-1] + pad + 1)
+        crops.append(crop[c:d, a:b])
+        boxes.append((x0 + a, y0 + c, x0 + b, y0 + d))
+    out = []
+    for (text, score), (x0, y0_, x1, y1_) in zip(engine.recognize(crops) if crops else [],
+                                                  boxes, strict=True):
+        if text.strip() and score >= 0.5:
+            out.append(TextLine(text.strip(), score,
+                                ((x0, y0_), (x1, y0_), (x1, y1_), (x0, y1_))))
+    # Only what the first read did not already hold.
+    return [ln for ln in out if not any(abs(ln.center[0] - old.center[0]) < old.height
+                                        and abs(ln.center[1] - old.center[1]) < old.height
+                                        for old in lines)]
+
+
+def find_date_line(line: TextLine) -> bool:
+    return find_date(line.text) is not None
