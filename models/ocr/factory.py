@@ -57,7 +57,7 @@ def available_engines(paddle_model_dir: Path | None = None) -> list[str]:
 
 
 class BackgroundWarmUp:
-    """Builds and warms an engine on a daemon thread, started at once.
+    """Builds and warms an engine on its own thread, started at once.
 
     `BackgroundWarmUp("rapidocr", threads=2)` uses `create_engine`; pass `factory=` to
     build the engine some other way. `engine()` waits and returns it, or re-raises what
@@ -72,7 +72,9 @@ class BackgroundWarmUp:
         self._engine: OcrEngine | None = None
         self._error: BaseException | None = None
         self.seconds: float | None = None  # build + warm-up time, once done
-        self._thread = threading.Thread(target=self._run, name="ocr-warm-up", daemon=True)
+        # Not a daemon: killed inside an ONNX Runtime call at exit, the process aborts
+        # ("terminate called without an active exception"); a warm-up ends in ~1 s.
+        self._thread = threading.Thread(target=self._run, name="ocr-warm-up", daemon=False)
         self._thread.start()
 
     def _run(self) -> None:
