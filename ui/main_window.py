@@ -30,6 +30,7 @@ from showroom_app.services.sync import SyncState, SyncWorker
 from ui.dialogs.sign_in import SignInDialog
 from ui.i18n import Translations
 from ui.idle import IdleWatcher
+from ui.pages.capture import CapturePage
 from ui.pages.desk import DeskPage
 from ui.pages.placeholder import PlannedPage
 from ui.pages.settings import SettingsPage
@@ -133,6 +134,8 @@ class MainWindow(Retranslatable, QMainWindow):
     # --- pages ---------------------------------------------------------------
 
     def _build_pages(self) -> None:
+        if getattr(self, "capture_page", None) is not None:
+            self.capture_page.shutdown()
         while self.pages.count():
             page = self.pages.widget(0)
             self.pages.removeWidget(page)
@@ -144,9 +147,12 @@ class MainWindow(Retranslatable, QMainWindow):
         self.settings_page = SettingsPage(self.services, self.user)
         self.settings_page.language_chosen.connect(self.set_language)
         self.settings_page.idle_minutes_changed.connect(self.idle.set_minutes)
+        self.capture_page = CapturePage(self.services, self.user)
         for key in PAGE_KEYS:
             if key == "desk":
                 page: QWidget = self.desk_page
+            elif key == "new":
+                page = self.capture_page
             elif key == "settings":
                 page = self.settings_page
             elif key == "sync":
@@ -286,6 +292,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def lock(self) -> None:
         """Hide everything on screen until the user (or another user) signs in again."""
         self.idle.pause()
+        self.capture_page.shutdown()  # no camera runs behind the lock screen
         self.centralWidget().hide()
         self.services.auth.record(self.user, AuditAction.LOCK)
         dialog = SignInDialog(self.services, locked_user=self.user,
@@ -333,6 +340,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.ui_state.sync()
         QApplication.instance().removeEventFilter(self.idle)
         self.outbox_timer.stop()
+        self.capture_page.shutdown()
         self.sync_worker.stop()
         if self.network is not None:
             self.network.reachabilityChanged.disconnect(self._reachability_changed)

@@ -12,13 +12,6 @@ def planned_texts(key: str, sees_all_reports: bool) -> tuple[str, str, list[str]
     """(title, what the page is for, what it will offer) in the current language."""
     translate = QCoreApplication.translate
     texts = {
-        "new": (
-            translate("PlannedPage", "New application"),
-            translate("PlannedPage", "Capture the customer's documents, build the quote and submit, step by step, with every step saved as a draft."),
-            [translate("PlannedPage", "ID card, driving licence and business licence read by the desk camera, checked before you confirm"),
-             translate("PlannedPage", "Loan and lease quotes side by side, with the annualized rate and the offers the stock allows"),
-             translate("PlannedPage", "An instant pre-score with its reasons, then separate consent and submission")],
-        ),
         "applications": (
             translate("PlannedPage", "Applications"),
             translate("PlannedPage", "Every application of this desk, searchable, with its status timeline and the lessor's decision."),

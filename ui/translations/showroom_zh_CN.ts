@@ -2,6 +2,416 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Camera</name>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>it is not an image, or the image is damaged</source>
+        <translation>它不是图片，或图片已损坏</translation>
+    </message>
+    <message>
+        <source>the file cannot be opened (moved, deleted or not allowed)</source>
+        <translation>文件打不开（已被移动、删除或没有权限）</translation>
+    </message>
+    <message>
+        <source>the PDF is password-protected</source>
+        <translation>PDF 有密码保护</translation>
+    </message>
+    <message>
+        <source>the PDF has no pages</source>
+        <translation>PDF 没有页面</translation>
+    </message>
+    <message>
+        <source>it is not a readable PDF</source>
+        <translation>它不是可读取的 PDF</translation>
+    </message>
+    <message>
+        <source>the PDF holds text or drawings, not a scan: scan the document, or save it as JPG or PNG</source>
+        <translation>PDF 里是文字或绘图，不是扫描件：请扫描证件，或另存为 JPG 或 PNG</translation>
+    </message>
+    <message>
+        <source>the scan inside the PDF is damaged</source>
+        <translation>PDF 中的扫描图像已损坏</translation>
+    </message>
+    <message>
+        <source>The camera cannot be opened or stopped sending pictures. Check that it is plugged in and not used by another program, or choose another source. You can still import a file.</source>
+        <translation>无法打开摄像头，或摄像头已停止传送画面。请检查它是否已连接、是否被其他程序占用，或选择其他来源。您仍可以导入文件。</translation>
+    </message>
+    <message>
+        <source>it is not an image or a PDF scan the desk can read</source>
+        <translation>它不是本系统能读取的图片或 PDF 扫描件</translation>
+    </message>
+    <message>
+        <source>{0} cannot be used: {1}. Nothing was saved; choose another file.</source>
+        <translation>无法使用 {0}：{1}。未保存任何内容，请选择其他文件。</translation>
+    </message>
+    <message>
+        <source>The picture cannot be used: {0}. Nothing was saved; choose another file or source.</source>
+        <translation>无法使用该画面：{0}。未保存任何内容，请选择其他文件或来源。</translation>
+    </message>
+    <message>
+        <source>No known document was recognised in the picture. Lay it flat and fully in view, choose its kind, and try again.</source>
+        <translation>画面中没有识别出已知的证件。请将证件平放、完整置于画面内，选择证件类型后重试。</translation>
+    </message>
+    <message>
+        <source>The OCR models are still loading. Try again in a moment.</source>
+        <translation>识别模型仍在加载，请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The file or device cannot be read: {0}</source>
+        <translation>无法读取文件或设备：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>CapturePage</name>
+    <message>
+        <source>ID card (photo side)</source>
+        <translation>身份证人像面</translation>
+    </message>
+    <message>
+        <source>ID card (emblem side)</source>
+        <translation>身份证国徽面</translation>
+    </message>
+    <message>
+        <source>Driving licence</source>
+        <translation>驾驶证</translation>
+    </message>
+    <message>
+        <source>Vehicle licence</source>
+        <translation>行驶证</translation>
+    </message>
+    <message>
+        <source>Business licence</source>
+        <translation>营业执照</translation>
+    </message>
+    <message>
+        <source>Bank card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Ethnicity</source>
+        <translation>民族</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>公民身份号码</translation>
+    </message>
+    <message>
+        <source>Issuing authority</source>
+        <translation>签发机关</translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation>有效期起</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Licence number</source>
+        <translation>证号</translation>
+    </message>
+    <message>
+        <source>Vehicle class</source>
+        <translation>准驾车型</translation>
+    </message>
+    <message>
+        <source>First issued</source>
+        <translation>初次领证日期</translation>
+    </message>
+    <message>
+        <source>Plate number</source>
+        <translation>号牌号码</translation>
+    </message>
+    <message>
+        <source>Vehicle type</source>
+        <translation>车辆类型</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>所有人</translation>
+    </message>
+    <message>
+        <source>VIN</source>
+        <translation>车辆识别代号</translation>
+    </message>
+    <message>
+        <source>Engine number</source>
+        <translation>发动机号</translation>
+    </message>
+    <message>
+        <source>Registration date</source>
+        <translation>注册日期</translation>
+    </message>
+    <message>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <source>Legal representative</source>
+        <translation>法定代表人</translation>
+    </message>
+    <message>
+        <source>Registered capital</source>
+        <translation>注册资本</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>卡号</translation>
+    </message>
+    <message>
+        <source>Bank</source>
+        <translation>开户银行</translation>
+    </message>
+    <message>
+        <source>Not found on the document</source>
+        <translation>未识别到</translation>
+    </message>
+    <message>
+        <source>Not read with certainty: please check</source>
+        <translation>识别把握不大，请核对</translation>
+    </message>
+    <message>
+        <source>Wrong format</source>
+        <translation>格式不对</translation>
+    </message>
+    <message>
+        <source>Check character does not match: the number is wrong or was misread</source>
+        <translation>校验位不符：号码有误或识别错误</translation>
+    </message>
+    <message>
+        <source>Card number check failed</source>
+        <translation>卡号校验不通过</translation>
+    </message>
+    <message>
+        <source>This date of birth does not exist</source>
+        <translation>出生日期不存在</translation>
+    </message>
+    <message>
+        <source>Unknown region code (possible on old cards)</source>
+        <translation>地区代码未知（旧证件可能如此）</translation>
+    </message>
+    <message>
+        <source>Does not match the date of birth in the ID number</source>
+        <translation>与身份证号中的出生日期不一致</translation>
+    </message>
+    <message>
+        <source>Does not match the sex in the ID number</source>
+        <translation>与身份证号中的性别不一致</translation>
+    </message>
+    <message>
+        <source>Invalid date</source>
+        <translation>日期无效</translation>
+    </message>
+    <message>
+        <source>The document has expired</source>
+        <translation>证件已过期</translation>
+    </message>
+    <message>
+        <source>The document is not valid yet</source>
+        <translation>证件尚未生效</translation>
+    </message>
+    <message>
+        <source>A VIN never contains I, O or Q</source>
+        <translation>车架号不应含 I、O、Q</translation>
+    </message>
+    <message>
+        <source>Document found: hold still</source>
+        <translation>已找到证件，请保持不动</translation>
+    </message>
+    <message>
+        <source>Place the document under the camera</source>
+        <translation>放入证件</translation>
+    </message>
+    <message>
+        <source>Move closer</source>
+        <translation>移近一点</translation>
+    </message>
+    <message>
+        <source>Keep the whole document in view</source>
+        <translation>整张证件都要在画面里</translation>
+    </message>
+    <message>
+        <source>Out of focus: hold still</source>
+        <translation>对焦不清，请稍停</translation>
+    </message>
+    <message>
+        <source>Reduce glare</source>
+        <translation>减少反光</translation>
+    </message>
+    <message>
+        <source>Hold still</source>
+        <translation>保持稳定</translation>
+    </message>
+    <message>
+        <source>Too dark: add light</source>
+        <translation>光线太暗</translation>
+    </message>
+    <message>
+        <source>{0}:</source>
+        <translation>{0}：</translation>
+    </message>
+    <message>
+        <source>Compare it with the document character by character, correct it if needed, then click ✓.</source>
+        <translation>请与证件逐字核对，需要时改正，然后点击 ✓。</translation>
+    </message>
+    <message>
+        <source>I checked this value against the document</source>
+        <translation>我已与证件核对过此项</translation>
+    </message>
+    <message>
+        <source>How sure the reading is</source>
+        <translation>识别的把握程度</translation>
+    </message>
+    <message>
+        <source>Video or image standing in for the camera</source>
+        <translation>代替摄像头的视频或图片</translation>
+    </message>
+    <message>
+        <source>Videos and images ({0})</source>
+        <translation>视频和图片（{0}）</translation>
+    </message>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>正在打开摄像头…</translation>
+    </message>
+    <message>
+        <source>Captured: reading…</source>
+        <translation>已拍下，正在识别…</translation>
+    </message>
+    <message>
+        <source>Captured: check the fields</source>
+        <translation>已拍下，请核对右侧信息</translation>
+    </message>
+    <message>
+        <source>No picture from the camera</source>
+        <translation>摄像头没有画面</translation>
+    </message>
+    <message>
+        <source>Import a document image or scan</source>
+        <translation>导入证件图片或扫描件</translation>
+    </message>
+    <message>
+        <source>Images and PDF scans ({0})</source>
+        <translation>图片和 PDF 扫描件（{0}）</translation>
+    </message>
+    <message>
+        <source>{0} field(s) to check against the document: correct them or click ✓.</source>
+        <translation>还有 {0} 项需要与证件核对：请改正或点击 ✓。</translation>
+    </message>
+    <message>
+        <source>Folder the scanner saves into</source>
+        <translation>扫描仪保存文件的文件夹</translation>
+    </message>
+    <message>
+        <source>Scanner folder: {0}. New scans are read one by one.</source>
+        <translation>扫描文件夹：{0}。新的扫描件会逐个识别。</translation>
+    </message>
+    <message>
+        <source>{0} waiting.</source>
+        <translation>{0} 个待识别。</translation>
+    </message>
+    <message>
+        <source>Loading the OCR models…</source>
+        <translation>正在加载识别模型…</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在识别…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>No document found in the picture: lay it flat, fully in view, and try again.</source>
+        <translation>画面中没有找到证件：请将证件平放、完整置于画面内后重试。</translation>
+    </message>
+    <message>
+        <source>Read in {0} ms</source>
+        <translation>识别用时 {0} 毫秒</translation>
+    </message>
+    <message>
+        <source>Saved. Lay the next document under the camera.</source>
+        <translation>已保存。请放入下一份证件。</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}</source>
+        <translation>未保存：{0}</translation>
+    </message>
+    <message>
+        <source>New application</source>
+        <translation>新建申请</translation>
+    </message>
+    <message>
+        <source>Step 1: the customer&apos;s documents. Choose what you capture and lay it under the camera: it is taken as soon as it is sharp and still. Check what was read, then confirm.</source>
+        <translation>第 1 步：客户证件。选择证件类型，把证件放到摄像头下：画面清晰稳定时会自动拍下。核对识别结果后确认。</translation>
+    </message>
+    <message>
+        <source>Document:</source>
+        <translation>证件：</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>Video or image file…</source>
+        <translation>视频或图片文件…</translation>
+    </message>
+    <message>
+        <source>Camera {0}</source>
+        <translation>摄像头 {0}</translation>
+    </message>
+    <message>
+        <source>Capture now (Space)</source>
+        <translation>立即拍摄（空格）</translation>
+    </message>
+    <message>
+        <source>Import file… (Ctrl+O)</source>
+        <translation>导入文件…（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>Scanner folder…</source>
+        <translation>扫描文件夹…</translation>
+    </message>
+    <message>
+        <source>Retake (Esc)</source>
+        <translation>重拍（Esc）</translation>
+    </message>
+    <message>
+        <source>Confirm document (Ctrl+Enter)</source>
+        <translation>确认证件（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Read from the document</source>
+        <translation>证件识别结果</translation>
+    </message>
+    <message>
+        <source>What is read from the document appears here, field by field, with how sure the reading is. Doubtful fields are highlighted until you correct or confirm them.</source>
+        <translation>证件上识别出的信息会逐项显示在这里，并注明识别的把握程度。有疑问的项目会高亮显示，直到您改正或确认。</translation>
+    </message>
+</context>
+<context>
     <name>Crash</name>
     <message>
         <source>Something went wrong</source>
@@ -347,26 +757,6 @@ Send that file to support if it happens again.</source>
 </context>
 <context>
     <name>PlannedPage</name>
-    <message>
-        <source>New application</source>
-        <translation>新建申请</translation>
-    </message>
-    <message>
-        <source>Capture the customer&apos;s documents, build the quote and submit, step by step, with every step saved as a draft.</source>
-        <translation>逐步采集客户证件、生成报价并提交，每一步都自动保存为草稿。</translation>
-    </message>
-    <message>
-        <source>ID card, driving licence and business licence read by the desk camera, checked before you confirm</source>
-        <translation>用桌面摄像头识别身份证、驾驶证和营业执照，确认前自动校验</translation>
-    </message>
-    <message>
-        <source>Loan and lease quotes side by side, with the annualized rate and the offers the stock allows</source>
-        <translation>贷款与融资租赁方案并排对比，显示年化利率及库存可享的优惠</translation>
-    </message>
-    <message>
-        <source>An instant pre-score with its reasons, then separate consent and submission</source>
-        <translation>即时预评分并说明原因，随后单独授权并提交</translation>
-    </message>
     <message>
         <source>Applications</source>
         <translation>申请</translation>
