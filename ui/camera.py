@@ -13,21 +13,19 @@ import time
 
 from PySide6.QtCore import QCoreApplication, QThread, Signal
 
-from showroom_app.services.intake import CameraUnavailable, DocKind, IntakeService
+from showroom_app.services.intake import (
+    CameraUnavailable,
+    DocKind,
+    IntakeService,
+    UnreadableImage,
+    UnrecognizedDocument,
+)
 from ui.errors import describe
 
 log = logging.getLogger(__name__)
 
 FPS = 15
 FRAME_SECONDS = 1.0 / FPS
-
-
-def _is(error: BaseException, class_name: str) -> bool:
-    """True when `error` is (a subclass of) the services' exception called `class_name`.
-
-    The document layer's exceptions are not re-exported by the services, and the UI may
-    not import the document layer itself; matching by name keeps the contract."""
-    return any(cls.__name__ == class_name for cls in type(error).__mro__)
 
 
 # What the capture stage says about a file it cannot read (its message, without the
@@ -53,14 +51,14 @@ def intake_problem(error: BaseException) -> str:
     translate = QCoreApplication.translate
     if isinstance(error, CameraUnavailable):
         return translate("Camera", "The camera cannot be opened or stopped sending pictures. Check that it is plugged in and not used by another program, or choose another source. You can still import a file.")
-    if _is(error, "UnreadableImage"):
+    if isinstance(error, UnreadableImage):
         path = getattr(error, "path", None)
         reason = _file_reason(str(error)) or translate("Camera", "it is not an image or a PDF scan the desk can read")
         if path is not None:
             return translate("Camera", "{0} cannot be used: {1}. Nothing was saved; choose another file.").format(
                 path.name, reason)
         return translate("Camera", "The picture cannot be used: {0}. Nothing was saved; choose another file or source.").format(reason)
-    if _is(error, "UnrecognizedDocument"):
+    if isinstance(error, UnrecognizedDocument):
         return translate("Camera", "No known document was recognised in the picture. Lay it flat and fully in view, choose its kind, and try again.")
     if isinstance(error, TimeoutError):
         return translate("Camera", "The OCR models are still loading. Try again in a moment.")

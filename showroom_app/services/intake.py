@@ -18,14 +18,25 @@ from local_store import repositories as repo
 from local_store.db import Store
 from models.ocr.factory import BackgroundWarmUp
 from showroom_app.documents import capture
-from showroom_app.documents.fields import DocKind, ParsedDocument
-from showroom_app.documents.pipeline import ASPECT_OF, ReadResult, read_document
+from showroom_app.documents.capture import UnreadableImage
+from showroom_app.documents.fields import FIELD_KEYS, DocKind, ParsedDocument, Problem
+from showroom_app.documents.pipeline import (
+    ASPECT_OF,
+    ReadResult,
+    UnrecognizedDocument,
+    read_document,
+)
 from showroom_app.domain.enums import AuditAction, DocumentType, Permission
 from showroom_app.domain.errors import ShowroomError
 from showroom_app.domain.models import User
 from showroom_app.services.auth import require
 
 log = logging.getLogger(__name__)
+
+# What the UI may use of the document layer, through this service.
+__all__ = ["FIELD_KEYS", "CameraSession", "CameraUnavailable", "DocKind", "IntakeService",
+           "ParsedDocument", "PreviewFrame", "Problem", "ScannerFolder", "UnreadableImage",
+           "UnrecognizedDocument"]
 
 # How the stored document is typed, per OCR kind.
 STORED_AS: dict[DocKind, DocumentType] = {
