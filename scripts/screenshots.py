@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 from showroom_app.config import PASSPHRASE_ENV, RunOptions
 from showroom_app.main import EmbeddedCentral, build_services, open_local_store, prepare
 from showroom_app.services.demo import DEMO_USERS
+from showroom_app.services.intake import demo_camera_frame
 from ui.app import create_application
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.passphrase import PassphraseDialog
@@ -86,6 +87,8 @@ def main() -> int:
             save(dialog, args.out / f"{name}_{language}.png")
             dialog.close()
 
+    os.environ["SHOWROOM_CAMERA"] = str(demo_camera_frame(data_dir))
+    services.intake.start_engine()
     window = MainWindow(services, user, translations, data_dir / "ui-state.ini")
     window.resize(args.width, args.height)
     window.show()
@@ -93,6 +96,8 @@ def main() -> int:
         window.set_language(language)
         for key in PAGE_KEYS:
             window.go(key)
+            if key == "new":  # the camera finds the card, captures it, OCR reads it
+                settle(6.0)
             save(window, args.out / f"{key}_{language}.png")
     window.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,6 +31,8 @@ from showroom_app.services.status import StatusService
 from showroom_app.services.sync import SyncService
 
 log = logging.getLogger(__name__)
+
+CAMERA_ENV = "SHOWROOM_CAMERA"  # a device index or a video / image file
 
 # (is_new_key_file, problem shown to the person or None) -> passphrase, or None to give up
 AskPassphrase = Callable[[bool, str | None], str | None]
@@ -176,6 +179,12 @@ def run_gui(options: RunOptions) -> int:
         if not options.central_url:
             sandbox = EmbeddedCentral(options.data_dir)
             options = replace(options, central_url=sandbox.url)
+        if not os.environ.get(CAMERA_ENV):
+            # No camera needed to try the demo: the capture page shows a synthetic
+            # card on a desk (set SHOWROOM_CAMERA=0 to use a real camera).
+            from showroom_app.services.intake import demo_camera_frame
+
+            os.environ[CAMERA_ENV] = str(demo_camera_frame(options.data_dir))
     try:
         return _run_gui(options, own_folder, sandbox)
     finally:

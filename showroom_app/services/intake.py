@@ -224,3 +224,21 @@ class IntakeService:
         """Per kind and field: how often OCR was confirmed as read, or corrected."""
         with self._store.read() as s:
             return json.loads(repo.get_meta(s, "ocr:accuracy") or "{}")
+
+
+def demo_camera_frame(folder: Path, seed: int = 20261129) -> Path:
+    """A synthetic ID card lying on a desk, as a camera would see it, for `--demo` and
+    screenshots on machines without a camera. Every detail on it is invented."""
+    import random
+
+    from models.training.doc_corpus import photograph, render
+
+    rng = random.Random(seed)
+    doc, _truth = render("id_front", rng)
+    frame, _corners = photograph(doc, rng, "clean")
+    path = folder / "demo-camera-id-card.png"
+    ok, data = cv2.imencode(".png", frame)
+    if not ok:
+        raise ShowroomError("the demo camera picture could not be written")
+    path.write_bytes(data.tobytes())
+    return path
