@@ -205,24 +205,6 @@ def rendered(db: Database, contract: Contract) -> Contract:
         return fresh
 
 
-def _check_quote(body: dict) -> None:
-    """The schedule and APR of the contract this quote would make must exist."""
-    vehicle, quote = body["vehicle"], body["quote"]
-    financed = sum(f["amount_fen"] for f in quote["fees"] if f["financed"])
-    upfront = sum(f["amount_fen"] for f in quote["fees"] if not f["financed"])
-    principal = vehicle["price_fen"] - quote["down_payment_fen"] + financed
-    try:
-        schedule = finance.equal_instalment_schedule(
-            principal, Decimal(quote["annual_rate"]), quote["term_months"], date(2000, 1, 1),
-            balloon_fen=quote["residual_fen"])
-        finance.annual_percentage_rate(
-            vehicle["price_fen"] - quote["down_payment_fen"] - upfront,
-            [(i + 1, inst.payment_fen) for i, inst in enumerate(schedule)])
-    except (ValueError, ArithmeticError) as exc:
-        raise ApiError(422, "quote_inconsistent", "报价不成立（尾款、费用或首付不匹配）。",
-                       f"The quote cannot make a contract: {exc}") from exc
-
-
 def _add_month(day: date) -> date:
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
     for d in (day.day, 30, 29, 28):
