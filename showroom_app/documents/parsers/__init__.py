@@ -217,6 +217,9 @@ def _drop_label(text: str, line: TextLine, width: float) -> str:
         n += 1
     if n:
         return text[n:]
+    if line.left > LABEL_START * width:
+        # The box only brushes the label column: no label characters were read.
+        return text
     per_char = (line.right - line.left) / max(len(text), 1)
     in_column = round((VALUE_COLUMN * width - line.left) / per_char) if per_char else 0
     return text[max(0, min(2, in_column, len(text) - 1)):]
@@ -232,6 +235,7 @@ ETHNICITIES = (
     "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
 )
 LABEL_COLUMN, VALUE_COLUMN = 0.135, 0.165  # share of the card width
+LABEL_START = 0.10  # labels begin at ~6.5 % of the width; a box starting right of this holds none
 
 
 def _ethnicity(text: str) -> str | None:
@@ -478,6 +482,7 @@ def validate(kind: DocKind, fields: dict[str, FieldValue], today: date) -> None:
         fields.setdefault(key, FieldValue(None))
     if kind is DocKind.ID_FRONT:
         v.check_id_front(fields, today)
+        _plausible_id_front(fields)
         return
     v.flag_confidence_and_missing(fields)
     if kind in (DocKind.ID_BACK, DocKind.DRIVING_LICENSE):
@@ -498,6 +503,25 @@ def validate(kind: DocKind, fields: dict[str, FieldValue], today: date) -> None:
     if kind is DocKind.BANK_CARD and fields["card_number"].value:
         for problem in v.luhn_problems(fields["card_number"].value):
             fields["card_number"].add(problem)
+
+
+PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏",
+             "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
+             "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
+             "宁夏", "新疆", "香港", "澳门")
+
+
+def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
+    """Shapes every real card has. A value read with confidence but of the wrong shape
+    (a name with a digit, an address not starting with a province, an ethnic group
+    that does not exist) is a misread a person must look at."""
+    name, ethnicity, address = fields["name"], fields["ethnicity"], fields["address"]
+    if name.value and not re.fullmatch(r"[\u4e00-\u9fff·]{2,6}", name.value):
+        name.add(Problem.FORMAT)
+    if ethnicity.value and ethnicity.value not in ETHNICITIES:
+        ethnicity.add(Problem.FORMAT)
+    if address.value and not address.value.startswith(PROVINCES):
+        address.add(Problem.FORMAT)
 
 
 def parse(kind: DocKind, lines: list[TextLine], width: float, height: float,
