@@ -79,6 +79,30 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--limit", type=int, default=100)
     q.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("quote", help="finance quote: schedule and annualized rate, offline "
+                                     "(no data folder)")
+    p.add_argument("--price", required=True, metavar="YUAN")
+    p.add_argument("--down", required=True, metavar="YUAN", help="down payment")
+    p.add_argument("--term", required=True, type=int, metavar="MONTHS")
+    p.add_argument("--method", default="equal_installment",
+                   choices=["equal_installment", "equal_principal", "balloon"])
+    p.add_argument("--balloon", metavar="YUAN",
+                   help="paid with the last instalment (a lease's residual value)")
+    p.add_argument("--rate", metavar="FRACTION",
+                   help="nominal annual rate, 0.0499 for 4.99 %% (overrides the product's grid)")
+    p.add_argument("--fee", action="append", default=[], metavar="YUAN",
+                   help="one-off fee paid at signing, repeat for several (with --product: "
+                        "on top of the product's own fees)")
+    p.add_argument("--product", metavar="ID",
+                   help="bundled catalog product (auto_loan, direct_lease, sale_leaseback): "
+                        "its rate grid, fees and limits apply")
+    p.add_argument("--category", default="new_car",
+                   choices=["new_car", "used_car", "nev", "commercial", "tractor",
+                            "construction"], help="vehicle category for the product's rules")
+    p.add_argument("--start", metavar="YYYY-MM-DD",
+                   help="contract date (default: today); instalments fall on its day")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("info", help="data folder, schema and counts")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -282,6 +306,93 @@ def cmd_ocr(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def cmd_quote(args: argparse.Namespace) -> int:
+    """A plain calculator without --product; with it, the bundled catalog's rules apply.
+    Needs no data folder, so it works on a desk that was never set up."""
+    from datetime import date
+    from decimal import Decimal, InvalidOperation
+
+    from showroom_app.domain.money import Money
+    from showroom_app.finance.limits import QuoteLimitError
+    from showroom_app.finance.products import Fee, default_catalog
+    from showroom_app.finance.quote import quote
+
+    def amount(option: str, text: str) -> Money:
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = Decimal("NaN")
+        # Bounded before quantize(), which cannot hold more digits than the context.
+        if (not value.is_finite() or not 0 <= value <= 1_000_000_000
+                or value != value.quantize(Decimal("0.01"))):
+            raise ValueError(f"{option}: an amount in yuan, 0 to 1,000,000,000 with at most "
+                             f"two decimals, not {text!r}")
+        return Money.of(value)
+
+    try:
+        price, down = amount("--price", args.price), amount("--down", args.down)
+        balloon = amount("--balloon", args.balloon) if args.balloon is not None else None
+        fee_amounts = [amount("--fee", f) for f in args.fee]
+        rate = None
+        if args.rate is not None:
+            try:
+                rate = Decimal(args.rate)
+            except InvalidOperation:
+                rate = Decimal("NaN")
+            if not rate.is_finite() or not 0 <= rate <= 1:
+                raise ValueError(f"--rate: a fraction between 0 and 1 (0.0499 for 4.99 %), "
+                                 f"not {args.rate!r}")
+        try:
+            start = date.fromisoformat(args.start) if args.start else None
+        except ValueError:
+            raise ValueError(f"--start: a date as YYYY-MM-DD, not {args.start!r}") from None
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    product = None
+    if args.product:
+        catalog = default_catalog()
+        if args.product not in catalog.products:
+            print(f"error: unknown product {args.product!r}; known: "
+                  f"{', '.join(sorted(catalog.products))}", file=sys.stderr)
+            return EXIT_USAGE
+        product = catalog.products[args.product]
+    if args.method == "balloon" and not (balloon and balloon.fen):
+        print("error: --method balloon needs --balloon", file=sys.stderr)
+        return EXIT_USAGE
+    extra = [Fee(f"fee_{i}", fee, False, "费用", "Fee")
+             for i, fee in enumerate(fee_amounts, 1)]
+    fees = [*(product.default_fees() if product else ()), *extra]
+    try:
+        result = quote(
+            price=price, down_payment=down, term_months=args.term, method=args.method,
+            balloon=balloon, annual_rate=rate, product=product, category=args.category,
+            fees=fees, start=start,
+        )
+    except QuoteLimitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    data = result.to_dict()
+    lines = [result.summary_zh, result.summary_en, "",
+             f"financed amount  {data['financed_amount']}",
+             f"total payment    {data['total_payment']}",
+             f"total interest   {data['total_interest']}",
+             *(f"fee {f.code:<12} {f.amount.yuan} "
+               f"({'financed' if f.financed else 'paid at signing'})" for f in result.fees),
+             f"annualized rate  {result.apr_nominal * 100:.2f} % nominal, "
+             f"{result.apr_effective * 100:.2f} % effective", "",
+             f"{'#':>3}  {'date':<10} {'payment':>12} {'principal':>12} {'interest':>10} "
+             f"{'balance':>12}"]
+    lines += [f"{r['period']:>3}  {r['date']:<10} {r['payment']:>12} {r['principal']:>12} "
+              f"{r['interest']:>10} {r['balance']:>12}" for r in data["schedule"]]
+    _print(data, args.json, "\n".join(lines))
+    return EXIT_OK
+
+
 def cmd_info(options: RunOptions, as_json: bool) -> int:
     from local_store import repositories as repo
     from local_store.db import current_revision, head_revision
@@ -332,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_ocr(args)
         if args.command == "apps":
             return cmd_apps_list(options, args)
+        if args.command == "quote":
+            return cmd_quote(args)
     except ShowroomError as exc:
         logging.getLogger(__name__).error("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)
