@@ -26,6 +26,7 @@ from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
 from showroom_app.services.intake import IntakeService
 from showroom_app.services.outbox import OutboxService
+from showroom_app.services.quoting import QuotingService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
 from showroom_app.services.sync import SyncService
@@ -114,6 +115,7 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions,
         applications=ApplicationService(store),
         outbox=OutboxService(store),
         intake=IntakeService(store),
+        quoting=QuotingService(store),
         data_dir=runtime.paths.data_dir,
         log_file=runtime.log_file,
         key_storage=store.key_store_kind,

@@ -33,6 +33,7 @@ from ui.idle import IdleWatcher
 from ui.pages.capture import CapturePage
 from ui.pages.desk import DeskPage
 from ui.pages.placeholder import PlannedPage
+from ui.pages.quote import QuotePage
 from ui.pages.settings import SettingsPage
 from ui.pages.sync import SyncPage
 from ui.style import role_label
@@ -40,7 +41,7 @@ from ui.widgets import Retranslatable, run_in_background
 
 log = logging.getLogger(__name__)
 
-PAGE_KEYS = ("desk", "new", "applications", "stock", "reports", "sync", "settings")
+PAGE_KEYS = ("desk", "new", "quote", "applications", "stock", "reports", "sync", "settings")
 OUTBOX_POLL_MS = 10_000
 
 
@@ -74,6 +75,7 @@ class MainWindow(Retranslatable, QMainWindow):
         icons = (
             QStyle.StandardPixmap.SP_ComputerIcon,
             QStyle.StandardPixmap.SP_FileDialogNewFolder,
+            QStyle.StandardPixmap.SP_FileDialogListView,
             QStyle.StandardPixmap.SP_FileDialogDetailedView,
             QStyle.StandardPixmap.SP_DriveHDIcon,
             QStyle.StandardPixmap.SP_FileDialogInfoView,
@@ -148,11 +150,14 @@ class MainWindow(Retranslatable, QMainWindow):
         self.settings_page.language_chosen.connect(self.set_language)
         self.settings_page.idle_minutes_changed.connect(self.idle.set_minutes)
         self.capture_page = CapturePage(self.services, self.user)
+        self.quote_page = QuotePage(self.services, self.user)
         for key in PAGE_KEYS:
             if key == "desk":
                 page: QWidget = self.desk_page
             elif key == "new":
                 page = self.capture_page
+            elif key == "quote":
+                page = self.quote_page
             elif key == "settings":
                 page = self.settings_page
             elif key == "sync":
@@ -198,6 +203,7 @@ class MainWindow(Retranslatable, QMainWindow):
         labels = {
             "desk": self.tr("Desk"),
             "new": self.tr("New application"),
+            "quote": self.tr("Quote"),
             "applications": self.tr("Applications"),
             "stock": self.tr("Stock & promotions"),
             "reports": self.tr("Reports"),

@@ -15,6 +15,7 @@ from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
 from showroom_app.services.intake import IntakeService
 from showroom_app.services.outbox import OutboxService
+from showroom_app.services.quoting import QuotingService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
 from showroom_app.services.sync import SyncService
@@ -35,6 +36,7 @@ class DeskServices:
     applications: ApplicationService
     outbox: OutboxService
     intake: IntakeService
+    quoting: QuotingService
     data_dir: Path
     log_file: Path
     key_storage: str  # "keyring" or "file"

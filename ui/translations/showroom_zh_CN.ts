@@ -668,6 +668,10 @@ Send that file to support if it happens again.</source>
         <translation>工作台</translation>
     </message>
     <message>
+        <source>Quote</source>
+        <translation>报价</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -756,6 +760,99 @@ Send that file to support if it happens again.</source>
     </message>
 </context>
 <context>
+    <name>PlanColumn</name>
+    <message>
+        <source>{0} months</source>
+        <translation>{0} 个月</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{0} nominal
+{1} effective</source>
+        <translation>名义 {0}
+实际 {1}</translation>
+    </message>
+    <message>
+        <source>The last payment includes the balloon of {0}.</source>
+        <translation>最后一期含尾款 {0}。</translation>
+    </message>
+    <message>
+        <source>Plan {0}</source>
+        <translation>方案 {0}</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <source>Down payment</source>
+        <translation>首付</translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Repayment</source>
+        <translation>还款方式</translation>
+    </message>
+    <message>
+        <source>Fees</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Balloon</source>
+        <translation>尾款</translation>
+    </message>
+    <message>
+        <source>Down payment as an amount (¥) or as a share of the price (%)</source>
+        <translation>首付按金额（¥）或按车价比例（%）填写</translation>
+    </message>
+    <message>
+        <source>Finance the fees (where allowed)</source>
+        <translation>费用计入融资（限可融资项）</translation>
+    </message>
+    <message>
+        <source>Monthly payment</source>
+        <translation>月供</translation>
+    </message>
+    <message>
+        <source>Annualized rate (APR)</source>
+        <translation>年化利率（APR）</translation>
+    </message>
+    <message>
+        <source>Total interest</source>
+        <translation>利息合计</translation>
+    </message>
+    <message>
+        <source>Fees total</source>
+        <translation>费用合计</translation>
+    </message>
+    <message>
+        <source>Total cost (interest + fees)</source>
+        <translation>总成本（利息+费用）</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove this plan</source>
+        <translation>移除此方案</translation>
+    </message>
+    <message>
+        <source>Equal instalment</source>
+        <translation>等额本息</translation>
+    </message>
+    <message>
+        <source>Equal principal</source>
+        <translation>等额本金</translation>
+    </message>
+</context>
+<context>
     <name>PlannedPage</name>
     <message>
         <source>Applications</source>
@@ -824,6 +921,177 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Coming to this page:</source>
         <translation>本页即将提供：</translation>
+    </message>
+</context>
+<context>
+    <name>QuotePage</name>
+    <message>
+        <source>Quote</source>
+        <translation>报价</translation>
+    </message>
+    <message>
+        <source>Compare up to three plans for the customer. The annualized rate includes every fee.</source>
+        <translation>为客户并排比较最多三个方案。年化利率已包含全部费用。</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>车价</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>车辆类别</translation>
+    </message>
+    <message>
+        <source>Add plan</source>
+        <translation>添加方案</translation>
+    </message>
+    <message>
+        <source>Repayment schedule</source>
+        <translation>还款计划</translation>
+    </message>
+    <message>
+        <source>Export PDF… (Ctrl+P)</source>
+        <translation>导出 PDF…（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期数</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>还款日</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>月供</translation>
+    </message>
+    <message>
+        <source>Principal</source>
+        <translation>本金</translation>
+    </message>
+    <message>
+        <source>Interest</source>
+        <translation>利息</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>剩余本金</translation>
+    </message>
+    <message>
+        <source>Type a price</source>
+        <translation>手动输入车价</translation>
+    </message>
+    <message>
+        <source>New car</source>
+        <translation>新车</translation>
+    </message>
+    <message>
+        <source>Used car</source>
+        <translation>二手车</translation>
+    </message>
+    <message>
+        <source>New-energy vehicle</source>
+        <translation>新能源车</translation>
+    </message>
+    <message>
+        <source>Commercial vehicle</source>
+        <translation>商用车</translation>
+    </message>
+    <message>
+        <source>Tractor</source>
+        <translation>拖拉机</translation>
+    </message>
+    <message>
+        <source>Construction machinery</source>
+        <translation>工程机械</translation>
+    </message>
+    <message>
+        <source>Enter the vehicle&apos;s price.</source>
+        <translation>请输入车价。</translation>
+    </message>
+    <message>
+        <source>The financed share is above the cap: this product finances at most {0} of the price for this vehicle. Raise the down payment or pay the fees at signing.</source>
+        <translation>融资比例超过上限：该产品对此车辆最多融资车价的 {0}。请提高首付，或将费用改为签约时支付。</translation>
+    </message>
+    <message>
+        <source>The down payment is below the product&apos;s minimum of {0} ({1} of the price).</source>
+        <translation>首付低于产品最低要求：至少 {0}（车价的 {1}）。</translation>
+    </message>
+    <message>
+        <source>The term is longer than allowed for this vehicle: at most {0} months.</source>
+        <translation>期限超过此车辆允许的上限：最长 {0} 个月。</translation>
+    </message>
+    <message>
+        <source>This product is not offered for {0} months (offered: {1}).</source>
+        <translation>该产品不提供 {0} 个月的期限（可选：{1} 个月）。</translation>
+    </message>
+    <message>
+        <source>This product does not offer this repayment method.</source>
+        <translation>该产品不提供这种还款方式。</translation>
+    </message>
+    <message>
+        <source>The balloon is too large: at most {0} of the price ({1}).</source>
+        <translation>尾款过高：最多为车价的 {0}（{1}）。</translation>
+    </message>
+    <message>
+        <source>A fee that must be paid at signing was set to be financed.</source>
+        <translation>有一项必须在签约时支付的费用被设为融资。</translation>
+    </message>
+    <message>
+        <source>The product has no rate for this vehicle category and term: choose another term or product.</source>
+        <translation>该产品对此车辆类别和期限没有利率：请选择其他期限或产品。</translation>
+    </message>
+    <message>
+        <source>The quote breaks a limit of the product ({0}).</source>
+        <translation>报价超出了产品的限制（{0}）。</translation>
+    </message>
+    <message>
+        <source>The down payment must be less than the price.</source>
+        <translation>首付必须低于车价。</translation>
+    </message>
+    <message>
+        <source>The balloon must be smaller than the amount financed.</source>
+        <translation>尾款必须小于融资金额。</translation>
+    </message>
+    <message>
+        <source>The fees would take up the whole credit.</source>
+        <translation>费用将占满全部融资额，无法报价。</translation>
+    </message>
+    <message>
+        <source>The payments would not cover the interest: change the plan.</source>
+        <translation>月供不足以支付利息：请调整方案。</translation>
+    </message>
+    <message>
+        <source>These figures do not make a quote: {0}</source>
+        <translation>这些数字无法生成报价：{0}</translation>
+    </message>
+    <message>
+        <source>Quote-{0}.pdf</source>
+        <translation>报价单-{0}.pdf</translation>
+    </message>
+    <message>
+        <source>Save the quote sheet</source>
+        <translation>保存报价单</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Writing the quote sheet…</source>
+        <translation>正在生成报价单…</translation>
+    </message>
+    <message>
+        <source>Quote sheet saved: {0}</source>
+        <translation>报价单已保存：{0}</translation>
+    </message>
+    <message>
+        <source>The quote sheet could not be saved: {0} The quote is still here; try another folder.</source>
+        <translation>报价单未能保存：{0} 报价仍保留在此页面；请换一个文件夹再试。</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,155 @@
+"""Quoting at the desk: the finance engine, the product catalog and the dealer's stock.
+
+The UI talks to the finance engine only through this service (the import contracts keep
+``ui`` away from ``showroom_app.finance``), so what it needs of the engine is re-exported
+here: ``Method``, ``Product``, ``Quote``, ``QuoteLimitError`` and ``Violation``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from local_store import repositories as repo
+from local_store.db import Store
+from showroom_app.domain.enums import InventoryStatus, VehicleCategory
+from showroom_app.domain.money import Money
+from showroom_app.finance import (
+    Catalog,
+    CatalogError,
+    Fee,
+    Method,
+    Product,
+    Quote,
+    QuoteLimitError,
+    Violation,
+    default_catalog,
+    load_catalog,
+    quote,
+)
+from sync.pullers import local_catalog
+
+__all__ = [
+    "Method",
+    "Product",
+    "Quote",
+    "QuoteInput",
+    "QuoteLimitError",
+    "QuotingService",
+    "StockVehicle",
+    "Violation",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StockVehicle:
+    id: str
+    label: str  # "make model trim"
+    price: Money
+    category: str
+    is_nev: bool
+    days_in_stock: int
+
+
+@dataclass(frozen=True)
+class QuoteInput:
+    """One plan as the consultant set it up."""
+
+    product_code: str
+    price: Money
+    down_payment: Money
+    term_months: int
+    method: Method | str = Method.EQUAL_INSTALLMENT
+    balloon: Money | None = None
+    category: str = VehicleCategory.NEW_CAR.value
+    is_nev: bool = False
+    optional_fees: tuple[str, ...] = ()  # codes of the optional fees the customer takes
+    finance_fees: bool = False  # finance every fee the product allows to be financed
+    start: date | None = None
+
+
+class QuotingService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def catalog(self) -> Catalog:
+        """The catalog pulled from central when there is one, else the bundled default."""
+        synced = local_catalog(self.store)
+        try:
+            return load_catalog(synced)
+        except CatalogError:
+            # The puller stores only what it could read; should that ever fail, quoting
+            # from the bundled catalog beats no quoting at all, and the log says so.
+            log.exception("the synced catalog cannot be read; quoting from the bundled one")
+            return default_catalog()
+
+    def products(self) -> list[Product]:
+        return list(self.catalog().products.values())
+
+    def stock(self, limit: int = 500) -> list[StockVehicle]:
+        """In-stock vehicles, longest in stock first (those are the ones to sell)."""
+        today = datetime.now(UTC).astimezone().date()
+        with self.store.read() as s:
+            items = repo.list_inventory(s, InventoryStatus.IN_STOCK)
+        out = [
+            StockVehicle(
+                id=i.id,
+                label=" ".join(p for p in (i.make, i.model, i.trim) if p),
+                price=i.list_price,
+                category=str(i.category),
+                is_nev=i.is_nev,
+                days_in_stock=i.days_in_stock(today),
+            )
+            for i in items
+        ]
+        return out[:limit]
+
+    def dealer_name(self) -> str:
+        with self.store.read() as s:
+            dealer = repo.first_dealer(s)
+        return dealer.name if dealer is not None else ""
+
+    @staticmethod
+    def fees_for(product: Product, optional: Sequence[str] = (),
+                 financed: bool = False) -> list[Fee]:
+        return [
+            spec.fee(financed=financed and spec.financed_allowed)
+            for spec in product.fees
+            if not spec.optional or spec.code in optional
+        ]
+
+    def quote(self, terms: QuoteInput, catalog: Catalog | None = None) -> Quote:
+        """The finance quote; ``QuoteLimitError`` names every limit broken, ``ValueError``
+        says why the figures cannot make a quote at all (e.g. down payment ≥ price)."""
+        product = (catalog or self.catalog()).product(terms.product_code)
+        return quote(
+            price=terms.price,
+            down_payment=terms.down_payment,
+            term_months=terms.term_months,
+            method=terms.method,
+            balloon=terms.balloon if Method(terms.method) is Method.BALLOON else None,
+            product=product,
+            category=terms.category,
+            is_nev=terms.is_nev,
+            fees=self.fees_for(product, terms.optional_fees, terms.finance_fees),
+            start=terms.start,
+        )
+
+    def export_pdf(
+        self,
+        quotes: Sequence[Quote],
+        dealer_name: str,
+        path: Path | str,
+        vehicle: str = "",
+    ) -> Path:
+        """Write the Chinese quote sheet of ``quotes`` (the first one's schedule in full)."""
+        from showroom_app.services.quote_sheet import write_quote_sheet  # reportlab: lazily
+
+        catalog = self.catalog()
+        names = {code: p.name_zh for code, p in catalog.products.items()}
+        return write_quote_sheet(quotes, dealer_name, Path(path), vehicle, names)
