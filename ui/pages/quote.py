@@ -556,6 +556,9 @@ class QuotePage(Retranslatable, QWidget):
         english = self.english
         for plan in self.plans:
             plan.set_language(english)
+            # The plans get their own LanguageChange after this page: retitle them now,
+            # or the schedule picker keeps the old language's names.
+            plan.retranslate()
         self._fill_schedule_choices()
         self.recompute()
 
