@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,14 @@ from local_store.db import Store
 from showroom_app.domain.money import Money
 from showroom_app.finance.products import default_catalog_json
 from showroom_app.services.demo import seed_demo
-from showroom_app.services.quoting import Method, QuoteInput, QuoteLimitError, QuotingService
+from showroom_app.services.quoting import (
+    Method,
+    NegativeAmortizationError,
+    Pattern,
+    QuoteInput,
+    QuoteLimitError,
+    QuotingService,
+)
 
 
 @pytest.fixture
@@ -91,3 +99,35 @@ def test_pdf_quote_sheet(service: QuotingService, tmp_path: Path) -> None:
     assert "2,000.00" in compact  # the handling fee, thousands separator, two decimals
     with pytest.raises(ValueError):
         service.export_pdf([], "x", tmp_path / "none.pdf")
+
+
+def test_quote_input_carries_the_payment_pattern(service: QuotingService) -> None:
+    base = {"product_code": "auto_loan", "price": Money.of(200_000),
+            "down_payment": Money.of(60_000), "term_months": 36, "category": "tractor",
+            "start": date(2026, 10, 15)}
+    seasonal = service.quote(QuoteInput(**base, pattern=Pattern.SEASONAL,
+                                        payment_months=(6, 10)))
+    assert {r.due_date.month for r in seasonal.rows} == {6, 10} and len(seasonal.rows) == 6
+    # Only the chosen pattern's inputs count: months are ignored for a monthly plan.
+    monthly = service.quote(QuoteInput(**base, payment_months=(6, 10)))
+    assert len(monthly.rows) == 36
+    step = service.quote(QuoteInput(**base, pattern="step", step_every=12,
+                                    step_factor=Decimal("1.10")))
+    assert step.rows[12].payment > step.rows[0].payment
+    down = service.quote(QuoteInput(**base, pattern="step", step_factor=Decimal("0.90")))
+    assert down.rows[12].payment < down.rows[0].payment
+    io = service.quote(QuoteInput(**base, pattern=Pattern.INTEREST_ONLY,
+                                  interest_only_months=6))
+    assert all(r.payment == r.interest for r in io.rows[:6]) and io.rows[6].principal.fen > 0
+
+    # The engine's refusals come through as ValueError, never a clamp.
+    with pytest.raises(ValueError, match="payment month"):
+        service.quote(QuoteInput(**base | {"start": date(2026, 11, 15)},
+                                 pattern="seasonal", payment_months=(6, 10)))
+    with pytest.raises(ValueError, match="calendar months"):
+        service.quote(QuoteInput(**base, pattern="seasonal", payment_months=()))
+    with pytest.raises(ValueError, match="step plans"):
+        service.quote(QuoteInput(**base, pattern="step", method=Method.EQUAL_PRINCIPAL))
+    with pytest.raises(NegativeAmortizationError):
+        service.quote(QuoteInput(**base, pattern="step", step_every=1,
+                                 step_factor=Decimal("3")))  # step-up too steep

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import test_ui
 from pypdf import PdfReader
-from PySide6.QtWidgets import QFileDialog, QLabel, QTableWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QLabel, QTableWidget
 from test_ui import WAIT_MS, open_window, sign_in
 
 from showroom_app.domain.money import Money
@@ -101,4 +102,94 @@ def test_export_the_quote_sheet(qtbot, desk, tmp_path: Path, monkeypatch) -> Non
     text = "".join(p.extract_text() for p in PdfReader(target).pages).replace(" ", "")
     assert desk[0].quoting.dealer_name() in text
     assert "等额本息" in text and "融资租赁" in text
+    window.close()
+
+
+def _tractor_plan(page):
+    """A typed price, category tractor, one auto-loan plan at 30 % down over 36 months."""
+    page.vehicle.setCurrentIndex(0)  # "type a price"
+    page.price.setValue(200_000)
+    page.category.setCurrentIndex(page.category.findData("tractor"))
+    plan = page.plans[0]
+    plan.product.setCurrentIndex(plan.product.findData("auto_loan"))
+    plan.set_down_percent(30)
+    plan.term.setCurrentIndex(plan.term.findData(36))
+    return plan
+
+
+def _table_payments(page) -> list[Money]:
+    table = page.findChild(QTableWidget, "scheduleTable")
+    return [Money.of(table.item(r, 2).text().lstrip("¥").replace(",", ""))
+            for r in range(table.rowCount())]
+
+
+def test_seasonal_plan_pays_only_in_the_chosen_months(qtbot, desk, tmp_path: Path) -> None:
+    window, page = open_quote(qtbot, desk, tmp_path)
+    plan = _tractor_plan(page)
+    assert plan.findChild(QComboBox, "pattern").currentData() == "monthly"
+    assert not plan.findChild(QCheckBox, "month_6").isVisibleTo(plan)
+    plan.set_pattern("seasonal")
+    months = {m: plan.findChild(QCheckBox, f"month_{m}") for m in range(1, 13)}
+    assert all(b.isVisibleTo(plan) for b in months.values())
+    assert {m for m, b in months.items() if b.isChecked()} == {6, 10}  # the harvests
+    # Signed in October: a 36-month term ends in October, a payment month.
+    plan.start_date.setDate(QDate(2026, 10, 15))
+    page.recompute()
+    assert plan.quote is not None, plan.violations.text()
+    rows = plan.quote.rows
+    assert {r.due_date.month for r in rows} == {6, 10} and len(rows) == 6
+    table = page.findChild(QTableWidget, "scheduleTable")
+    assert table.rowCount() == len(rows)
+    assert "%" in plan.findChild(QLabel, "aprLabel").text()
+    assert not plan.violations.isVisibleTo(page)
+
+    # Signed in November instead: the term would end in November, not a payment month.
+    plan.start_date.setDate(QDate(2026, 11, 15))
+    page.recompute()
+    assert plan.quote is None and "11" in plan.violations.text()
+    assert plan.violations.isVisibleTo(page) and "付款月份" in plan.violations.text()
+
+    # No month ticked: said in words, no crash.
+    plan.start_date.setDate(QDate(2026, 10, 15))
+    for box in months.values():
+        box.setChecked(False)
+    page.recompute()
+    assert plan.quote is None and table.rowCount() == 0
+    assert plan.violations.isVisibleTo(page) and "至少勾选一个" in plan.violations.text()
+    window.close()
+
+
+def test_step_and_interest_only_plans(qtbot, desk, tmp_path: Path) -> None:
+    window, page = open_quote(qtbot, desk, tmp_path)
+    plan = _tractor_plan(page)
+    plan.set_pattern("step")
+    assert plan.step_every.isVisibleTo(plan) and plan.step_every.value() == 12
+    assert plan.step_factor.value() == 1.10 and not plan.io_months.isVisibleTo(plan)
+    page.recompute()
+    assert plan.quote is not None, plan.violations.text()
+    payments = _table_payments(page)
+    assert len(payments) == 36
+    assert payments[12] > payments[0] and payments[24] > payments[12]
+    assert payments[11] == payments[0]
+
+    # Step plans do not apply to equal principal: the engine's refusal, in words.
+    plan.method.setCurrentIndex(plan.method.findData("equal_principal"))
+    page.recompute()
+    assert plan.quote is None and "等额本息" in plan.violations.text()
+    plan.method.setCurrentIndex(plan.method.findData("equal_installment"))
+
+    plan.set_pattern("interest_only")
+    assert plan.io_months.isVisibleTo(plan) and plan.io_months.value() == 6
+    assert not plan.step_every.isVisibleTo(plan)
+    page.recompute()
+    assert plan.quote is not None, plan.violations.text()
+    rows = plan.quote.rows
+    assert all(r.payment_fen == r.interest_fen and r.principal_fen == 0 for r in rows[:6])
+    assert rows[6].principal_fen > 0
+    assert _table_payments(page)[:6] == [r.payment for r in rows[:6]]
+
+    # Back to monthly: level payments again.
+    plan.set_pattern("monthly")
+    page.recompute()
+    assert len(set(_table_payments(page)[:-1])) == 1
     window.close()

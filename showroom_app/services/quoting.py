@@ -2,7 +2,8 @@
 
 The UI talks to the finance engine only through this service (the import contracts keep
 ``ui`` away from ``showroom_app.finance``), so what it needs of the engine is re-exported
-here: ``Method``, ``Product``, ``Quote``, ``QuoteLimitError`` and ``Violation``.
+here: ``Method``, ``NegativeAmortizationError``, ``Product``, ``Quote``,
+``QuoteLimitError``, ``Violation`` and the repayment ``Pattern``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 
 from local_store import repositories as repo
@@ -22,9 +25,11 @@ from showroom_app.finance import (
     CatalogError,
     Fee,
     Method,
+    NegativeAmortizationError,
     Product,
     Quote,
     QuoteLimitError,
+    StepPlan,
     Violation,
     default_catalog,
     load_catalog,
@@ -34,6 +39,8 @@ from sync.pullers import local_catalog
 
 __all__ = [
     "Method",
+    "NegativeAmortizationError",
+    "Pattern",
     "Product",
     "Quote",
     "QuoteInput",
@@ -56,6 +63,15 @@ class StockVehicle:
     days_in_stock: int
 
 
+class Pattern(StrEnum):
+    """How the repayments fall (see ``showroom_app.finance.schedule``)."""
+
+    MONTHLY = "monthly"
+    SEASONAL = "seasonal"  # payments only in the chosen calendar months (farm machinery)
+    STEP = "step"  # the payment level × factor every N payments
+    INTEREST_ONLY = "interest_only"  # interest only for the first months
+
+
 @dataclass(frozen=True)
 class QuoteInput:
     """One plan as the consultant set it up."""
@@ -71,6 +87,11 @@ class QuoteInput:
     optional_fees: tuple[str, ...] = ()  # codes of the optional fees the customer takes
     finance_fees: bool = False  # finance every fee the product allows to be financed
     start: date | None = None
+    pattern: Pattern | str = Pattern.MONTHLY
+    payment_months: tuple[int, ...] = ()  # seasonal: calendar months 1-12
+    step_every: int = 12  # step: payments between two steps
+    step_factor: Decimal = Decimal("1.10")  # step: > 1 up, < 1 down
+    interest_only_months: int = 0  # interest only: months of interest only
 
 
 class QuotingService:
@@ -127,6 +148,10 @@ class QuotingService:
         """The finance quote; ``QuoteLimitError`` names every limit broken, ``ValueError``
         says why the figures cannot make a quote at all (e.g. down payment ≥ price)."""
         product = (catalog or self.catalog()).product(terms.product_code)
+        # Only the chosen pattern's inputs count; the engine refuses (``ValueError``) a
+        # pattern that does not make a plan, e.g. a seasonal term not ending in a
+        # payment month, or negative amortization (``NegativeAmortizationError``).
+        pattern = Pattern(terms.pattern)
         return quote(
             price=terms.price,
             down_payment=terms.down_payment,
@@ -138,6 +163,12 @@ class QuotingService:
             is_nev=terms.is_nev,
             fees=self.fees_for(product, terms.optional_fees, terms.finance_fees),
             start=terms.start,
+            interest_only_months=(terms.interest_only_months
+                                  if pattern is Pattern.INTEREST_ONLY else 0),
+            payment_months=(frozenset(terms.payment_months)
+                            if pattern is Pattern.SEASONAL else None),
+            step=(StepPlan(terms.step_every, Decimal(terms.step_factor))
+                  if pattern is Pattern.STEP else None),
         )
 
     def export_pdf(

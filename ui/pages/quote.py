@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -41,6 +43,8 @@ from showroom_app.domain.money import Money
 from showroom_app.services.app import DeskServices
 from showroom_app.services.quoting import (
     Method,
+    NegativeAmortizationError,
+    Pattern,
     Product,
     Quote,
     QuoteInput,
@@ -53,6 +57,7 @@ from ui.widgets import Retranslatable, run_in_background
 MAX_PLANS = 3
 DEBOUNCE_MS = 150
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+HARVEST_MONTHS = (6, 10)  # a seasonal plan's default payment months: the harvests
 CATEGORIES = ("new_car", "used_car", "nev", "commercial", "tractor", "construction")
 
 
@@ -117,6 +122,7 @@ class PlanColumn(Retranslatable, QGroupBox):
         self.fee_area.setSpacing(2)
         self.finance_fees = QCheckBox()
         self.finance_fees.setObjectName("financeFees")
+        self._build_pattern()
 
         down_row = QHBoxLayout()
         down_row.setSpacing(4)
@@ -131,6 +137,8 @@ class PlanColumn(Retranslatable, QGroupBox):
         self.form.addRow(self.labels[2], self.term)
         self.form.addRow(self.labels[3], self.method)
         self.form.addRow(self.balloon_label, self.balloon)
+        self.form.addRow(self.pattern_label, self.pattern_row)
+        self.form.addRow(self.months_label, self.months_strip)
         fees_box = QVBoxLayout()
         fees_box.setSpacing(2)
         fees_box.addWidget(self.fees_label)
@@ -210,8 +218,98 @@ class PlanColumn(Retranslatable, QGroupBox):
         self.method.currentIndexChanged.connect(self._method_changed)
         self.balloon.valueChanged.connect(self.changed)
         self.finance_fees.toggled.connect(self.changed)
+        self.pattern.currentIndexChanged.connect(self._pattern_changed)
+        self.step_every.valueChanged.connect(self.changed)
+        self.step_factor.valueChanged.connect(self.changed)
+        self.io_months.valueChanged.connect(self.changed)
+        self.start_date.dateChanged.connect(self.changed)
+        for box in self.month_boxes.values():
+            box.toggled.connect(self.changed)
+        self._pattern_changed()
         self.down_mode.setCurrentIndex(1)
         self._product_changed()
+
+    def _build_pattern(self) -> None:
+        """The payment pattern: one row, whose extra inputs follow the chosen pattern."""
+        self.pattern_label = QLabel()
+        self.pattern = QComboBox()
+        self.pattern.setObjectName("pattern")
+        # Compact: the long English names elide a little rather than widen the plan.
+        self.pattern.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.pattern.setMinimumContentsLength(15)
+        for p in Pattern:
+            self.pattern.addItem("", p.value)
+        self.step_every = QSpinBox()
+        self.step_every.setObjectName("stepEvery")
+        self.step_every.setRange(1, 120)
+        self.step_every.setValue(12)
+        self.step_factor = QDoubleSpinBox()
+        self.step_factor.setObjectName("stepFactor")
+        self.step_factor.setDecimals(2)
+        self.step_factor.setRange(0.10, 10.00)
+        self.step_factor.setSingleStep(0.05)
+        self.step_factor.setValue(1.10)
+        self.step_factor.setPrefix("× ")
+        self.io_months = QSpinBox()
+        self.io_months.setObjectName("interestOnlyMonths")
+        self.io_months.setRange(1, 120)
+        self.io_months.setValue(6)
+        self.start_label = QLabel()
+        self.start_date = QDateEdit(QDate.currentDate())
+        self.start_date.setObjectName("startDate")
+        self.start_date.setCalendarPopup(True)
+        self.start_date.setDisplayFormat("yyyy-MM-dd")
+        self.month_boxes: dict[int, QCheckBox] = {}
+        months = QHBoxLayout()
+        months.setContentsMargins(0, 0, 0, 0)
+        months.setSpacing(0)
+        for m in range(1, 13):
+            box = QCheckBox(str(m))
+            box.setObjectName(f"month_{m}")
+            box.setChecked(m in HARVEST_MONTHS)
+            months.addWidget(box)
+            self.month_boxes[m] = box
+        months.addStretch(1)
+        self.months_strip = QWidget()
+        self.months_strip.setObjectName("paymentMonths")
+        self.months_strip.setLayout(months)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        for widget in (self.pattern, self.step_every, self.step_factor, self.io_months,
+                       self.start_label, self.start_date):
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.pattern_row = row
+        self.months_label = QLabel()
+
+    def current_pattern(self) -> Pattern:
+        return Pattern(self.pattern.currentData() or Pattern.MONTHLY.value)
+
+    def set_pattern(self, pattern: Pattern | str) -> None:
+        self.pattern.setCurrentIndex(max(0, self.pattern.findData(Pattern(pattern).value)))
+
+    def _pattern_changed(self) -> None:
+        pattern = self.current_pattern()
+        seasonal = pattern is Pattern.SEASONAL
+        step = pattern is Pattern.STEP
+        self.months_strip.setVisible(seasonal)
+        self.months_label.setVisible(seasonal)
+        self.start_label.setVisible(seasonal)
+        self.start_date.setVisible(seasonal)
+        self.step_every.setVisible(step)
+        self.step_factor.setVisible(step)
+        self.io_months.setVisible(pattern is Pattern.INTEREST_ONLY)
+        self.changed.emit()
+
+    def _pattern_text(self, pattern: Pattern) -> str:
+        return {
+            Pattern.MONTHLY: self.tr("Monthly"),
+            Pattern.SEASONAL: self.tr("Seasonal (farm machinery)"),
+            Pattern.STEP: self.tr("Step-up / step-down"),
+            Pattern.INTEREST_ONLY: self.tr("Interest-only first"),
+        }[pattern]
 
     # --- inputs ----------------------------------------------------------------------
 
@@ -321,6 +419,8 @@ class PlanColumn(Retranslatable, QGroupBox):
         self.down.setValue(float(pct))
 
     def input(self, price: Money, category: str, is_nev: bool) -> QuoteInput:
+        pattern = self.current_pattern()
+        seasonal = pattern is Pattern.SEASONAL
         return QuoteInput(
             product_code=self.current_product().code,
             price=price,
@@ -332,6 +432,12 @@ class PlanColumn(Retranslatable, QGroupBox):
             is_nev=is_nev,
             optional_fees=tuple(b.property("code") for b in self.fee_boxes if b.isChecked()),
             finance_fees=self.finance_fees.isChecked(),
+            start=self.start_date.date().toPython() if seasonal else None,
+            pattern=pattern,
+            payment_months=tuple(m for m, b in self.month_boxes.items() if b.isChecked()),
+            step_every=self.step_every.value(),
+            step_factor=Decimal(f"{self.step_factor.value():.2f}"),
+            interest_only_months=self.io_months.value(),
         )
 
     def _remove_clicked(self) -> None:
@@ -342,7 +448,8 @@ class PlanColumn(Retranslatable, QGroupBox):
     def show_quote(self, quote: Quote) -> None:
         self.quote = quote
         first, last = quote.rows[0].payment, quote.rows[-1].payment
-        if quote.method is Method.EQUAL_PRINCIPAL:
+        if quote.method is Method.EQUAL_PRINCIPAL or self.current_pattern() in (
+                Pattern.STEP, Pattern.INTEREST_ONLY):
             self.monthly.setText(f"{money(first)} → {money(last)}")
         else:
             self.monthly.setText(money(first))
@@ -375,6 +482,17 @@ class PlanColumn(Retranslatable, QGroupBox):
                 self.tr("Repayment"), self.tr("Fees")), strict=True):
             label.setText(text)
         self.balloon_label.setText(self.tr("Balloon"))
+        self.pattern_label.setText(self.tr("Payment pattern"))
+        for i in range(self.pattern.count()):
+            self.pattern.setItemText(i, self._pattern_text(Pattern(self.pattern.itemData(i))))
+        self.step_every.setPrefix(self.tr("every "))
+        self.step_every.setSuffix(self.tr(" payments"))
+        self.step_factor.setToolTip(self.tr("Payment factor at each step: above 1 steps up (e.g. 1.10), below 1 steps down (e.g. 0.90)"))
+        self.io_months.setSuffix(self.tr(" months interest only"))
+        self.months_label.setText(self.tr("Pay in"))
+        self.start_label.setText(self.tr("Signed"))
+        self.start_date.setToolTip(self.tr("Contract date: the term ends in its calendar month, which must be a payment month"))
+        self.months_strip.setToolTip(self.tr("Calendar months with a payment (e.g. after the harvests)"))
         self.down_mode.setToolTip(self.tr("Down payment as an amount (¥) or as a share of the price (%)"))
         self.finance_fees.setText(self.tr("Finance the fees (where allowed)"))
         self.monthly_title.setText(self.tr("Monthly payment"))
@@ -675,7 +793,8 @@ class QuotePage(Retranslatable, QWidget):
                 plan.show_problems([self.explain(v.code, plan.current_product(), terms)
                                     for v in exc.violations])
             except ValueError as exc:
-                plan.show_problems([self.explain_error(str(exc))])
+                plan.show_problems([self.explain_pattern_error(exc, terms)
+                                    or self.explain_error(str(exc))])
         self.export_button.setEnabled(not self.exporting and any(p.quote for p in self.plans))
         self.show_schedule()
 
@@ -696,6 +815,25 @@ class QuotePage(Retranslatable, QWidget):
             "no_rate": self.tr("The product has no rate for this vehicle category and term: choose another term or product."),
         }
         return texts.get(code, self.tr("The quote breaks a limit of the product ({0}).").format(code))
+
+    def explain_pattern_error(self, error: ValueError, terms: QuoteInput) -> str | None:
+        """The engine's refusal of a payment pattern, in words; None for other errors."""
+        message = str(error)
+        if isinstance(error, NegativeAmortizationError):
+            return self.tr("A payment would not cover the interest due (negative amortization): tick more payment months, choose a smaller step-up or equal principal.")
+        if "seasonal payment months" in message:
+            return self.tr("Tick at least one payment month for a seasonal plan.")
+        if "must end in one of its payment months" in message:
+            start = terms.start or datetime.now(UTC).astimezone().date()
+            end = (start.month - 1 + terms.term_months) % 12 + 1
+            return self.tr("A seasonal plan must end in a payment month: signed on {0}, this {1}-month term ends in month {2}. Tick month {2}, choose another term or change the signing date.").format(start.isoformat(), terms.term_months, end)
+        if "step plans apply" in message:
+            return self.tr("Step-up / step-down plans work with equal instalments or a balloon only: choose one of those methods.")
+        if "interest-only months must be" in message:
+            return self.tr("The interest-only months must be fewer than the term ({0} months).").format(terms.term_months)
+        if "step plan's" in message:
+            return self.tr("The step factor must be between 0.10 and 10.")
+        return None
 
     def explain_error(self, message: str) -> str:
         if "down payment must be" in message:

@@ -762,6 +762,22 @@ Send that file to support if it happens again.</source>
 <context>
     <name>PlanColumn</name>
     <message>
+        <source>Monthly</source>
+        <translation>按月还款</translation>
+    </message>
+    <message>
+        <source>Seasonal (farm machinery)</source>
+        <translation>季节性还款</translation>
+    </message>
+    <message>
+        <source>Step-up / step-down</source>
+        <translation>阶梯还款</translation>
+    </message>
+    <message>
+        <source>Interest-only first</source>
+        <translation>先息后本</translation>
+    </message>
+    <message>
         <source>{0} months</source>
         <translation>{0} 个月</translation>
     </message>
@@ -806,6 +822,42 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Balloon</source>
         <translation>尾款</translation>
+    </message>
+    <message>
+        <source>Payment pattern</source>
+        <translation>还款节奏</translation>
+    </message>
+    <message>
+        <source>every </source>
+        <translation>每 </translation>
+    </message>
+    <message>
+        <source> payments</source>
+        <translation> 期</translation>
+    </message>
+    <message>
+        <source>Payment factor at each step: above 1 steps up (e.g. 1.10), below 1 steps down (e.g. 0.90)</source>
+        <translation>每次阶梯的月供倍数：大于 1 为递增（如 1.10），小于 1 为递减（如 0.90）</translation>
+    </message>
+    <message>
+        <source> months interest only</source>
+        <translation> 个月只付息</translation>
+    </message>
+    <message>
+        <source>Pay in</source>
+        <translation>付款月份</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>签约日</translation>
+    </message>
+    <message>
+        <source>Contract date: the term ends in its calendar month, which must be a payment month</source>
+        <translation>签约日期：期限在该日期所在的月份结束，该月份必须是付款月份</translation>
+    </message>
+    <message>
+        <source>Calendar months with a payment (e.g. after the harvests)</source>
+        <translation>有还款的月份（如收获之后）</translation>
     </message>
     <message>
         <source>Down payment as an amount (¥) or as a share of the price (%)</source>
@@ -1048,6 +1100,30 @@ Send that file to support if it happens again.</source>
     <message>
         <source>The quote breaks a limit of the product ({0}).</source>
         <translation>报价超出了产品的限制（{0}）。</translation>
+    </message>
+    <message>
+        <source>A payment would not cover the interest due (negative amortization): tick more payment months, choose a smaller step-up or equal principal.</source>
+        <translation>有一期还款不足以支付当期利息（负摊还）：请勾选更多付款月份、降低递增倍数或改用等额本金。</translation>
+    </message>
+    <message>
+        <source>Tick at least one payment month for a seasonal plan.</source>
+        <translation>季节性还款请至少勾选一个付款月份。</translation>
+    </message>
+    <message>
+        <source>A seasonal plan must end in a payment month: signed on {0}, this {1}-month term ends in month {2}. Tick month {2}, choose another term or change the signing date.</source>
+        <translation>季节性还款的最后一期必须落在付款月份：{0} 签约、期限 {1} 个月，将在 {2} 月结束。请勾选 {2} 月、更换期限或调整签约日期。</translation>
+    </message>
+    <message>
+        <source>Step-up / step-down plans work with equal instalments or a balloon only: choose one of those methods.</source>
+        <translation>阶梯还款仅适用于等额本息或尾款方式：请选择其中一种还款方式。</translation>
+    </message>
+    <message>
+        <source>The interest-only months must be fewer than the term ({0} months).</source>
+        <translation>只付息的月数必须少于期限（{0} 个月）。</translation>
+    </message>
+    <message>
+        <source>The step factor must be between 0.10 and 10.</source>
+        <translation>阶梯倍数必须在 0.10 到 10 之间。</translation>
     </message>
     <message>
         <source>The down payment must be less than the price.</source>
