@@ -24,7 +24,6 @@ from showroom_app.services.applications import ApplicationService
 from showroom_app.services.auth import AuthService
 from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
-from showroom_app.services.intake import IntakeService
 from showroom_app.services.outbox import OutboxService
 from showroom_app.services.quoting import QuotingService
 from showroom_app.services.settings import Settings, SettingsService
@@ -88,6 +87,10 @@ def open_local_store(
 
 def build_services(runtime: Runtime, store: Store, options: RunOptions,
                    sandbox: EmbeddedCentral | None = None) -> DeskServices:
+    # OpenCV and the OCR pipeline load here, not at import: CLI commands that never
+    # build the desk's services start without them.
+    from showroom_app.services.intake import IntakeService
+
     demo_users: tuple = ()
     if options.demo:
         from showroom_app.services.demo import DEMO_USERS, seed_demo

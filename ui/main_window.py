@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
@@ -42,7 +42,6 @@ from ui.widgets import Retranslatable, run_in_background
 log = logging.getLogger(__name__)
 
 PAGE_KEYS = ("desk", "new", "quote", "applications", "stock", "reports", "sync", "settings")
-OUTBOX_POLL_MS = 10_000
 
 
 class MainWindow(Retranslatable, QMainWindow):
@@ -118,9 +117,6 @@ class MainWindow(Retranslatable, QMainWindow):
         self._shortcuts()
         QApplication.instance().installEventFilter(self.idle)
 
-        self.outbox_timer = QTimer(self)
-        self.outbox_timer.timeout.connect(self.refresh_outbox)
-        self.outbox_timer.start(OUTBOX_POLL_MS)
         self.enrolled = False
         # One long-lived sync thread: a cycle every few seconds, at once when woken.
         self.sync_state.connect(self._synced)
@@ -221,6 +217,8 @@ class MainWindow(Retranslatable, QMainWindow):
     # --- status bar -------------------------------------------------------------
 
     def refresh_outbox(self) -> None:
+        """Once at start, before the sync worker's first report (which may wait for a
+        slow health probe); from then on every sync cycle reports the counts."""
         run_in_background(self.services.desk.outbox_counts, self._outbox_counted)
 
     def _outbox_counted(self, counts: tuple[int, int]) -> None:
@@ -247,10 +245,6 @@ class MainWindow(Retranslatable, QMainWindow):
     @property
     def syncing(self) -> bool:
         return self.sync_worker.busy
-
-    def refresh_central(self) -> None:
-        """Wake the sync worker: a cycle runs now (or right after the current one)."""
-        self.sync_worker.wake()
 
     def sync_everything_now(self) -> None:
         """"Sync now": send, and fetch every feed including catalog and campaigns."""
@@ -345,7 +339,6 @@ class MainWindow(Retranslatable, QMainWindow):
         self.ui_state.setValue("main/geometry", self.saveGeometry())
         self.ui_state.sync()
         QApplication.instance().removeEventFilter(self.idle)
-        self.outbox_timer.stop()
         self.capture_page.shutdown()
         self.sync_worker.stop()
         if self.network is not None:

@@ -13,15 +13,15 @@ from showroom_app.services.applications import ApplicationService
 from showroom_app.services.auth import AuthService, require
 from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
-from showroom_app.services.intake import IntakeService
 from showroom_app.services.outbox import OutboxService
 from showroom_app.services.quoting import QuotingService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
 from showroom_app.services.sync import SyncService
 
-if TYPE_CHECKING:  # the demo module pulls in OpenCV: not at every start
+if TYPE_CHECKING:  # both pull in OpenCV: not at every start
     from showroom_app.services.demo import DemoUser
+    from showroom_app.services.intake import IntakeService
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -156,5 +155,3 @@ class SyncWorker:
             again = state is not None and state.online and state.pending and state.changed
             if not again:
                 self._wake.wait(self._interval)
-            else:
-                time.sleep(0)

@@ -19,6 +19,7 @@ from showroom_app.documents.fields import (
     Problem,
 )
 from showroom_app.documents.parsers.common import (
+    as_digits,
     digits_only,
     find_date,
     group_rows,
@@ -254,16 +255,12 @@ _BACK_LABELS = ("签发机关", "有效期限")
 
 def _validity(text: str) -> tuple[str | None, str | None]:
     t = normalize(text)
-    dates = re.findall(r"((?:19|20)\d{2})\D?(\d{1,2})\D?(\d{1,2})", digits_date(t))
+    dates = re.findall(r"((?:19|20)\d{2})\D?(\d{1,2})\D?(\d{1,2})", as_digits(t))
     start = iso(tuple(map(int, dates[0]))) if dates else None  # type: ignore[arg-type]
     if "长期" in t or "长" in t[-3:]:
         return start, v.LONG_TERM
     end = iso(tuple(map(int, dates[1]))) if len(dates) > 1 else None  # type: ignore[arg-type]
     return start, end
-
-
-def digits_date(text: str) -> str:
-    return text.replace("O", "0").replace("o", "0")
 
 
 def parse_id_back(lines: list[TextLine], width: float, height: float,

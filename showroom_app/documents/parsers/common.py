@@ -28,8 +28,13 @@ _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": 
                                    "q": "9", "g": "9"})
 
 
+def as_digits(text: str) -> str:
+    """Letters read where digits are printed turned back into those digits."""
+    return text.translate(_DIGIT_LOOKALIKES)
+
+
 def digits_only(text: str) -> str:
-    return re.sub(r"\D", "", text.translate(_DIGIT_LOOKALIKES))
+    return re.sub(r"\D", "", as_digits(text))
 
 
 @dataclass
@@ -104,7 +109,7 @@ def strip_any_label(text: str, labels: tuple[str, ...]) -> str:
 def find_date(text: str) -> tuple[int, int, int] | None:
     """Year, month, day from printed forms: 1988年3月15日, 1988.03.15, 1988-3-15,
     19880315; OCR may drop the 年/月 characters."""
-    t = normalize(text).translate(_DIGIT_LOOKALIKES)
+    t = as_digits(normalize(text))
     m = re.search(r"((?:19|20)\d{2})\D{0,2}?(\d{1,2})\D{1,2}?(\d{1,2})(?!\d)", t)
     if m is None:
         m = re.search(r"((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)", t)
