@@ -157,6 +157,11 @@ class ApplicationRow(Base):
     # Central's latest word (status, reasons, conditions, event seq) as JSON: no personal
     # data, shown on the application's timeline.
     central_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The desk's advisory pre-score as JSON: verdict, PD, band, reason and rule codes
+    # with their words, and each feature's training bin (deciles, for population
+    # stability). No values and nothing that identifies the customer: clear text.
+    prescore: Mapped[str | None] = mapped_column(Text, nullable=True)
+    prescore_model: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class DocumentRow(Base):

@@ -389,6 +389,16 @@ def add_application(
     return aid
 
 
+def next_application_reference(session: Session, day: date) -> str:
+    """SR-YYYYMMDD-NNNN: the next free number of the day on this desk."""
+    prefix = f"SR-{day:%Y%m%d}-"
+    last = session.execute(
+        select(func.max(ApplicationRow.reference)).where(
+            ApplicationRow.reference.like(prefix + "%"))).scalar()
+    number = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    return f"{prefix}{number:04d}"
+
+
 def set_application_status(
     session: Session, application_id: str, status: ApplicationStatus, at: datetime | None = None
 ) -> None:
@@ -434,6 +444,41 @@ def save_application_draft(
         row.term_months = term_months
     row.financed_amount_fen = row.vehicle_price_fen - row.down_payment_fen
     row.updated_at = utcnow()
+
+
+def set_application_prescore(session: Session, application_id: str, prescore: dict[str, Any],
+                             model_version: str) -> None:
+    """Keep the pre-score the consultant saw with the application. Like the draft, it
+    is the desk's own view: refused once the application has left the desk."""
+    row = session.get(ApplicationRow, application_id)
+    if row is None:
+        raise KeyError(application_id)
+    if row.status != ApplicationStatus.DRAFT.value:
+        raise ApplicationLockedError(
+            f"application {row.reference} is {row.status}: its pre-score is the one it "
+            "was submitted with")
+    row.prescore = json.dumps(prescore, ensure_ascii=False)
+    row.prescore_model = model_version
+    row.updated_at = utcnow()
+
+
+def get_application_prescore(session: Session, application_id: str) -> dict[str, Any] | None:
+    row = session.get(ApplicationRow, application_id)
+    if row is None:
+        raise KeyError(application_id)
+    return None if row.prescore is None else json.loads(row.prescore)
+
+
+def prescores_since(session: Session, since: datetime | None = None,
+                    until: datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(model version, stored pre-score) of the applications created in the range."""
+    query = select(ApplicationRow.prescore_model, ApplicationRow.prescore).where(
+        ApplicationRow.prescore.is_not(None))
+    if since is not None:
+        query = query.where(ApplicationRow.created_at >= since)
+    if until is not None:
+        query = query.where(ApplicationRow.created_at < until)
+    return [(model, json.loads(text)) for model, text in session.execute(query)]
 
 
 def application_state(session: Session, application_id: str) -> tuple[str, str, str | None]:

@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="contract date (default: today); instalments fall on its day")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("prescore", help="advisory pre-score of one application, offline "
+                       "(no data folder); format: docs/examples/application.json")
+    p.add_argument("application", type=Path, metavar="APPLICATION.json")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("info", help="data folder, schema and counts")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -393,6 +398,47 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_prescore(args: argparse.Namespace) -> int:
+    """Scores with the bundled models and the bundled catalog's LTV caps; reads no data
+    folder and writes nothing."""
+    from datetime import datetime, timedelta, timezone
+
+    from showroom_app.finance.products import default_catalog
+    from showroom_app.services.prescore import FactsError, PreScoreService, PreScoreUnavailable
+
+    try:
+        data = json.loads(args.application.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot read {args.application}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not isinstance(data, dict):
+        print(f"error: {args.application}: expected a JSON object", file=sys.stderr)
+        return EXIT_USAGE
+    service = PreScoreService(None)
+    try:
+        # Ages and ID validity count in China's calendar, wherever the desk's clock is.
+        today = datetime.now(timezone(timedelta(hours=8))).date()
+        facts = service.facts_from_application(data, today, default_catalog())
+        result = service.score(facts)
+    except FactsError as exc:
+        print(f"error: {args.application}: {exc.field}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except PreScoreUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    out = result.to_json()
+    words = {"likely_approve": "likely approve", "refer": "refer to a person",
+             "likely_decline": "likely decline"}
+    lines = [f"{words[result.decision]}: band {result.band}, PD {result.pd:.1%} "
+             f"({result.model_version})", result.hint["en"]]
+    lines += [f"  {'+' if r.direction == 'raises' else '-'} {r.en} / {r.zh}"
+              for r in result.reasons]
+    lines += [f"  ! [{h.action}] {h.code}: {h.en}" for h in result.policy_hits]
+    lines.append("Advisory only: the lessor decides.")
+    _print(out, args.json, "\n".join(lines))
+    return EXIT_OK
+
+
 def cmd_info(options: RunOptions, as_json: bool) -> int:
     from local_store import repositories as repo
     from local_store.db import current_revision, head_revision
@@ -445,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_apps_list(options, args)
         if args.command == "quote":
             return cmd_quote(args)
+        if args.command == "prescore":
+            return cmd_prescore(args)
     except ShowroomError as exc:
         logging.getLogger(__name__).error("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)

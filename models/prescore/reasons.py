@@ -16,7 +16,7 @@ from typing import Any
 
 from models.prescore.spec import FeatureSpec
 
-MIN_EFFECT = 0.05  # calibrated log-odds: about a 5 % relative change of the odds
+MIN_EFFECT = 0.10  # calibrated log-odds: about a 10 % relative change of the odds
 MAX_RAISING = 4
 MAX_LOWERING = 3
 

@@ -14,6 +14,7 @@ from showroom_app.services.auth import AuthService, require
 from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
 from showroom_app.services.outbox import OutboxService
+from showroom_app.services.prescore import PreScoreService
 from showroom_app.services.quoting import QuotingService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
@@ -37,6 +38,7 @@ class DeskServices:
     outbox: OutboxService
     intake: IntakeService
     quoting: QuotingService
+    prescore: PreScoreService
     data_dir: Path
     log_file: Path
     key_storage: str  # "keyring" or "file"

@@ -5,7 +5,7 @@ local transaction as the change, so they survive a crash and go exactly once."""
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from local_store import repositories as repo
@@ -13,6 +13,7 @@ from local_store.db import Store
 from showroom_app.domain.enums import (
     ApplicationStatus,
     AuditAction,
+    CustomerType,
     OutboxKind,
     Permission,
 )
@@ -33,6 +34,27 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 class ApplicationService:
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    def start_draft(self, actor: User, customer_type: CustomerType, today: date,
+                    draft: dict[str, Any] | None = None) -> tuple[str, str]:
+        """A new application in draft at this desk: (id, reference)."""
+        require(actor, Permission.WORK_APPLICATIONS)
+        with self._store.transaction() as s:
+            dealer = repo.first_dealer(s)
+            if dealer is None:
+                raise InvalidStateError("this desk has no dealer yet")
+            reference = repo.next_application_reference(s, today)
+            application_id = repo.add_application(
+                s, self._store.cipher, reference=reference, dealer_id=dealer.id,
+                consultant_id=actor.id, customer_type=customer_type, draft=draft or {})
+            repo.audit(s, AuditAction.CREATE, "application", application_id, actor,
+                       f"draft {reference} started")
+        return application_id, reference
+
+    def draft(self, actor: User, application_id: str) -> dict[str, Any]:
+        require(actor, Permission.WORK_APPLICATIONS)
+        with self._store.read() as s:
+            return repo.get_application_draft(s, self._store.cipher, application_id) or {}
 
     def save_draft(self, actor: User, application_id: str, draft: dict[str, Any], *,
                    product_code: str | None = None, vehicle_price: Money | None = None,

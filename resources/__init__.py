@@ -1,0 +1,16 @@
+"""Files the desk ships with: pre-score models and their cards, icons, sample data.
+
+A package (not a loose folder) so that the wheel and the frozen bundle carry it and
+code finds it the same way in a checkout, an install or a bundle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def prescore_models() -> Path:
+    """One sub-folder per segment (individual, fleet, farmer) and the feature schema."""
+    return ROOT / "models" / "prescore"

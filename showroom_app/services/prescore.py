@@ -1,0 +1,197 @@
+"""Pre-score at the desk: the bundled models, the catalog's LTV caps, the stored result.
+
+The UI reaches the pre-score only through this service (``ui`` may not import
+``models``), so what it needs is re-exported: ``Facts``, ``FactsError``, ``PreScore``,
+the verdicts and the segment, employment and category names.
+
+LightGBM loads on first use (or in `warm_up`, off the UI thread at start): a CLI
+command that never scores does not pay for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import resources
+from local_store import repositories as repo
+from local_store.db import Store
+from models.prescore.features import (
+    EMPLOYMENT_TYPES,
+    SEGMENTS,
+    VEHICLE_CATEGORIES,
+    Facts,
+    FactsError,
+    facts_from_dict,
+)
+from models.prescore.policy import PolicyConfig
+from showroom_app.domain.enums import AuditAction, Permission
+from showroom_app.domain.models import User
+from showroom_app.services.auth import require
+
+if TYPE_CHECKING:
+    from models.prescore.scorer import PreScore, PreScorer
+    from models.prescore.stability import StabilityLine
+
+__all__ = [
+    "EMPLOYMENT_TYPES",
+    "LIKELY_APPROVE",
+    "LIKELY_DECLINE",
+    "REFER",
+    "SEGMENTS",
+    "VEHICLE_CATEGORIES",
+    "Facts",
+    "FactsError",
+    "PreScoreService",
+    "PreScoreUnavailable",
+    "StabilityReport",
+    "facts_from_dict",
+]
+
+log = logging.getLogger(__name__)
+
+LIKELY_APPROVE = "likely_approve"
+REFER = "refer"
+LIKELY_DECLINE = "likely_decline"
+
+
+class PreScoreUnavailable(RuntimeError):
+    """The bundled models are missing or damaged: the desk works on without a pre-score
+    and says so (the lessor still decides every application)."""
+
+
+@dataclass(frozen=True)
+class StabilityReport:
+    model_version: str
+    segment: str
+    applications: int
+    lines: list[StabilityLine]  # one per feature, and "score" for the band mix
+
+
+class PreScoreService:
+    def __init__(self, store: Store | None, models_dir: Path | None = None,
+                 policy: PolicyConfig | None = None) -> None:
+        self._store = store
+        self._dir = Path(models_dir) if models_dir else resources.prescore_models()
+        self._policy = policy or PolicyConfig()
+        self._scorer: PreScorer | None = None
+        self._error: str | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the models now; safe from any thread, errors kept for `scorer`."""
+        try:
+            self.scorer()
+        except PreScoreUnavailable as exc:
+            log.warning("pre-score unavailable: %s", exc)
+
+    def scorer(self) -> PreScorer:
+        with self._lock:
+            if self._scorer is None:
+                if self._error is not None:
+                    raise PreScoreUnavailable(self._error)
+                from models.prescore.model import ModelError
+                from models.prescore.scorer import PreScorer
+
+                try:
+                    self._scorer = PreScorer(self._dir, self._policy)
+                except (ModelError, OSError, KeyError, ValueError) as exc:
+                    self._error = f"the pre-score models cannot be loaded: {exc}"
+                    raise PreScoreUnavailable(self._error) from exc
+            return self._scorer
+
+    def versions(self) -> dict[str, str]:
+        """Segment → model version (Settings → About)."""
+        return self.scorer().versions
+
+    @staticmethod
+    def ltv_cap(product: Any, category: str, is_nev: bool) -> float | None:
+        """The product's cap as the policy rule reads it (a share, not money)."""
+        cap: Decimal | None = product.ltv_cap(category, is_nev) if product else None
+        return None if cap is None else float(cap)
+
+    def facts_from_application(self, data: dict[str, Any], today: date,
+                               catalog: Any = None) -> Facts:
+        """`Facts` from an application JSON (docs/examples/application.json): the
+        `Facts` fields plus, optionally, `product_code` (its LTV cap applies) and
+        `id_number` (its check character is checked; the birth date is read from it
+        when none is given). The ID number is used here and never kept."""
+        data = dict(data)
+        product_code = data.pop("product_code", None)
+        id_number = data.pop("id_number", None)
+        if id_number is not None:
+            from showroom_app.documents.validators import id_birth_date, id_check_character
+
+            number = str(id_number).strip().upper()
+            valid = len(number) == 18 and number[:17].isdigit() and \
+                id_check_character(number[:17]) == number[17]
+            data.setdefault("id_number_valid", valid)
+            born = id_birth_date(number) if valid else None
+            if born is not None and not data.get("birth_date"):
+                data["birth_date"] = born.isoformat()
+        if product_code is not None:
+            if catalog is None or product_code not in catalog.products:
+                known = ", ".join(sorted(catalog.products)) if catalog else "none"
+                raise FactsError(f"unknown product {product_code!r} (known: {known})",
+                                 "product_code")
+            if data.get("ltv_cap") is None:
+                data["ltv_cap"] = self.ltv_cap(catalog.products[product_code],
+                                               str(data.get("vehicle_category")),
+                                               bool(data.get("is_nev")))
+        return facts_from_dict(data, today)
+
+    def score(self, facts: Facts) -> PreScore:
+        return self.scorer().score(facts)
+
+    def save(self, actor: User, application_id: str, result: PreScore,
+             scored_at: datetime) -> None:
+        """Keep the pre-score with the draft application, with its model version and the
+        bins population stability counts."""
+        require(actor, Permission.WORK_APPLICATIONS)
+        stored = result.to_json() | {"bins": result.bins,
+                                     "scored_at": scored_at.isoformat()}
+        if self._store is None:
+            raise RuntimeError("no local store")
+        with self._store.transaction() as s:
+            repo.set_application_prescore(s, application_id, stored, result.model_version)
+            repo.audit(s, AuditAction.CHANGE, "application", application_id, actor,
+                       f"pre-score {result.decision} band {result.band} "
+                       f"({result.model_version})")
+
+    def stored(self, application_id: str) -> dict[str, Any] | None:
+        if self._store is None:
+            return None
+        with self._store.read() as s:
+            return repo.get_application_prescore(s, application_id)
+
+    def stability(self, since: datetime | None = None,
+                  until: datetime | None = None) -> list[StabilityReport]:
+        """Population stability of the applications scored in the range, per model
+        version in use, against that model's training data (manager's reports)."""
+        from models.prescore.stability import population_stability
+
+        if self._store is None:
+            return []
+        with self._store.read() as s:
+            rows = repo.prescores_since(s, since, until)
+        by_model: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for model_version, stored in rows:
+            by_model[model_version].append(stored.get("bins", {}))
+        models = {m.version: m for m in self.scorer().models.values()}
+        reports = []
+        for version, binned in sorted(by_model.items()):
+            model = models.get(version)
+            if model is None:
+                # Scored by a model this desk no longer ships: its training data is gone
+                # with it, so there is nothing to compare against.
+                continue
+            reports.append(StabilityReport(
+                model_version=version, segment=model.segment, applications=len(binned),
+                lines=population_stability(model.card["training_distribution"], binned)))
+        return reports
