@@ -151,15 +151,32 @@ class PreScoreService:
 
     def save(self, actor: User, application_id: str, result: PreScore,
              scored_at: datetime) -> None:
-        """Keep the pre-score with the draft application, with its model version and the
-        bins population stability counts."""
+        """Keep the pre-score with the draft application and its model version.
+
+        Two copies, in one transaction: the full result (policy texts name the age, the
+        income, the ID's expiry) goes into the encrypted draft; the application row gets
+        a clear summary for reports — verdict, PD, band, reason and rule codes with their
+        value-free words, and each feature's training bin — never a value."""
         require(actor, Permission.WORK_APPLICATIONS)
-        stored = result.to_json() | {"bins": result.bins,
-                                     "scored_at": scored_at.isoformat()}
         if self._store is None:
             raise RuntimeError("no local store")
+        full = result.to_json() | {"scored_at": scored_at.isoformat()}
+        summary = {
+            "decision": result.decision, "pd": round(result.pd, 4), "band": result.band,
+            "model_version": result.model_version, "segment": result.segment,
+            "reasons": [{"code": r.code, "direction": r.direction, "zh": r.zh, "en": r.en,
+                         "effect": round(r.effect, 4)} for r in result.reasons],
+            "policy_hits": [{"code": h.code, "stage": h.stage, "action": h.action}
+                            for h in result.policy_hits],
+            "bins": result.bins,
+            "scored_at": scored_at.isoformat(),
+        }
+        cipher = self._store.cipher
         with self._store.transaction() as s:
-            repo.set_application_prescore(s, application_id, stored, result.model_version)
+            draft = repo.get_application_draft(s, cipher, application_id) or {}
+            draft["prescore"] = full
+            repo.save_application_draft(s, cipher, application_id, draft)
+            repo.set_application_prescore(s, application_id, summary, result.model_version)
             repo.audit(s, AuditAction.CHANGE, "application", application_id, actor,
                        f"pre-score {result.decision} band {result.band} "
                        f"({result.model_version})")
