@@ -162,6 +162,24 @@ class ApplicationRow(Base):
     # stability). No values and nothing that identifies the customer: clear text.
     prescore: Mapped[str | None] = mapped_column(Text, nullable=True)
     prescore_model: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # The promotions the quote used, with what each saves the customer and costs its
+    # funder (JSON: codes and amounts, nothing personal).
+    promotions: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class PromotionRuleRow(Base):
+    """A dealer's promotion rule (showroom_app.promotions.rules, as its YAML mapping)."""
+
+    __tablename__ = "promotion_rule"
+    __table_args__ = (Index("ix_promotion_rule_dealer_id_code", "dealer_id", "code",
+                            unique=True),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dealer_id: Mapped[str] = mapped_column(ForeignKey("dealer.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class DocumentRow(Base):

@@ -25,6 +25,7 @@ from local_store.orm import (
     InventoryItemRow,
     Meta,
     OutboxRow,
+    PromotionRuleRow,
     UserRow,
     utcnow,
 )
@@ -387,6 +388,53 @@ def add_application(
     session.add(row)
     session.flush()
     return aid
+
+
+def list_promotion_rules(session: Session, dealer_id: str) -> list[dict[str, Any]]:
+    """The dealer's rules as their stored mappings, by code."""
+    rows = session.scalars(select(PromotionRuleRow).where(
+        PromotionRuleRow.dealer_id == dealer_id).order_by(PromotionRuleRow.code))
+    return [json.loads(r.body) for r in rows]
+
+
+def save_promotion_rule(session: Session, dealer_id: str, body: dict[str, Any],
+                        username: str | None) -> bool:
+    """Insert or replace by code; True when it was new."""
+    row = session.scalars(select(PromotionRuleRow).where(
+        PromotionRuleRow.dealer_id == dealer_id,
+        PromotionRuleRow.code == body["code"])).first()
+    created = row is None
+    if row is None:
+        row = PromotionRuleRow(id=new_id(), dealer_id=dealer_id, code=body["code"])
+        session.add(row)
+    row.body = json.dumps(body, ensure_ascii=False)
+    row.active = bool(body.get("active", True))
+    row.updated_at = utcnow()
+    row.updated_by = username
+    session.flush()
+    return created
+
+
+def delete_promotion_rule(session: Session, dealer_id: str, code: str) -> bool:
+    row = session.scalars(select(PromotionRuleRow).where(
+        PromotionRuleRow.dealer_id == dealer_id, PromotionRuleRow.code == code)).first()
+    if row is None:
+        return False
+    session.delete(row)
+    return True
+
+
+def set_application_promotions(session: Session, application_id: str,
+                               promotions: list[dict[str, Any]]) -> None:
+    row = session.get(ApplicationRow, application_id)
+    if row is None:
+        raise KeyError(application_id)
+    if row.status != ApplicationStatus.DRAFT.value:
+        raise ApplicationLockedError(
+            f"application {row.reference} is {row.status}: its promotions are those it was "
+            "submitted with")
+    row.promotions = json.dumps(promotions, ensure_ascii=False)
+    row.updated_at = utcnow()
 
 
 def next_application_reference(session: Session, day: date) -> str:

@@ -14,3 +14,8 @@ ROOT = Path(__file__).resolve().parent
 def prescore_models() -> Path:
     """One sub-folder per segment (individual, fleet, farmer) and the feature schema."""
     return ROOT / "models" / "prescore"
+
+
+def demo_promotions() -> Path:
+    """The demo dealer's promotion rules (YAML)."""
+    return ROOT / "demo" / "promotions.yaml"

@@ -79,6 +79,27 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--limit", type=int, default=100)
     q.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("stock", help="the dealer's vehicles")
+    stock = p.add_subparsers(dest="stock_command", required=True, metavar="COMMAND")
+    q = stock.add_parser("import", help="import a DMS export (CSV or XLSX); bad rows are "
+                         "reported with their row number, good rows kept")
+    q.add_argument("file", type=Path, metavar="FILE")
+    q.add_argument("--mapping", type=Path, metavar="YAML",
+                   help="`field: column header` lines (vin, make, model, trim, category, "
+                        "model_year, is_nev, price, stock_in_date, status)")
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q = stock.add_parser("list", help="vehicles not sold, longest in stock first, with offers")
+    q.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("promotions", help="promotion rules and the offers they make")
+    promos = p.add_subparsers(dest="promotions_command", required=True, metavar="COMMAND")
+    q = promos.add_parser("list", help="the rules (with --vehicle: those that apply to it)")
+    q.add_argument("--vehicle", metavar="VIN")
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q = promos.add_parser("import", help="import rules from YAML (all or none)")
+    q.add_argument("file", type=Path, metavar="YAML")
+    q = promos.add_parser("export", help="print the dealer's rules as YAML")
+
     p = sub.add_parser("quote", help="finance quote: schedule and annualized rate, offline "
                                      "(no data folder)")
     p.add_argument("--price", required=True, metavar="YUAN")
@@ -258,6 +279,94 @@ def cmd_sync(options: RunOptions, args: argparse.Namespace) -> int:
             print(f"  {i.application_reference or i.application_id}  {i.kind:<20} {why}, "
                   f"{i.attempts} attempt(s): {i.last_error or '-'}", file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def _cli_user() -> Any:
+    """Who the audit log names for changes made from the command line."""
+    from showroom_app.domain.enums import Role
+    from showroom_app.domain.models import User
+
+    return User(id="cli", username="cli", display_name="command line", role=Role.ADMIN)
+
+
+def _china_today() -> Any:
+    from datetime import datetime, timedelta, timezone
+
+    return datetime.now(timezone(timedelta(hours=8))).date()
+
+
+def cmd_stock(options: RunOptions, args: argparse.Namespace) -> int:
+    from showroom_app.services.promotions import PromotionService
+    from showroom_app.services.stock import StockImportError, StockService, load_mapping_file
+
+    today = _china_today()
+    with _desk(options) as (_runtime, store):
+        if args.stock_command == "import":
+            try:
+                mapping = load_mapping_file(args.mapping) if args.mapping else None
+                report = StockService(store).import_file(_cli_user(), args.file, today,
+                                                         mapping=mapping)
+            except StockImportError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return EXIT_FAILED
+            data = report.to_json()
+            lines = [f"{report.imported} imported, {report.updated} updated, "
+                     f"{len(report.warned)} with warnings, {len(report.rejected)} rejected"]
+            lines += [f"  row {r.row} rejected ({r.vin or '-'}): {'; '.join(r.messages)}"
+                      for r in report.rejected]
+            lines += [f"  row {w.row} warning ({w.vin}): {'; '.join(w.messages)}"
+                      for w in report.warned]
+            _print(data, args.json, "\n".join(lines))
+            return EXIT_OK
+        offers = PromotionService(store).offers(today)
+    data = [{"vin": o.item.vin, "make": o.item.make, "model": o.item.model,
+             "category": o.item.category.value, "price_fen": o.item.list_price.fen,
+             "status": o.item.status.value, "days_in_stock": o.days_in_stock,
+             "offers": len(o.matched), "rules": [r.code for r in o.matched]}
+            for o in offers]
+    text = "\n".join(f"{d['vin']}  {d['days_in_stock']:>4} d  {d['offers']} offer(s)  "
+                     f"{d['make']} {d['model']}" for d in data)
+    _print(data, args.json, text)
+    return EXIT_OK
+
+
+def _rule_json(rule: Any) -> dict[str, Any]:
+    from showroom_app.promotions.rules import rule_to_dict
+
+    return rule_to_dict(rule) | {"source": rule.source}
+
+
+def cmd_promotions(options: RunOptions, args: argparse.Namespace) -> int:
+    from showroom_app.services.promotions import PromotionService, RuleError
+
+    today = _china_today()
+    with _desk(options) as (_runtime, store):
+        service = PromotionService(store)
+        if args.promotions_command == "import":
+            try:
+                rules = service.import_yaml(_cli_user(),
+                                            args.file.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, RuleError) as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return EXIT_FAILED
+            print(f"{len(rules)} rule(s) imported: {', '.join(r.code for r in rules)}")
+            return EXIT_OK
+        if args.promotions_command == "export":
+            print(service.export_yaml(), end="")
+            return EXIT_OK
+        if args.vehicle:
+            found = service.offer_for(args.vehicle.strip().upper(), today, None, None)
+            if found is None:
+                print(f"error: no vehicle {args.vehicle} in stock", file=sys.stderr)
+                return EXIT_FAILED
+            applied = {r.code for r in found.offer.applied}
+            data = [_rule_json(r) | {"applies": r.code in applied} for r in found.matched]
+        else:
+            data = [_rule_json(r) for r in service.rules()]
+    text = "\n".join(f"{d['code']:<20} {d['source']:<8} {d['name_zh']} / {d['name_en']}"
+                     for d in data)
+    _print(data, args.json, text or "no rules")
     return EXIT_OK
 
 
@@ -493,6 +602,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_quote(args)
         if args.command == "prescore":
             return cmd_prescore(args)
+        if args.command == "stock":
+            return cmd_stock(options, args)
+        if args.command == "promotions":
+            return cmd_promotions(options, args)
     except ShowroomError as exc:
         logging.getLogger(__name__).error("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)

@@ -54,6 +54,7 @@ EXPECTED_TABLES = {
     "outbox",
     "audit_log",
     "meta",
+    "promotion_rule",
     "alembic_version",
 }
 AUDIT_TRIGGERS = {"audit_log_no_update", "audit_log_no_delete"}

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 
+import resources
 from local_store import repositories as repo
 from local_store.db import Store
 from showroom_app.domain.enums import (
@@ -36,6 +37,7 @@ from showroom_app.domain.enums import (
 from showroom_app.domain.errors import NotADemoFolderError
 from showroom_app.domain.models import CustomerPII, Dealer, InventoryItem, User
 from showroom_app.domain.money import Money
+from showroom_app.promotions.rules import rule_to_dict, rules_from_yaml
 from showroom_app.services.passwords import hash_password
 
 log = logging.getLogger(__name__)
@@ -694,6 +696,10 @@ def _ensure_base(
     vehicles_created = 0
     if not any(i.dealer_id == dealer.id for i in repo.list_inventory(s)):
         vehicles_created = _seed_stock(s, random.Random(seed), dealer, today)
+        # The dealer's promotions come with its stock: they fire on its aged vehicles.
+        rules = rules_from_yaml(resources.demo_promotions().read_text(encoding="utf-8"))
+        for rule in rules:
+            repo.save_promotion_rule(s, dealer.id, rule_to_dict(rule), "demo")
     return dealer, users, users_created, vehicles_created
 
 
