@@ -43,7 +43,7 @@ def default_catalog() -> dict:
                 "amount_fen": 200_000, "financed_allowed": True}
     return {"products": [
         {"code": "auto_loan", "name_zh": "汽车贷款", "name_en": "Auto loan", "kind": "loan",
-         "terms": list(_TERMS), "min_down_payment_ratio": "0.20", "max_residual_ratio": "0.30",
+         "terms": list(_TERMS), "min_down_payment_ratio": "0.30", "max_residual_ratio": "0.30",
          "ltv_caps": _LOAN_LTV, "rates": _rates(0.0), "fees": [gps, handling]},
         {"code": "direct_lease", "name_zh": "直租", "name_en": "Direct lease", "kind": "lease",
          "terms": list(_TERMS), "min_down_payment_ratio": "0.15", "max_residual_ratio": "0.40",

@@ -197,7 +197,7 @@ def default_catalog_json() -> dict[str, Any]:
     ends = list(LEASE_END_OPTIONS)
     return {"version": 0, "products": [
         {"code": "auto_loan", "name_zh": "汽车贷款", "name_en": "Auto loan", "kind": "loan",
-         "terms": list(_TERMS), "min_down_payment_ratio": "0.20", "max_residual_ratio": "0.30",
+         "terms": list(_TERMS), "min_down_payment_ratio": "0.30", "max_residual_ratio": "0.30",
          "ltv_caps": _LOAN_LTV, "rates": _rate_grid("0"), "fees": fees,
          "max_term_months": DEFAULT_MAX_TERM_MONTHS},
         {"code": "direct_lease", "name_zh": "直租", "name_en": "Direct lease", "kind": "lease",
