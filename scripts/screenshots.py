@@ -46,6 +46,30 @@ def save(widget: QWidget, path: Path) -> None:
     print(path)
 
 
+def fill_applicant(page) -> None:
+    """A realistic example that the pre-score refers or declines, with its reasons."""
+    page.segment.setCurrentIndex(page.segment.findData("individual"))
+    page.birth_date.setText("2000-05-01")
+    page.id_valid_until.setText("2031-08-15")
+    page.monthly_income.setText("¥7,000.00")
+    page.income_proven.setChecked(False)
+    page.employment_type.setCurrentIndex(page.employment_type.findData("self_employed"))
+    page.employment_years.setText("1")
+    page.residence_years.setText("0.5")
+    page.existing_debt_monthly.setText("¥2,000.00")
+    page.vehicle_category.setCurrentIndex(page.vehicle_category.findData("new_car"))
+    page.vehicle_price.setText("¥150,000.00")
+    page.down_payment.setText("¥15,000.00")
+    page.term_months.setValue(60)
+    page.monthly_payment.setText("¥4,200.00")
+    page.bureau_unknown.setChecked(False)
+    page.inquiries_3m.setText("4")
+    page.inquiries_6m.setText("5")
+    page.overdue_months_24m.setText("1")
+    page.max_overdue_days.setText("15")
+    page.recompute()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -99,6 +123,13 @@ def main() -> int:
             if key == "new":  # the camera finds the card, captures it, OCR reads it
                 settle(6.0)
             save(window, args.out / f"{key}_{language}.png")
+        # Step 2 of a new application: a young applicant stretching for a car.
+        window.go("new")
+        window.new_page.show_step(1)
+        fill_applicant(window.applicant_page)
+        settle(1.0)
+        save(window, args.out / f"new_prescore_{language}.png")
+        window.new_page.show_step(0)
     window.close()
 
     # Administrators also see user management in Settings.

@@ -79,7 +79,9 @@ def open_capture(qtbot, desk, tmp_path: Path, monkeypatch, source: str,
     qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     window.go("new")
     page = window.capture_page
-    assert window.pages.currentWidget() is page and page.objectName() == "page_new"
+    assert window.pages.currentWidget() is window.new_page
+    assert window.new_page.objectName() == "page_new"
+    assert window.new_page.stack.currentWidget() is page
     return window, page
 
 

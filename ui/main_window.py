@@ -30,8 +30,8 @@ from showroom_app.services.sync import SyncState, SyncWorker
 from ui.dialogs.sign_in import SignInDialog
 from ui.i18n import Translations
 from ui.idle import IdleWatcher
-from ui.pages.capture import CapturePage
 from ui.pages.desk import DeskPage
+from ui.pages.new_application import NewApplicationPage
 from ui.pages.placeholder import PlannedPage
 from ui.pages.quote import QuotePage
 from ui.pages.settings import SettingsPage
@@ -145,13 +145,15 @@ class MainWindow(Retranslatable, QMainWindow):
         self.settings_page = SettingsPage(self.services, self.user)
         self.settings_page.language_chosen.connect(self.set_language)
         self.settings_page.idle_minutes_changed.connect(self.idle.set_minutes)
-        self.capture_page = CapturePage(self.services, self.user)
         self.quote_page = QuotePage(self.services, self.user)
+        self.new_page = NewApplicationPage(self.services, self.user, self.quote_page)
+        self.capture_page = self.new_page.capture_page
+        self.applicant_page = self.new_page.applicant_page
         for key in PAGE_KEYS:
             if key == "desk":
                 page: QWidget = self.desk_page
             elif key == "new":
-                page = self.capture_page
+                page = self.new_page
             elif key == "quote":
                 page = self.quote_page
             elif key == "settings":

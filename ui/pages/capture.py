@@ -395,6 +395,8 @@ class CapturePage(Retranslatable, QWidget):
     """Emits `document_saved(document_id)` once the consultant confirmed a document."""
 
     document_saved = Signal(str)
+    # (document kind value, {field key: confirmed value}): for the applicant step.
+    document_confirmed = Signal(str, dict)
 
     def __init__(self, services: DeskServices, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -814,6 +816,7 @@ class CapturePage(Retranslatable, QWidget):
             if row.read_value is None and not text:
                 continue  # nothing read, nothing typed: leave it unset
             values[key] = text
+        self.confirming = (str(result.document.doc_type.value), dict(values))
         self.busy = True
         self.busy_loading = False
         if self.confirm_button.hasFocus():
@@ -834,6 +837,8 @@ class CapturePage(Retranslatable, QWidget):
         self.armed = True  # the next document is captured as soon as it is in view
         self._update_actions()
         self.document_saved.emit(document_id)
+        kind, values = getattr(self, "confirming", ("", {}))
+        self.document_confirmed.emit(kind, values)
         self._next_scan()
 
     def _confirm_failed(self, error: Exception) -> None:

@@ -2,6 +2,353 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ApplicantPage</name>
+    <message>
+        <source>Applicant &amp; pre-score</source>
+        <translation>客户与预审</translation>
+    </message>
+    <message>
+        <source>Type what the customer tells you; leave a field empty when it is not known. The pre-score follows as you type.</source>
+        <translation>按客户所述填写；不知道的项留空即可。预审结果随输入即时更新。</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Vehicle and plan</source>
+        <translation>车辆与方案</translation>
+    </message>
+    <message>
+        <source>Credit report summary (if known)</source>
+        <translation>征信摘要（如已知）</translation>
+    </message>
+    <message>
+        <source>Customer type</source>
+        <translation>客户类型</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>ID card valid until</source>
+        <translation>身份证有效期至</translation>
+    </message>
+    <message>
+        <source>Monthly income</source>
+        <translation>月收入</translation>
+    </message>
+    <message>
+        <source>Employment</source>
+        <translation>职业</translation>
+    </message>
+    <message>
+        <source>Years in this work</source>
+        <translation>本职工作年限</translation>
+    </message>
+    <message>
+        <source>Years at this address</source>
+        <translation>现住址居住年限</translation>
+    </message>
+    <message>
+        <source>Fleet size (vehicles)</source>
+        <translation>车队规模（辆）</translation>
+    </message>
+    <message>
+        <source>Farmed area (mu)</source>
+        <translation>经营面积（亩）</translation>
+    </message>
+    <message>
+        <source>Vehicle category</source>
+        <translation>车辆类别</translation>
+    </message>
+    <message>
+        <source>Vehicle price</source>
+        <translation>车价</translation>
+    </message>
+    <message>
+        <source>Down payment</source>
+        <translation>首付</translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Monthly payment</source>
+        <translation>月供</translation>
+    </message>
+    <message>
+        <source>Other loans, monthly</source>
+        <translation>现有负债月还款</translation>
+    </message>
+    <message>
+        <source>Inquiries (3 months)</source>
+        <translation>近3个月查询次数</translation>
+    </message>
+    <message>
+        <source>Inquiries (6 months)</source>
+        <translation>近6个月查询次数</translation>
+    </message>
+    <message>
+        <source>Months overdue (24 months)</source>
+        <translation>近24个月逾期月数</translation>
+    </message>
+    <message>
+        <source>Longest overdue (days)</source>
+        <translation>最长逾期天数</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>公民身份号码</translation>
+    </message>
+    <message>
+        <source>Individual consumer</source>
+        <translation>个人消费</translation>
+    </message>
+    <message>
+        <source>Fleet / logistics company</source>
+        <translation>车队·物流企业</translation>
+    </message>
+    <message>
+        <source>Farmer / farm machinery</source>
+        <translation>农户·农机</translation>
+    </message>
+    <message>
+        <source>Salaried</source>
+        <translation>工薪</translation>
+    </message>
+    <message>
+        <source>Civil servant / public institution</source>
+        <translation>公务员·事业单位</translation>
+    </message>
+    <message>
+        <source>Self-employed</source>
+        <translation>个体经营</translation>
+    </message>
+    <message>
+        <source>Business owner</source>
+        <translation>企业主</translation>
+    </message>
+    <message>
+        <source>Farmer</source>
+        <translation>农户</translation>
+    </message>
+    <message>
+        <source>Driver</source>
+        <translation>司机</translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation>退休</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Not given</source>
+        <translation>未提供</translation>
+    </message>
+    <message>
+        <source>New car</source>
+        <translation>新车</translation>
+    </message>
+    <message>
+        <source>Used car</source>
+        <translation>二手车</translation>
+    </message>
+    <message>
+        <source>New-energy vehicle</source>
+        <translation>新能源车</translation>
+    </message>
+    <message>
+        <source>Commercial vehicle</source>
+        <translation>商用车</translation>
+    </message>
+    <message>
+        <source>Tractor</source>
+        <translation>拖拉机</translation>
+    </message>
+    <message>
+        <source>Construction machinery</source>
+        <translation>工程机械</translation>
+    </message>
+    <message>
+        <source> months</source>
+        <translation> 个月</translation>
+    </message>
+    <message>
+        <source>Long-term</source>
+        <translation>长期</translation>
+    </message>
+    <message>
+        <source>Proven</source>
+        <translation>已证明</translation>
+    </message>
+    <message>
+        <source>Proof of income seen: payslips, bank statements or a tax record</source>
+        <translation>已核验收入证明：工资单、银行流水或纳税记录</translation>
+    </message>
+    <message>
+        <source>Not known (the customer&apos;s credit report has not been seen)</source>
+        <translation>未知（尚未看到客户的征信报告）</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>Take from the quote page</source>
+        <translation>从报价页带入</translation>
+    </message>
+    <message>
+        <source>Copy the category, price, down payment, term and monthly payment of the first valid plan on the Quote page</source>
+        <translation>带入报价页第一个有效方案的车辆类别、车价、首付、期限和月供</translation>
+    </message>
+    <message>
+        <source>Save with a new application (Ctrl+S)</source>
+        <translation>保存为新申请（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Save these facts as a draft application, with the pre-score and its model version</source>
+        <translation>将以上信息保存为申请草稿，并附预审结果及模型版本</translation>
+    </message>
+    <message>
+        <source>Not read yet: confirm the ID card in step 1 (Alt+1).</source>
+        <translation>尚未读取：请在第1步确认身份证（Alt+1）。</translation>
+    </message>
+    <message>
+        <source>Read from the confirmed card; its check character is correct.</source>
+        <translation>已从确认的身份证读取，校验位正确。</translation>
+    </message>
+    <message>
+        <source>The check character of the confirmed ID number is wrong: check the 18th character on the card.</source>
+        <translation>已确认的身份证号校验位不正确，请核对证件上的第18位。</translation>
+    </message>
+    <message>
+        <source>The Quote page has no valid plan yet: make one there first (Ctrl+3).</source>
+        <translation>报价页还没有有效方案：请先在报价页做一个方案（Ctrl+3）。</translation>
+    </message>
+    <message>
+        <source>Or type the figures below.</source>
+        <translation>或在下方直接填写。</translation>
+    </message>
+    <message>
+        <source>From plan A on the Quote page: {0}. Its loan-to-value cap applies.</source>
+        <translation>来自报价页方案A：{0}，适用该产品的融资比例上限。</translation>
+    </message>
+    <message>
+        <source>An amount cannot be negative.</source>
+        <translation>金额不能为负数。</translation>
+    </message>
+    <message>
+        <source>At most two decimals (fen).</source>
+        <translation>最多两位小数（到分）。</translation>
+    </message>
+    <message>
+        <source>Write an amount in yuan, e.g. 8,500 or 8500.00.</source>
+        <translation>请填写以元为单位的金额，例如 8,500 或 8500.00。</translation>
+    </message>
+    <message>
+        <source>correct “{0}”</source>
+        <translation>更正“{0}”</translation>
+    </message>
+    <message>
+        <source>Required for a pre-score.</source>
+        <translation>预审需要此项。</translation>
+    </message>
+    <message>
+        <source>enter “{0}”</source>
+        <translation>填写“{0}”</translation>
+    </message>
+    <message>
+        <source>Write a whole number, e.g. 0 or 2.</source>
+        <translation>请填写整数，例如 0 或 2。</translation>
+    </message>
+    <message>
+        <source>Write a number, e.g. 3 or 2.5.</source>
+        <translation>请填写数字，例如 3 或 2.5。</translation>
+    </message>
+    <message>
+        <source>Cannot be negative.</source>
+        <translation>不能为负数。</translation>
+    </message>
+    <message>
+        <source>At most {0}: check the figure.</source>
+        <translation>最多 {0}，请核对数字。</translation>
+    </message>
+    <message>
+        <source>Write the date as YYYY-MM-DD, e.g. 1985-03-12.</source>
+        <translation>日期格式为 YYYY-MM-DD，例如 1985-03-12。</translation>
+    </message>
+    <message>
+        <source>This date is in the future.</source>
+        <translation>该日期晚于今天。</translation>
+    </message>
+    <message>
+        <source>The applicant is {0}: under 18.</source>
+        <translation>申请人{0}岁，未满18周岁。</translation>
+    </message>
+    <message>
+        <source>Unknown: a person will have to check the age.</source>
+        <translation>未知：需人工核实年龄。</translation>
+    </message>
+    <message>
+        <source>The card expired on {0}.</source>
+        <translation>该身份证已于{0}过期。</translation>
+    </message>
+    <message>
+        <source>The price must be above zero.</source>
+        <translation>车价必须大于零。</translation>
+    </message>
+    <message>
+        <source>The down payment cannot be more than the price ({0}).</source>
+        <translation>首付不能超过车价（{0}）。</translation>
+    </message>
+    <message>
+        <source>The last 6 months include the last 3: at least {0}.</source>
+        <translation>近6个月包含近3个月：至少为 {0}。</translation>
+    </message>
+    <message>
+        <source>Not accepted: {0}</source>
+        <translation>无法接受：{0}</translation>
+    </message>
+    <message>
+        <source>Complete the form first: the pre-score panel says what is missing.</source>
+        <translation>请先完善表单：预审面板列出了缺少的内容。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Not saved: {0} What you typed is still here; try again.</source>
+        <translation>未保存：{0} 已填写的内容仍在，请重试。</translation>
+    </message>
+    <message>
+        <source>Nothing saved yet.</source>
+        <translation>尚未保存。</translation>
+    </message>
+    <message>
+        <source>Saved as {0}, without a pre-score.</source>
+        <translation>已保存为 {0}，未附预审结果。</translation>
+    </message>
+    <message>
+        <source>Saved as {0} with pre-score band {1} (model {2}).</source>
+        <translation>已保存为 {0}，预审等级 {1}（模型 {2}）。</translation>
+    </message>
+</context>
+<context>
     <name>Camera</name>
     <message>
         <source>the file is empty</source>
@@ -725,6 +1072,21 @@ Send that file to support if it happens again.</source>
     </message>
 </context>
 <context>
+    <name>NewApplicationPage</name>
+    <message>
+        <source>1  Documents</source>
+        <translation>1  证件</translation>
+    </message>
+    <message>
+        <source>2  Applicant &amp; pre-score</source>
+        <translation>2  客户与预审</translation>
+    </message>
+    <message>
+        <source>Alt+1 / Alt+2 or Ctrl+PgUp / Ctrl+PgDown switch steps</source>
+        <translation>Alt+1 / Alt+2 或 Ctrl+PgUp / Ctrl+PgDown 切换步骤</translation>
+    </message>
+</context>
+<context>
     <name>PassphraseDialog</name>
     <message>
         <source>Data key — Showroom Finance Desk</source>
@@ -973,6 +1335,97 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Coming to this page:</source>
         <translation>本页即将提供：</translation>
+    </message>
+</context>
+<context>
+    <name>PreScorePanel</name>
+    <message>
+        <source>Loading the pre-score models…</source>
+        <translation>正在加载预审模型…</translation>
+    </message>
+    <message>
+        <source>No pre-score yet. To get one:</source>
+        <translation>暂无预审结果。还需：</translation>
+    </message>
+    <message>
+        <source>The pre-score is not available on this desk ({0}). You can still save and submit the application: the lessor decides every application.</source>
+        <translation>本终端暂时无法预审（{0}）。仍可保存并提交申请：每笔申请均由出租人审批。</translation>
+    </message>
+    <message>
+        <source>Band {0}: {1}</source>
+        <translation>等级 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Estimated probability of default: {0}</source>
+        <translation>预估违约概率：{0}</translation>
+    </message>
+    <message>
+        <source>Likely approve</source>
+        <translation>可能通过</translation>
+    </message>
+    <message>
+        <source>Likely decline</source>
+        <translation>可能拒绝</translation>
+    </message>
+    <message>
+        <source>Refer to a person</source>
+        <translation>需人工复核</translation>
+    </message>
+    <message>
+        <source>Declines</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Refers</source>
+        <translation>转人工</translation>
+    </message>
+    <message>
+        <source>Policy rules</source>
+        <translation>政策规则</translation>
+    </message>
+    <message>
+        <source>nothing notable</source>
+        <translation>无明显因素</translation>
+    </message>
+    <message>
+        <source>Model {0}</source>
+        <translation>模型 {0}</translation>
+    </message>
+    <message>
+        <source>very low risk</source>
+        <translation>风险很低</translation>
+    </message>
+    <message>
+        <source>low risk</source>
+        <translation>风险较低</translation>
+    </message>
+    <message>
+        <source>medium risk</source>
+        <translation>风险中等</translation>
+    </message>
+    <message>
+        <source>high risk</source>
+        <translation>风险较高</translation>
+    </message>
+    <message>
+        <source>very high risk</source>
+        <translation>风险很高</translation>
+    </message>
+    <message>
+        <source>Pre-score</source>
+        <translation>预审</translation>
+    </message>
+    <message>
+        <source>What raised the risk</source>
+        <translation>风险上升因素</translation>
+    </message>
+    <message>
+        <source>What lowered the risk</source>
+        <translation>风险下降因素</translation>
+    </message>
+    <message>
+        <source>Advisory only: the lessor makes the decision.</source>
+        <translation>预审仅供参考，最终以出租人审批为准。</translation>
     </message>
 </context>
 <context>
