@@ -27,9 +27,11 @@ from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
 from showroom_app.services.outbox import OutboxService
 from showroom_app.services.prescore import PreScoreService
+from showroom_app.services.promotions import PromotionService
 from showroom_app.services.quoting import QuotingService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
+from showroom_app.services.stock import StockService
 from showroom_app.services.sync import SyncService
 
 log = logging.getLogger(__name__)
@@ -122,6 +124,8 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions,
         intake=IntakeService(store),
         quoting=QuotingService(store),
         prescore=PreScoreService(store),
+        stock=StockService(store),
+        promotions=PromotionService(store),
         data_dir=runtime.paths.data_dir,
         log_file=runtime.log_file,
         key_storage=store.key_store_kind,

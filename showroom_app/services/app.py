@@ -15,9 +15,11 @@ from showroom_app.services.customers import CustomerService
 from showroom_app.services.desk import DeskService
 from showroom_app.services.outbox import OutboxService
 from showroom_app.services.prescore import PreScoreService
+from showroom_app.services.promotions import PromotionService
 from showroom_app.services.quoting import QuotingService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
+from showroom_app.services.stock import StockService
 from showroom_app.services.sync import SyncService
 
 if TYPE_CHECKING:  # both pull in OpenCV: not at every start
@@ -39,6 +41,8 @@ class DeskServices:
     intake: IntakeService
     quoting: QuotingService
     prescore: PreScoreService
+    stock: StockService
+    promotions: PromotionService
     data_dir: Path
     log_file: Path
     key_storage: str  # "keyring" or "file"

@@ -61,6 +61,7 @@ class StockVehicle:
     category: str
     is_nev: bool
     days_in_stock: int
+    vin: str = ""
 
 
 class Pattern(StrEnum):
@@ -125,6 +126,7 @@ class QuotingService:
                 category=str(i.category),
                 is_nev=i.is_nev,
                 days_in_stock=i.days_in_stock(today),
+                vin=i.vin,
             )
             for i in items
         ]
