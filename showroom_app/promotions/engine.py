@@ -41,7 +41,10 @@ STANDARD_TERMS = (6, 12, 18, 24, 36, 48, 60, 72, 84)
 @dataclass(frozen=True)
 class Skipped:
     rule: Rule
-    why: str  # "exclusive_outranked" | "exclusive_other" | "outranked"
+    # "excluded" (an exclusive rule above applies alone), "exclusive_outranked" (an
+    # exclusive rule under a stackable one) or "outranked" (another rule gives more of
+    # the same effect)
+    why: str
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,7 @@ def combine(matched: Sequence[Rule]) -> Offer:
     skipped: list[Skipped] = []
     if not top.stackable:
         stack = [top]
-        skipped += [Skipped(r, "exclusive_other" if not r.stackable else "exclusive_outranked")
-                    for r in ranked[1:]]
+        skipped += [Skipped(r, "excluded") for r in ranked[1:]]
     else:
         stack = [r for r in ranked if r.stackable]
         skipped += [Skipped(r, "exclusive_outranked") for r in ranked if not r.stackable]
@@ -188,12 +190,14 @@ def promoted_terms(offer: Offer, product: Product, category: str, is_nev: bool,
             rate = floored
     if offer.max_term_months is not None:
         regulatory = DEFAULT_MAX_TERM_MONTHS.get(category, 60)
-        longest = min(offer.max_term_months, regulatory)
+        # Never beyond the product's maximum for the category either (see the docstring).
+        longest = min(offer.max_term_months, regulatory, product.max_term(category))
         if longest < offer.max_term_months:
-            notes.append(Note("term_capped", f"期限最长{longest}个月（监管上限）",
-                              f"Terms up to {longest} months (the regulatory maximum)"))
-        if longest > product.max_term(category):
-            changes["max_term_months"] = dict(product.max_term_months) | {category: longest}
+            by_product = product.max_term(category) < regulatory
+            limit_zh = "产品上限" if by_product else "监管上限"
+            notes.append(Note("term_capped", f"期限最长{longest}个月（{limit_zh}）",
+                              f"Terms up to {longest} months (the "
+                              f"{'product' if by_product else 'regulatory'} maximum)"))
         extra = tuple(t for t in STANDARD_TERMS
                       if max(product.terms) < t <= longest and t not in product.terms)
         if extra:

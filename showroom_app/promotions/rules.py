@@ -392,7 +392,9 @@ def rule_from_campaign(raw: dict[str, Any]) -> Rule:
         raise RuleError(f"campaign {raw.get('code')}: unknown effect {kind!r}")
     return rule_from_dict({
         "code": raw.get("code"), "name_zh": raw.get("name_zh"), "name_en": raw.get("name_en"),
-        "funded_by": raw.get("funded_by", "lessor"), "priority": 100,
+        # Neutral priority: a campaign stacks with the dealer's rules, and a dealer's
+        # exclusive clearance rule can still outrank it (ties go to the campaign).
+        "funded_by": raw.get("funded_by", "lessor"), "priority": 0,
         "active": bool(raw.get("active", True)),
         "conditions": {"makes": raw.get("makes") or [],
                        "categories": raw.get("categories") or [],

@@ -6,6 +6,7 @@ re-exported.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections import Counter
@@ -22,6 +23,7 @@ from showroom_app.domain.models import InventoryItem, User
 from showroom_app.domain.money import Money
 from showroom_app.finance import Catalog, Fee, Method, Product, QuoteLimitError
 from showroom_app.promotions.engine import (
+    STANDARD_TERMS,
     Guardrails,
     Offer,
     PromotedQuote,
@@ -95,6 +97,18 @@ def vehicle_facts(items: list[InventoryItem], today: date) -> list[VehicleFacts]
                          days_in_stock=i.days_in_stock(today),
                          units_same_model=units.get((i.make, i.model), 0))
             for i in items]
+
+
+def _lowest_down(product: Product, offer: Offer, item: InventoryItem) -> Money:
+    """The lowest down payment the product allows with the offer, to the hundred yuan
+    above: the product's minimum (lowered by the offer) but never under 1 − the LTV cap,
+    which also binds products whose own minimum is lower (sale-and-leaseback: 0 %)."""
+    ratio = product.min_down_payment_ratio
+    if offer.down_payment_ratio is not None:
+        ratio = min(ratio, offer.down_payment_ratio)
+    cap = product.ltv_cap(item.category.value, item.is_nev)
+    ratio = max(ratio, Decimal(1) - cap if cap is not None else Decimal(0))
+    return Money(math.ceil(ratio * item.list_price.fen / 10_000) * 10_000)
 
 
 class PromotionService:
@@ -229,15 +243,10 @@ class PromotionService:
                 return None
             item, offer = found.item, found.offer
             category = item.category.value
-            ratio = product.min_down_payment_ratio
-            if offer.down_payment_ratio is not None:
-                cap = product.ltv_cap(category, item.is_nev)
-                floor = Decimal(1) - cap if cap is not None else Decimal(0)
-                ratio = min(ratio, max(offer.down_payment_ratio, floor))
-            down = Money(math.ceil(ratio * item.list_price.fen / 10_000) * 10_000)
+            down = _lowest_down(product, offer, item)
             terms = set(product.terms)
-            if offer.max_term_months:
-                terms |= {t for t in (72, 84) if t <= offer.max_term_months}
+            if offer.max_term_months:  # what promoted_terms may add; the rest is refused
+                terms |= {t for t in STANDARD_TERMS if t <= offer.max_term_months}
             for term in sorted(terms):
                 try:
                     pq = self.promote(offer, product, price=item.list_price,
@@ -253,7 +262,9 @@ class PromotionService:
     def test_rule(self, rule: Rule, catalog: Catalog, today: date) -> RuleTest:
         """Which vehicles `rule` hits, and what it alone does to the first hit's plan
         (the product's minimum down payment, 36 months or its nearest term)."""
-        hits = tuple(o for o in self.offers(today, rules=[rule]) if o.matched)
+        # A draft (inactive) rule is tested as if it were switched on.
+        trial = dataclasses.replace(rule, active=True)
+        hits = tuple(o for o in self.offers(today, rules=[trial]) if o.matched)
         if not hits:
             return RuleTest(rule, hits, None, None, "no vehicle in stock meets the conditions")
         first = hits[0]
@@ -263,13 +274,8 @@ class PromotionService:
             return RuleTest(rule, hits, None, first, "no product of the catalog is named")
         product = products[0]
         term = min(product.terms, key=lambda t: abs(t - 36))
-        offer = combine([rule])
-        ratio = product.min_down_payment_ratio
-        if offer.down_payment_ratio is not None:
-            cap = product.ltv_cap(first.item.category.value, first.item.is_nev)
-            ratio = min(ratio, max(offer.down_payment_ratio,
-                                   Decimal(1) - cap if cap is not None else Decimal(0)))
-        down = Money(math.ceil(ratio * first.item.list_price.fen / 10_000) * 10_000)
+        offer = combine([trial])
+        down = _lowest_down(product, offer, first.item)
         try:
             sample = self.promote(offer, product, price=first.item.list_price,
                                   down_payment=down, term_months=term,
