@@ -107,8 +107,18 @@ class Facts:
                 raise FactsError(f"{name} cannot be negative", name)
         for name in ("employment_years", "residence_years", "farm_area_mu", "ltv_cap"):
             value = getattr(self, name)
-            if value is not None and (not math.isfinite(value) or value < 0):
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, int | float)
+                                      or not math.isfinite(value) or value < 0):
                 raise FactsError(f"{name} must be a number of zero or more", name)
+        # JSON "false" or "no" is a true-ish string: only true or false can say it.
+        for name in ("income_proven", "is_nev", "id_number_valid"):
+            value = getattr(self, name)
+            if not isinstance(value, bool) and not (value is None
+                                                    and name == "id_number_valid"):
+                raise FactsError(f"{name} must be true or false", name)
+        if self.birth_date is not None and self.birth_date > self.as_of:
+            raise FactsError("the birth date is after the day of the score", "birth_date")
         if (self.inquiries_3m is not None and self.inquiries_6m is not None
                 and self.inquiries_6m < self.inquiries_3m):
             raise FactsError("inquiries in 6 months include those of the last 3",

@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-MISSING = "missing"
-OTHER = "other"
+# Bracketed so that no category can share their bin: an employment type is "other".
+MISSING = "(missing)"
+OTHER = "(unseen)"
 EPSILON = 1e-4  # an empty bin counts as this share: ln(0) has no PSI
 STABLE = 0.10
 SHIFTED = 0.25
@@ -54,8 +55,8 @@ def categorical_distribution(values: Sequence[Any]) -> dict[str, Any]:
 
 
 def bin_of(value: Any, dist: Mapping[str, Any]) -> str:
-    """The bin of one value, as a short string: "0".."9", a category, "missing" or
-    "other" (a category the training data never had)."""
+    """The bin of one value, as a short string: "0".."9", a category, MISSING or
+    OTHER (a category the training data never had)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
     if "categories" in dist:

@@ -137,8 +137,11 @@ def platt(raw: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(a), float(b)
 
 
-def _feature_columns(header: Sequence[str], target: str, schema: Schema) -> list[str]:
+def _feature_columns(header: Sequence[str], target: str, schema: Schema,
+                     segment: str | None) -> list[str]:
     skip = {target, *schema.drop}
+    if segment is not None:
+        skip.add("segment")  # one value once filtered: nothing to learn from it
     return [c for c in header if c not in skip]
 
 
@@ -193,7 +196,10 @@ def _params(seed: int, monotone: list[int], n: int) -> dict[str, Any]:
         "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": min_leaf,
         "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1,
         "lambda_l2": 1.0, "cat_smooth": 10, "min_data_per_group": min_leaf,
-        "monotone_constraints": monotone, "monotone_constraints_method": "advanced",
+        # Not "advanced": its trees break the constraints they are given (LightGBM
+        # issues #5358, #6155; here a higher income raised some PDs). "intermediate"
+        # keeps them, at the same AUC.
+        "monotone_constraints": monotone, "monotone_constraints_method": "intermediate",
         "seed": seed, "deterministic": True, "force_row_wise": True, "num_threads": 2,
         "verbose": -1,
     }
@@ -228,7 +234,7 @@ def train(data: Path, target: str, out: Path, *, bad_value: str = "1",
         raise TrainingError(f"too few examples of one class ({min(n_bad, len(y) - n_bad)}): "
                             "at least 20 bad and 20 good are needed")
 
-    columns = _feature_columns(header, target, schema)
+    columns = _feature_columns(header, target, schema, segment)
     if not columns:
         raise TrainingError("no feature columns left after dropping the target and `drop`")
     types = _column_types(columns, rows, schema)
