@@ -74,7 +74,7 @@ def _rank(rule: Rule) -> tuple[int, int, str]:
 def matching(rules: Iterable[Rule], vehicle: VehicleFacts, segment: str | None,
              product: str | None, today: date) -> list[Rule]:
     return sorted((r for r in rules
-                   if r.active and not r.conditions.failures(vehicle, segment, product, today)),
+                   if r.active and r.conditions.holds(vehicle, segment, product, today)),
                   key=_rank)
 
 

@@ -76,6 +76,28 @@ class Conditions:
     valid_from: date | None = None
     valid_to: date | None = None  # inclusive
 
+    def holds(self, v: VehicleFacts, segment: str | None, product: str | None,
+              today: date) -> bool:
+        """`not failures(...)`, stopping at the first condition that fails: the stock
+        page matches every rule against thousands of vehicles."""
+        return not (
+            (self.min_days_in_stock is not None and v.days_in_stock < self.min_days_in_stock)
+            or (self.categories and v.category not in self.categories)
+            or (self.nev is not None and v.is_nev != self.nev)
+            or (self.makes and v.make not in self.makes)
+            or (self.models and v.model not in self.models)
+            or (self.valid_from is not None and today < self.valid_from)
+            or (self.valid_to is not None and today > self.valid_to)
+            or (self.segments and segment is not None and segment not in self.segments)
+            or (self.products and product is not None and product not in self.products)
+            or (self.min_units_same_model is not None
+                and v.units_same_model < self.min_units_same_model)
+            or (self.price_min is not None and v.price < self.price_min)
+            or (self.price_max is not None and v.price > self.price_max)
+            or (self.model_year_min is not None and (v.model_year or 0) < self.model_year_min)
+            or (self.model_year_max is not None
+                and (v.model_year is None or v.model_year > self.model_year_max)))
+
     def failures(self, v: VehicleFacts, segment: str | None, product: str | None,
                  today: date) -> list[str]:
         """The conditions that do not hold, as codes (the rule tester shows them).
