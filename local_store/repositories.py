@@ -324,6 +324,18 @@ def get_inventory_item(session: Session, item_id: str) -> InventoryItem | None:
     return None if row is None else _item(row)
 
 
+def inventory_item_by_vin(session: Session, vin: str) -> InventoryItem | None:
+    row = session.scalars(select(InventoryItemRow).where(InventoryItemRow.vin == vin)).first()
+    return None if row is None else _item(row)
+
+
+def count_in_stock_same_model(session: Session, dealer_id: str, make: str, model: str) -> int:
+    return session.execute(select(func.count()).where(
+        InventoryItemRow.dealer_id == dealer_id, InventoryItemRow.make == make,
+        InventoryItemRow.model == model,
+        InventoryItemRow.status == InventoryStatus.IN_STOCK.value)).scalar_one()
+
+
 def set_inventory_status(session: Session, item_id: str, status: InventoryStatus) -> None:
     row = session.get(InventoryItemRow, item_id)
     if row is None:

@@ -345,3 +345,27 @@ def test_hand_entry_refuses_bad_values_and_duplicate_vins(desk) -> None:
     with pytest.raises(ValidationError, match="no longer exists"):
         service.save_vehicle(user, CELLS | {"vin": vin(53)}, TODAY, item_id="gone")
     assert first.vin == vin(50)
+
+
+def test_an_exact_mapping_leaves_out_what_the_dialog_left_out(desk, tmp_path: Path) -> None:
+    service, user, store = desk
+    path = write_csv(tmp_path / "库存.csv", [
+        ZH_HEADER,
+        [vin(7), "比亚迪", "秦PLUS", "DM-i 55km", "二手车", "2025款", "是", "12.98万",
+         "2026/5/1", "在库"],
+    ])
+    _header, detected, _rows = service.preview(path)
+    assert detected["category"] == "类别"
+    # The consultant deliberately leaves the category column out...
+    chosen = {f: h for f, h in detected.items() if f != "category"}
+    report = service.import_file(user, path, TODAY, mapping=chosen, exact=True)
+    item = inventory(store)[vin(7)]
+    # ...so the category comes from the new-energy flag, with a warning, not from the file.
+    assert item.category is VehicleCategory.NEV
+    assert report.warned and "no category" in report.warned[0].messages[0]
+    # Without exact, the known header fills the field in again.
+    service.import_file(user, path, TODAY, mapping=chosen)
+    assert inventory(store)[vin(7)].category is VehicleCategory.USED_CAR
+    with pytest.raises(StockImportError, match="no column"):
+        service.import_file(user, path, TODAY, mapping={**chosen, "trim": "不存在"},
+                            exact=True)

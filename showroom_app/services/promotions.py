@@ -55,6 +55,7 @@ __all__ = [
     "RuleError",
     "RuleTest",
     "VehicleOffer",
+    "rule_to_dict",
 ]
 
 log = logging.getLogger(__name__)
@@ -214,12 +215,19 @@ class PromotionService:
 
     def offer_for(self, vin: str, today: date, segment: str | None,
                   product: str | None) -> VehicleOffer | None:
-        rules = self.rules()
-        for item, facts in self.stock(today, include_sold=True):
-            if item.vin == vin:
-                matched = tuple(matching(rules, facts, segment, product, today))
-                return VehicleOffer(item, facts, matched, combine(matched))
-        return None
+        """One vehicle's offer, read without loading the whole stock (the quote page asks
+        on every change of vehicle or product)."""
+        with self._store.read() as s:
+            item = repo.inventory_item_by_vin(s, vin)
+            if item is None:
+                return None
+            units = repo.count_in_stock_same_model(s, item.dealer_id, item.make, item.model)
+        facts = VehicleFacts(vin=item.vin, make=item.make, model=item.model,
+                             category=item.category.value, is_nev=item.is_nev,
+                             model_year=item.model_year, price=item.list_price,
+                             days_in_stock=item.days_in_stock(today), units_same_model=units)
+        matched = tuple(matching(self.rules(), facts, segment, product, today))
+        return VehicleOffer(item, facts, matched, combine(matched))
 
     def promote(self, offer: Offer, product: Product, *, price: Money, down_payment: Money,
                 term_months: int, category: str, is_nev: bool = False,

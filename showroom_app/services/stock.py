@@ -337,11 +337,19 @@ class StockService:
 
     def import_file(self, actor: User, path: Path, today: date,
                     mapping: Mapping[str, str] | None = None,
-                    remember: bool = True) -> ImportReport:
+                    remember: bool = True, exact: bool = False) -> ImportReport:
+        """`mapping` field → header; the file's known headers fill in the fields it does
+        not name, unless `exact` (the mapping dialog: a field left out stays out)."""
         require(actor, Permission.WORK_APPLICATIONS)
         header, rows = read_table(path)
-        used = detect_mapping(header, mapping if mapping is not None
-                              else self.remembered_mapping())
+        if exact and mapping is not None:
+            unknown = sorted(h for h in mapping.values() if h not in header)
+            if unknown:
+                raise StockImportError(f"no column {unknown[0]!r} in {path.name}")
+            used = {f: h for f, h in mapping.items() if f in FIELDS}
+        else:
+            used = detect_mapping(header, mapping if mapping is not None
+                                  else self.remembered_mapping())
         missing = [f for f in REQUIRED if f not in used]
         if missing:
             raise StockImportError(
