@@ -70,6 +70,28 @@ def fill_applicant(page) -> None:
     page.recompute()
 
 
+def show_offers(page) -> None:
+    """The quote page on an aged new-energy vehicle: the dealer's offer beside the plan."""
+    for i, vehicle in enumerate(page.stock, start=1):
+        if vehicle.is_nev and 90 <= vehicle.days_in_stock < 180:
+            page.vehicle.setCurrentIndex(i)
+            break
+    plan = page.plans[0]
+    plan.product.setCurrentIndex(plan.product.findData("auto_loan"))
+    plan.set_down_percent(20)
+    plan.term.setCurrentIndex(plan.term.findData(36))
+    page.recompute()
+
+
+def test_rule(view, code: str) -> None:
+    view.select(code)
+    view.test_result = None
+    view.test_selected()
+    end = time.monotonic() + 10
+    while view.test_result is None and time.monotonic() < end:
+        settle(0.1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -122,7 +144,18 @@ def main() -> int:
             window.go(key)
             if key == "new":  # the camera finds the card, captures it, OCR reads it
                 settle(6.0)
+            if key == "stock":
+                settle(1.5)  # the offers are worked out in the background
             save(window, args.out / f"{key}_{language}.png")
+        # Stock-driven promotions: the offer in the quote, the rules and their tester.
+        window.go("quote")
+        show_offers(window.quote_page)
+        save(window, args.out / f"quote_offers_{language}.png")
+        window.go("stock")
+        window.stock_page.tabs.setCurrentIndex(1)
+        test_rule(window.stock_page.rules_view, "AGED90-NEV")
+        save(window, args.out / f"stock_rules_{language}.png")
+        window.stock_page.tabs.setCurrentIndex(0)
         # Step 2 of a new application: a young applicant stretching for a car.
         window.go("new")
         window.new_page.show_step(1)

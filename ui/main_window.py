@@ -35,6 +35,7 @@ from ui.pages.new_application import NewApplicationPage
 from ui.pages.placeholder import PlannedPage
 from ui.pages.quote import QuotePage
 from ui.pages.settings import SettingsPage
+from ui.pages.stock import StockPage
 from ui.pages.sync import SyncPage
 from ui.style import role_label
 from ui.widgets import Retranslatable, run_in_background
@@ -146,6 +147,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.settings_page.language_chosen.connect(self.set_language)
         self.settings_page.idle_minutes_changed.connect(self.idle.set_minutes)
         self.quote_page = QuotePage(self.services, self.user)
+        self.stock_page = StockPage(self.services, self.user)
         self.new_page = NewApplicationPage(self.services, self.user, self.quote_page)
         self.capture_page = self.new_page.capture_page
         self.applicant_page = self.new_page.applicant_page
@@ -160,6 +162,8 @@ class MainWindow(Retranslatable, QMainWindow):
                 page = self.settings_page
             elif key == "sync":
                 page = self.sync_page
+            elif key == "stock":
+                page = self.stock_page
             else:
                 page = PlannedPage(key, self.user.can(Permission.VIEW_ALL_REPORTS))
             page.setObjectName(f"page_{key}")

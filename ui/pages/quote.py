@@ -7,15 +7,18 @@ product limit says which and why under the plan, it is never clamped silently.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import dataclasses
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -52,6 +55,7 @@ from showroom_app.services.quoting import (
     StockVehicle,
 )
 from ui.errors import describe
+from ui.pages.offer_words import fee_names, funder_name, offer_words, rule_name, skipped_words
 from ui.widgets import Retranslatable, run_in_background
 
 MAX_PLANS = 3
@@ -188,6 +192,21 @@ class PlanColumn(Retranslatable, QGroupBox):
         self.violations.setWordWrap(True)
         self.violations.setStyleSheet("color: #cf222e; font-weight: 600;")
         self.violations.hide()
+        self.promoted: Any = None  # the PromotedQuote when an offer applies to this plan
+        self.offers_box = QFrame()
+        self.offers_box.setObjectName("offersBox")
+        self.offers_box.setStyleSheet(
+            "QFrame#offersBox { background: #dafbe1; border: 1px solid #4ac26b; "
+            "border-radius: 6px; }")
+        self.offers_text = QLabel()
+        self.offers_text.setObjectName("offersLabel")
+        self.offers_text.setWordWrap(True)
+        self.offers_text.setTextFormat(Qt.TextFormat.RichText)
+        self.offers_text.setStyleSheet("background: transparent; color: #1f2328;")
+        offers_layout = QVBoxLayout(self.offers_box)
+        offers_layout.setContentsMargins(8, 6, 8, 6)
+        offers_layout.addWidget(self.offers_text)
+        self.offers_box.hide()
         self.remove = QPushButton()
         self.remove.setObjectName("removePlan")
         self.remove.clicked.connect(self._remove_clicked)
@@ -204,7 +223,13 @@ class PlanColumn(Retranslatable, QGroupBox):
         layout.addLayout(self.form)
         layout.addLayout(bottom)
         layout.addWidget(line)
-        layout.addLayout(figures)
+        # The figures and the offers side by side when the plan is wide (one plan on the
+        # screen), one above the other when three plans share it.
+        self.result_row = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.result_row.setSpacing(10)
+        self.result_row.addLayout(figures, 1)
+        self.result_row.addWidget(self.offers_box, 1)
+        layout.addLayout(self.result_row)
         layout.addWidget(self.violations)
         layout.addWidget(self.summary)
         layout.addStretch(1)
@@ -467,6 +492,59 @@ class PlanColumn(Retranslatable, QGroupBox):
         self.violations.hide()
         self.violations.clear()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wide = event.size().width() >= 760
+        self.result_row.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                                     else QBoxLayout.Direction.TopToBottom)
+        super().resizeEvent(event)
+
+    def show_offer(self, pq: Any, fees: dict[str, str]) -> None:
+        """The promotions applied to this plan: what they save the customer, what they
+        cost the dealer (and any other funder), the guardrails' notes."""
+        self.promoted = pq
+        english = self.english
+        offer = pq.terms.offer
+        std = pq.standard
+        heading = self.tr("Offers on this vehicle ({0})").format(len(offer.applied))
+        lines = [f"<b>{heading}</b>"]
+        for rule in offer.applied:
+            lines.append(f"✔ {rule_name(rule, english)}")
+        words = offer_words(offer, english, fees)
+        if words:
+            lines.append(f"<span style='color:#1a7f37'>{('; ' if english else '；').join(words)}</span>")
+        lines.append(self.tr("Standard: {0} a month, APR {1}").format(
+            money(std.rows[0].payment), percent(std.apr_effective)))
+        lines.append("<b>" + self.tr("Customer saves {0} a month, {1} interest, {2} fees").format(
+            money(pq.monthly_saving), money(pq.interest_saving), money(pq.fee_saving)) + "</b>")
+        costs = pq.cost_by_funder()
+        dealer = costs.pop("dealer", Money(0))
+        cost = self.tr("Cost to the dealer: {0}").format(money(dealer))
+        for funder, amount in costs.items():
+            cost += " · " + self.tr("paid by {0}: {1}").format(funder_name(funder), money(amount))
+        lines.append(cost)
+        for note in pq.terms.notes:
+            lines.append(f"<span style='color:#9a6700'>⚠ {note.en if english else note.zh}</span>")
+        for skipped in offer.skipped:
+            lines.append(f"<span style='color:#57606a'>✖ {skipped_words(skipped, english)}</span>")
+        self.offers_text.setText("<br>".join(lines))
+        self.offers_box.show()
+
+    def show_offer_names(self, offer: Any) -> None:
+        """An offer applies but the plan is not a quote: name it, so the consultant
+        knows what the vehicle allows."""
+        self.promoted = None
+        english = self.english
+        heading = self.tr("Offers on this vehicle ({0})").format(len(offer.applied))
+        lines = [f"<b>{heading}</b>"]
+        lines += [f"✔ {rule_name(rule, english)}" for rule in offer.applied]
+        self.offers_text.setText("<br>".join(lines))
+        self.offers_box.show()
+
+    def hide_offer(self) -> None:
+        self.promoted = None
+        self.offers_box.hide()
+        self.offers_text.clear()
+
     def show_problems(self, sentences: list[str]) -> None:
         self.quote = None
         for label in (self.monthly, self.apr, self.interest, self.cost, self.fees_total):
@@ -553,6 +631,13 @@ class QuotePage(Retranslatable, QWidget):
         self.add_button = QPushButton()
         self.add_button.setObjectName("addPlan")
         self.add_button.clicked.connect(self.add_plan)
+        self.best_button = QPushButton()
+        self.best_button.setObjectName("bestPlan")
+        self.best_button.setShortcut(QKeySequence("Ctrl+B"))
+        self.best_button.clicked.connect(self.find_best_plan)
+        self.best: Any = None  # the last BestPlan found
+        self.finding_best = False
+        self.offer_cache: dict[tuple[str, str], Any] = {}
         vehicle_row = QHBoxLayout()
         vehicle_row.setSpacing(8)
         vehicle_row.addWidget(self.vehicle_label)
@@ -562,6 +647,7 @@ class QuotePage(Retranslatable, QWidget):
         vehicle_row.addWidget(self.category_label)
         vehicle_row.addWidget(self.category)
         vehicle_row.addStretch(1)
+        vehicle_row.addWidget(self.best_button)
         vehicle_row.addWidget(self.add_button)
 
         self.plans_row = QHBoxLayout()
@@ -661,6 +747,8 @@ class QuotePage(Retranslatable, QWidget):
         self.price_label.setText(self.tr("Price"))
         self.category_label.setText(self.tr("Category"))
         self.add_button.setText(self.tr("Add plan"))
+        self.best_button.setText(self.tr("Best plan for this vehicle (Ctrl+B)"))
+        self.best_button.setToolTip(self.tr("The plan that costs the customer least with the offers this vehicle has, over every product and term"))
         self.schedule_label.setText(self.tr("Repayment schedule"))
         self.export_button.setText(self.tr("Export PDF… (Ctrl+P)"))
         self.table.setHorizontalHeaderLabels([
@@ -707,6 +795,8 @@ class QuotePage(Retranslatable, QWidget):
     def _vehicle_changed(self) -> None:
         vehicle = self.selected_vehicle()
         typed = vehicle is None
+        self.offer_cache.clear()  # rules or stock may have changed meanwhile
+        self.best_button.setEnabled(not typed and bool(vehicle.vin) and not self.finding_best)
         self.price.setReadOnly(not typed)
         self.category.setEnabled(typed)
         if vehicle is not None:
@@ -787,16 +877,119 @@ class QuotePage(Retranslatable, QWidget):
                 plan.show_problems([self.tr("Enter the vehicle's price.")])
                 continue
             terms = plan.input(price, category, is_nev)
+            offer = self.vehicle_offer(plan)
+            product = plan.current_product()
             try:
-                plan.show_quote(self.services.quoting.quote(terms, self.catalog))
+                if offer is not None:
+                    pq = self.promote(offer, plan, terms)
+                    plan.show_quote(pq.promoted)
+                    plan.show_offer(pq, fee_names(self.catalog, self.english))
+                else:
+                    plan.hide_offer()
+                    plan.show_quote(self.services.quoting.quote(terms, self.catalog))
             except QuoteLimitError as exc:
-                plan.show_problems([self.explain(v.code, plan.current_product(), terms)
+                if offer is not None:
+                    plan.show_offer_names(offer)
+                    product = self._offer_product(product, offer, terms)
+                plan.show_problems([self.explain(v.code, product, terms)
                                     for v in exc.violations])
             except ValueError as exc:
+                if offer is not None:
+                    plan.show_offer_names(offer)
                 plan.show_problems([self.explain_pattern_error(exc, terms)
                                     or self.explain_error(str(exc))])
         self.export_button.setEnabled(not self.exporting and any(p.quote for p in self.plans))
         self.show_schedule()
+
+    # --- offers ------------------------------------------------------------------------
+
+    @staticmethod
+    def today() -> date:
+        return datetime.now(UTC).astimezone().date()
+
+    def vehicle_offer(self, plan: PlanColumn) -> Any:
+        """The combined offer of the selected stock vehicle for the plan's product, or
+        None (typed vehicle, no rule applies, or a payment pattern offers do not cover)."""
+        vehicle = self.selected_vehicle()
+        if vehicle is None or not vehicle.vin or plan.current_pattern() is not Pattern.MONTHLY:
+            return None
+        key = (vehicle.vin, plan.current_product().code)
+        if key not in self.offer_cache:
+            found = self.services.promotions.offer_for(vehicle.vin, self.today(), None, key[1])
+            self.offer_cache[key] = found.offer if found is not None and found.offer.applied \
+                else None
+        return self.offer_cache[key]
+
+    def promote(self, offer: Any, plan: PlanColumn, terms: QuoteInput) -> Any:
+        product = plan.current_product()
+        quoting = self.services.quoting
+        return self.services.promotions.promote(
+            offer, product, price=terms.price, down_payment=terms.down_payment,
+            term_months=terms.term_months, category=terms.category, is_nev=terms.is_nev,
+            method=terms.method,
+            fees=quoting.fees_for(product, terms.optional_fees, terms.finance_fees),
+            start=terms.start,
+            balloon=terms.balloon if Method(terms.method) is Method.BALLOON else None)
+
+    @staticmethod
+    def _offer_product(product: Product, offer: Any, terms: QuoteInput) -> Product:
+        """The product's minimum down payment as the offer lowers it (within the LTV
+        cap), so a refusal quotes the minimum that really applies."""
+        ratio = getattr(offer, "down_payment_ratio", None)
+        if ratio is None or ratio >= product.min_down_payment_ratio:
+            return product
+        cap = product.ltv_cap(terms.category, terms.is_nev)
+        ratio = max(ratio, Decimal(1) - cap if cap is not None else Decimal(0))
+        return dataclasses.replace(product, min_down_payment_ratio=ratio)
+
+    def find_best_plan(self) -> None:
+        vehicle = self.selected_vehicle()
+        if vehicle is None or not vehicle.vin or self.finding_best:
+            return
+        self.finding_best = True
+        self.best_button.setEnabled(False)
+        self.export_status.setStyleSheet("color: #57606a;")
+        self.export_status.setText(self.tr("Looking for the best plan for {0}…").format(vehicle.label))
+        promotions, catalog, vin, day = self.services.promotions, self.catalog, vehicle.vin, self.today()
+
+        def job() -> Any:
+            return promotions.best_plan(vin, catalog, day)
+
+        run_in_background(job, self._best_found, self._best_failed)
+
+    def _best_found(self, best: Any) -> None:
+        self.finding_best = False
+        vehicle = self.selected_vehicle()
+        self.best_button.setEnabled(vehicle is not None and bool(vehicle.vin))
+        if best is None:
+            self.export_status.setStyleSheet("color: #9a6700;")
+            self.export_status.setText(self.tr("No product of the catalog makes a plan for this vehicle."))
+            return
+        plan = self.plans[0]
+        plan.product.setCurrentIndex(max(0, plan.product.findData(best.product.code)))
+        found = plan.term.findData(best.term_months)
+        if found < 0:  # a longer term the offer adds
+            plan.term.addItem(self.tr("{0} months").format(best.term_months), best.term_months)
+            found = plan.term.count() - 1
+        plan.term.setCurrentIndex(found)
+        plan.set_pattern(Pattern.MONTHLY)
+        plan.set_down_payment(best.down_payment)
+        self.best = best
+        english = self.english
+        pro = best.quote.promoted
+        self.export_status.setStyleSheet("color: #1a7f37;")
+        self.export_status.setText(self.tr(
+            "Best plan: {0}, {1} down, {2} months — {3} a month, APR {4}.").format(
+            best.product.name_en if english else best.product.name_zh,
+            money(best.down_payment), best.term_months, money(pro.rows[0].payment),
+            percent(pro.apr_effective)))
+        self.recompute()
+
+    def _best_failed(self, error: Exception) -> None:
+        self.finding_best = False
+        self.best_button.setEnabled(self.selected_vehicle() is not None)
+        self.export_status.setStyleSheet("color: #cf222e;")
+        self.export_status.setText(self.tr("The best plan could not be worked out: {0}").format(describe(error)))
 
     def explain(self, code: str, product: Product, terms: QuoteInput) -> str:
         """A broken limit in words a consultant can act on."""

@@ -759,6 +759,45 @@
     </message>
 </context>
 <context>
+    <name>ColumnMappingDialog</name>
+    <message>
+        <source>Import stock: match the columns</source>
+        <translation>导入库存：对应列</translation>
+    </message>
+    <message>
+        <source>Choose which column of {0} holds each field. Fields marked * are required; the others may stay empty.</source>
+        <translation>请为每个字段选择 {0} 中对应的列。带 * 的为必填，其余可留空。</translation>
+    </message>
+    <message>
+        <source>(not in the file)</source>
+        <translation>（文件中没有）</translation>
+    </message>
+    <message>
+        <source>The first rows of the file (row numbers as in the spreadsheet):</source>
+        <translation>文件前几行（行号与表格一致）：</translation>
+    </message>
+    <message>
+        <source>Remember these columns for the next import</source>
+        <translation>下次导入时记住这些列</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Choose a column for: {0}.</source>
+        <translation>请为以下字段选择列：{0}。</translation>
+    </message>
+    <message>
+        <source>The column {0} is chosen for two fields.</source>
+        <translation>列“{0}”被选给了两个字段。</translation>
+    </message>
+</context>
+<context>
     <name>Crash</name>
     <message>
         <source>Something went wrong</source>
@@ -985,6 +1024,41 @@ Send that file to support if it happens again.</source>
     </message>
 </context>
 <context>
+    <name>ImportReportDialog</name>
+    <message>
+        <source>Stock import</source>
+        <translation>库存导入</translation>
+    </message>
+    <message>
+        <source>{0} vehicles added, {1} updated. {2} rows with a warning (kept), {3} rows not imported.</source>
+        <translation>新增 {0} 辆，更新 {1} 辆。{2} 行有提示（已导入），{3} 行未导入。</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>VIN</source>
+        <translation>车架号</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Not imported</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <source>Imported, check</source>
+        <translation>已导入，请核对</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>New application</source>
@@ -1087,6 +1161,177 @@ Send that file to support if it happens again.</source>
     </message>
 </context>
 <context>
+    <name>Offers</name>
+    <message>
+        <source>New car</source>
+        <translation>新车</translation>
+    </message>
+    <message>
+        <source>Used car</source>
+        <translation>二手车</translation>
+    </message>
+    <message>
+        <source>New-energy vehicle</source>
+        <translation>新能源车</translation>
+    </message>
+    <message>
+        <source>Commercial vehicle</source>
+        <translation>商用车</translation>
+    </message>
+    <message>
+        <source>Tractor</source>
+        <translation>拖拉机</translation>
+    </message>
+    <message>
+        <source>Construction machinery</source>
+        <translation>工程机械</translation>
+    </message>
+    <message>
+        <source>In stock</source>
+        <translation>在库</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>已预订</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>已售</translation>
+    </message>
+    <message>
+        <source>individuals</source>
+        <translation>个人客户</translation>
+    </message>
+    <message>
+        <source>fleets</source>
+        <translation>车队客户</translation>
+    </message>
+    <message>
+        <source>farmers</source>
+        <translation>农户</translation>
+    </message>
+    <message>
+        <source>the dealer</source>
+        <translation>经销商</translation>
+    </message>
+    <message>
+        <source>the manufacturer</source>
+        <translation>厂家</translation>
+    </message>
+    <message>
+        <source>the lessor</source>
+        <translation>出租人</translation>
+    </message>
+    <message>
+        <source>Dealer</source>
+        <translation>经销商</translation>
+    </message>
+    <message>
+        <source>Central campaign</source>
+        <translation>总部活动</translation>
+    </message>
+    <message>
+        <source>down payment from {0}</source>
+        <translation>首付低至 {0}</translation>
+    </message>
+    <message>
+        <source>subsidised rate {0}</source>
+        <translation>贴息利率 {0}</translation>
+    </message>
+    <message>
+        <source>{0} waived</source>
+        <translation>免{0}</translation>
+    </message>
+    <message>
+        <source>terms up to {0} months</source>
+        <translation>期限最长 {0} 个月</translation>
+    </message>
+    <message>
+        <source>gift: {0} (worth {1})</source>
+        <translation>赠送：{0}（价值 {1}）</translation>
+    </message>
+    <message>
+        <source>gift: {0}</source>
+        <translation>赠送：{0}</translation>
+    </message>
+    <message>
+        <source>make {0}</source>
+        <translation>品牌 {0}</translation>
+    </message>
+    <message>
+        <source>model {0}</source>
+        <translation>车型 {0}</translation>
+    </message>
+    <message>
+        <source>new-energy only</source>
+        <translation>仅新能源车</translation>
+    </message>
+    <message>
+        <source>no new-energy vehicles</source>
+        <translation>不含新能源车</translation>
+    </message>
+    <message>
+        <source>model year {0}–{1}</source>
+        <translation>年款 {0}–{1}</translation>
+    </message>
+    <message>
+        <source>model year {0} or later</source>
+        <translation>年款 {0} 及以后</translation>
+    </message>
+    <message>
+        <source>model year {0} or earlier</source>
+        <translation>年款 {0} 及以前</translation>
+    </message>
+    <message>
+        <source>price from {0}</source>
+        <translation>车价不低于 {0}</translation>
+    </message>
+    <message>
+        <source>price up to {0}</source>
+        <translation>车价不高于 {0}</translation>
+    </message>
+    <message>
+        <source>in stock {0}+ days</source>
+        <translation>库龄 {0} 天以上</translation>
+    </message>
+    <message>
+        <source>{0}+ of the same model in stock</source>
+        <translation>同款库存 {0} 台以上</translation>
+    </message>
+    <message>
+        <source>for {0}</source>
+        <translation>适用于{0}</translation>
+    </message>
+    <message>
+        <source>with {0}</source>
+        <translation>限{0}</translation>
+    </message>
+    <message>
+        <source>valid {0} to {1}</source>
+        <translation>有效期 {0} 至 {1}</translation>
+    </message>
+    <message>
+        <source>every vehicle</source>
+        <translation>所有车辆</translation>
+    </message>
+    <message>
+        <source>rate from {0}</source>
+        <translation>利率低至 {0}</translation>
+    </message>
+    <message>
+        <source>not combined with a higher-priority offer</source>
+        <translation>不与更高优先级的优惠同享</translation>
+    </message>
+    <message>
+        <source>another offer applies alone</source>
+        <translation>另一项优惠独享</translation>
+    </message>
+    <message>
+        <source>another offer gives more</source>
+        <translation>另一项优惠更优惠</translation>
+    </message>
+</context>
+<context>
     <name>PassphraseDialog</name>
     <message>
         <source>Data key — Showroom Finance Desk</source>
@@ -1156,6 +1401,26 @@ Send that file to support if it happens again.</source>
     <message>
         <source>The last payment includes the balloon of {0}.</source>
         <translation>最后一期含尾款 {0}。</translation>
+    </message>
+    <message>
+        <source>Offers on this vehicle ({0})</source>
+        <translation>本车优惠（{0} 项）</translation>
+    </message>
+    <message>
+        <source>Standard: {0} a month, APR {1}</source>
+        <translation>标准方案：月供 {0}，年化利率 {1}</translation>
+    </message>
+    <message>
+        <source>Customer saves {0} a month, {1} interest, {2} fees</source>
+        <translation>客户每月省 {0}，利息省 {1}，费用省 {2}</translation>
+    </message>
+    <message>
+        <source>Cost to the dealer: {0}</source>
+        <translation>经销商成本：{0}</translation>
+    </message>
+    <message>
+        <source>paid by {0}: {1}</source>
+        <translation>{0}承担：{1}</translation>
     </message>
     <message>
         <source>Plan {0}</source>
@@ -1455,6 +1720,14 @@ Send that file to support if it happens again.</source>
         <translation>添加方案</translation>
     </message>
     <message>
+        <source>Best plan for this vehicle (Ctrl+B)</source>
+        <translation>本车最优方案 (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>The plan that costs the customer least with the offers this vehicle has, over every product and term</source>
+        <translation>在所有产品和期限中，结合本车优惠，找出客户总成本最低的方案</translation>
+    </message>
+    <message>
         <source>Repayment schedule</source>
         <translation>还款计划</translation>
     </message>
@@ -1517,6 +1790,26 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Enter the vehicle&apos;s price.</source>
         <translation>请输入车价。</translation>
+    </message>
+    <message>
+        <source>Looking for the best plan for {0}…</source>
+        <translation>正在为 {0} 寻找最优方案…</translation>
+    </message>
+    <message>
+        <source>No product of the catalog makes a plan for this vehicle.</source>
+        <translation>产品目录中没有适用于本车的方案。</translation>
+    </message>
+    <message>
+        <source>{0} months</source>
+        <translation>{0} 个月</translation>
+    </message>
+    <message>
+        <source>Best plan: {0}, {1} down, {2} months — {3} a month, APR {4}.</source>
+        <translation>最优方案：{0}，首付 {1}，{2} 个月——月供 {3}，年化利率 {4}。</translation>
+    </message>
+    <message>
+        <source>The best plan could not be worked out: {0}</source>
+        <translation>无法计算最优方案：{0}</translation>
     </message>
     <message>
         <source>The financed share is above the cap: this product finances at most {0} of the price for this vehicle. Raise the down payment or pay the fees at signing.</source>
@@ -1636,6 +1929,260 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Consultant</source>
         <translation>销售顾问</translation>
+    </message>
+</context>
+<context>
+    <name>RuleEditorDialog</name>
+    <message>
+        <source>New promotion rule</source>
+        <translation>新建促销规则</translation>
+    </message>
+    <message>
+        <source>Edit promotion rule</source>
+        <translation>编辑促销规则</translation>
+    </message>
+    <message>
+        <source>The rule in YAML: conditions that must all hold, and its effects. Rates and ratios as fractions (&quot;0.0299&quot;) or percentages (&quot;2.99%&quot;). Save checks it.</source>
+        <translation>以 YAML 编写规则：须全部满足的条件及其效果。利率和比例可写成小数（&quot;0.0299&quot;）或百分比（&quot;2.99%&quot;）。保存时会校验。</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>保存 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source> (line {0})</source>
+        <translation>（第 {0} 行）</translation>
+    </message>
+    <message>
+        <source>This is not valid YAML{0}: check the indentation and the colons.</source>
+        <translation>这不是有效的 YAML{0}：请检查缩进和冒号。</translation>
+    </message>
+    <message>
+        <source>A rule is a mapping: code, names, conditions and effects.</source>
+        <translation>一条规则应包含：代码、名称、条件和效果。</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}</source>
+        <translation>未保存：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>RulesView</name>
+    <message>
+        <source>Promotion rules</source>
+        <translation>促销规则</translation>
+    </message>
+    <message>
+        <source>Only managers and administrators change the rules; you can see and test them.</source>
+        <translation>只有经理和管理员可以修改规则；您可以查看和测试。</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Stacks</source>
+        <translation>可叠加</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Conditions</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Effects</source>
+        <translation>效果</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Import YAML…</source>
+        <translation>导入 YAML…</translation>
+    </message>
+    <message>
+        <source>Export YAML…</source>
+        <translation>导出 YAML…</translation>
+    </message>
+    <message>
+        <source>Test rule (Ctrl+T)</source>
+        <translation>测试规则 (Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>Rule tester</source>
+        <translation>规则测试</translation>
+    </message>
+    <message>
+        <source>VIN</source>
+        <translation>车架号</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <source>Days in stock</source>
+        <translation>库龄（天）</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>车价</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>alone</source>
+        <translation>独享</translation>
+    </message>
+    <message>
+        <source>paid by {0}</source>
+        <translation>由{0}承担</translation>
+    </message>
+    <message>
+        <source>Rule {0} saved.</source>
+        <translation>规则 {0} 已保存。</translation>
+    </message>
+    <message>
+        <source>Delete the rule</source>
+        <translation>删除规则</translation>
+    </message>
+    <message>
+        <source>Delete the rule {0} ({1})? Quotes already made keep it.</source>
+        <translation>删除规则 {0}（{1}）？已生成的报价不受影响。</translation>
+    </message>
+    <message>
+        <source>Rule {0} deleted.</source>
+        <translation>规则 {0} 已删除。</translation>
+    </message>
+    <message>
+        <source>Import promotion rules</source>
+        <translation>导入促销规则</translation>
+    </message>
+    <message>
+        <source>YAML files (*.yaml *.yml)</source>
+        <translation>YAML 文件 (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>Nothing imported: {0}</source>
+        <translation>未导入任何规则：{0}</translation>
+    </message>
+    <message>
+        <source>The file cannot be read: {0}</source>
+        <translation>无法读取文件：{0}</translation>
+    </message>
+    <message>
+        <source>{0} rules imported.</source>
+        <translation>已导入 {0} 条规则。</translation>
+    </message>
+    <message>
+        <source>Export promotion rules</source>
+        <translation>导出促销规则</translation>
+    </message>
+    <message>
+        <source>Not exported: {0}</source>
+        <translation>未导出：{0}</translation>
+    </message>
+    <message>
+        <source>The dealer&apos;s rules were exported to {0}.</source>
+        <translation>经销商规则已导出到 {0}。</translation>
+    </message>
+    <message>
+        <source>Testing {0} on the stock…</source>
+        <translation>正在用库存测试 {0}…</translation>
+    </message>
+    <message>
+        <source>The test failed: {0}</source>
+        <translation>测试失败：{0}</translation>
+    </message>
+    <message>
+        <source>Choose a rule and press Test rule: the vehicles it hits and what it does to a sample quote.</source>
+        <translation>选择一条规则并点击“测试规则”：查看命中的车辆及其对示例报价的影响。</translation>
+    </message>
+    <message>
+        <source>{0} — {1}: hits {2} vehicles in stock.</source>
+        <translation>{0}——{1}：命中 {2} 辆在库车辆。</translation>
+    </message>
+    <message>
+        <source>No vehicle in stock meets the conditions.</source>
+        <translation>没有在库车辆满足条件。</translation>
+    </message>
+    <message>
+        <source>None of the products it names is in the catalog.</source>
+        <translation>规则指定的产品都不在产品目录中。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No sample quote.&lt;/b&gt; {0}</source>
+        <translation>&lt;b&gt;无示例报价。&lt;/b&gt; {0}</translation>
+    </message>
+    <message>
+        <source>APR</source>
+        <translation>年化利率</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>{0}, {1} down, {2} months</source>
+        <translation>{0}，首付 {1}，{2} 个月</translation>
+    </message>
+    <message>
+        <source>Standard monthly payment</source>
+        <translation>标准月供</translation>
+    </message>
+    <message>
+        <source>With the rule</source>
+        <translation>使用该规则后</translation>
+    </message>
+    <message>
+        <source>Customer saves</source>
+        <translation>客户节省</translation>
+    </message>
+    <message>
+        <source>{0} a month, {1} interest, {2} fees</source>
+        <translation>每月 {0}，利息 {1}，费用 {2}</translation>
+    </message>
+    <message>
+        <source>Cost to {0}</source>
+        <translation>{0}成本</translation>
+    </message>
+    <message>
+        <source>Cost to the dealer</source>
+        <translation>经销商成本</translation>
     </message>
 </context>
 <context>
@@ -1828,6 +2375,176 @@ Nothing was changed. Details are in the log file:
     <message>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
+    </message>
+</context>
+<context>
+    <name>StockFields</name>
+    <message>
+        <source>VIN</source>
+        <translation>车架号</translation>
+    </message>
+    <message>
+        <source>Make</source>
+        <translation>品牌</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>车型</translation>
+    </message>
+    <message>
+        <source>Trim</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>车辆类别</translation>
+    </message>
+    <message>
+        <source>Model year</source>
+        <translation>年款</translation>
+    </message>
+    <message>
+        <source>New-energy</source>
+        <translation>新能源</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>车价</translation>
+    </message>
+    <message>
+        <source>Stock-in date</source>
+        <translation>入库日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>StockPage</name>
+    <message>
+        <source>Stock &amp; promotions</source>
+        <translation>库存与促销</translation>
+    </message>
+    <message>
+        <source>The vehicles longest in stock first, each with the best financing its promotions allow. Import the DMS export or add vehicles by hand.</source>
+        <translation>库龄最长的车辆排在最前，每辆车显示其促销可给出的最优金融方案。可导入 DMS 导出文件或手动添加车辆。</translation>
+    </message>
+    <message>
+        <source>Vehicles</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <source>Promotion rules</source>
+        <translation>促销规则</translation>
+    </message>
+    <message>
+        <source>Search VIN, make, model… (Ctrl+Shift+F)</source>
+        <translation>搜索车架号、品牌、车型… (Ctrl+Shift+F)</translation>
+    </message>
+    <message>
+        <source>Only with offers</source>
+        <translation>仅看有优惠</translation>
+    </message>
+    <message>
+        <source>In stock {0}+ days</source>
+        <translation>库龄 {0} 天以上</translation>
+    </message>
+    <message>
+        <source>VIN</source>
+        <translation>车架号</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>车辆类别</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>车价</translation>
+    </message>
+    <message>
+        <source>Days in stock</source>
+        <translation>库龄（天）</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Offers</source>
+        <translation>优惠</translation>
+    </message>
+    <message>
+        <source>Best financing offer</source>
+        <translation>最优金融优惠</translation>
+    </message>
+    <message>
+        <source>Add vehicle (Ctrl+Shift+N)</source>
+        <translation>添加车辆 (Ctrl+Shift+N)</translation>
+    </message>
+    <message>
+        <source>Edit (F2)</source>
+        <translation>编辑 (F2)</translation>
+    </message>
+    <message>
+        <source>Import… (Ctrl+I)</source>
+        <translation>导入… (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>Working out the offers on every vehicle…</source>
+        <translation>正在计算每辆车的优惠…</translation>
+    </message>
+    <message>
+        <source>The stock could not be loaded: {0}</source>
+        <translation>无法加载库存：{0}</translation>
+    </message>
+    <message>
+        <source>{0} offers</source>
+        <translation>{0} 项优惠</translation>
+    </message>
+    <message>
+        <source>1 offer</source>
+        <translation>1 项优惠</translation>
+    </message>
+    <message>
+        <source>{0} of {1} vehicles · {2} with offers</source>
+        <translation>显示 {0} / {1} 辆 · {2} 辆有优惠</translation>
+    </message>
+    <message>
+        <source>Vehicle {0} saved, please check: {1}</source>
+        <translation>车辆 {0} 已保存，请核对：{1}</translation>
+    </message>
+    <message>
+        <source>Vehicle {0} saved.</source>
+        <translation>车辆 {0} 已保存。</translation>
+    </message>
+    <message>
+        <source>Import the stock</source>
+        <translation>导入库存</translation>
+    </message>
+    <message>
+        <source>DMS exports (*.csv *.xlsx *.xlsm);;All files (*)</source>
+        <translation>DMS 导出文件 (*.csv *.xlsx *.xlsm);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <source>Import done: {0} added, {1} updated, {2} not imported.</source>
+        <translation>导入完成：新增 {0} 辆，更新 {1} 辆，{2} 行未导入。</translation>
+    </message>
+    <message>
+        <source>The file was not imported: {0} Nothing was changed; fix the file or the columns and import again.</source>
+        <translation>文件未导入：{0} 库存没有任何改动；请修改文件或列对应后重新导入。</translation>
     </message>
 </context>
 <context>
@@ -2027,6 +2744,45 @@ Send it again only once the cause is fixed; otherwise it will be refused again.<
     <message>
         <source>Withdrawal</source>
         <translation>撤回</translation>
+    </message>
+</context>
+<context>
+    <name>VehicleDialog</name>
+    <message>
+        <source>Edit vehicle</source>
+        <translation>编辑车辆</translation>
+    </message>
+    <message>
+        <source>Add a vehicle</source>
+        <translation>添加车辆</translation>
+    </message>
+    <message>
+        <source>Battery-electric, plug-in or range-extended</source>
+        <translation>纯电、插电混动或增程</translation>
+    </message>
+    <message>
+        <source>17 characters, e.g. LSVAU2A37N2183294</source>
+        <translation>17 位，例如 LSVAU2A37N2183294</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>A VIN has only digits and the letters A–Z without I, O and Q.</source>
+        <translation>车架号只能包含数字和字母 A–Z，且不含 I、O、Q。</translation>
+    </message>
+    <message>
+        <source>A VIN has 17 characters; this one has {0}.</source>
+        <translation>车架号应为 17 位，当前为 {0} 位。</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}</source>
+        <translation>未保存：{0}</translation>
     </message>
 </context>
 </TS>
