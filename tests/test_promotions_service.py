@@ -301,6 +301,23 @@ def test_record_stores_the_summary_on_a_draft_and_not_after_it_left(desk) -> Non
         assert json.loads(s.get(ApplicationRow, aid).promotions) == stored
 
 
+def test_the_quote_sheet_names_the_promotions_and_their_cost(desk, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    from showroom_app.services.quoting import QuotingService
+
+    service, _, _, store, _ = desk
+    best = service.best_plan(vin(1), catalog(), TODAY)
+    plain = best.quote.standard
+    path = QuotingService(store).export_pdf(
+        [best.quote.promoted, plain], "测试车行", tmp_path / "sheet.pdf", "比亚迪 海豹",
+        [service.summary(best.quote), None])
+    text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    assert "适用优惠" in text and "库龄90天" in text and "经销商承担" in text
+    assert f"{best.quote.dealer_cost.yuan:,.2f}" in text
+    assert f"{best.quote.interest_saving.yuan:,.2f}" in text
+
+
 # --- the demo --------------------------------------------------------------------------
 
 

@@ -221,3 +221,42 @@ def test_best_plan_sets_the_first_plan(qtbot, desk, tmp_path) -> None:
     page.vehicle.setCurrentIndex(0)
     assert not page.best_button.isEnabled()
     window.close()
+
+
+def test_the_promoted_plan_taken_into_an_application_records_its_promotions(
+        qtbot, desk, tmp_path) -> None:
+    import json
+
+    import test_ui_prescore
+
+    services, translations = desk
+    window = open_window(qtbot, services, sign_in(services, "consultant"), translations,
+                         tmp_path / "ui-state.ini")
+    window.go("quote")
+    page = window.quote_page
+    index, _vehicle = _aged_nev(page)
+    page.vehicle.setCurrentIndex(index)
+    plan = page.plans[0]
+    plan.product.setCurrentIndex(plan.product.findData("auto_loan"))
+    plan.set_down_percent(20)
+    page.recompute()
+    assert plan.promoted is not None
+    window.go("new")
+    window.new_page.show_step(1)
+    applicant = window.applicant_page
+    qtbot.waitUntil(lambda: applicant.ready, timeout=WAIT_MS * 2)
+    test_ui_prescore.fill_good_applicant(applicant)
+    applicant.take_from_quote()
+    applicant.save()
+    qtbot.waitUntil(lambda: applicant.reference is not None and not applicant.saving,
+                    timeout=WAIT_MS)
+    from local_store.orm import ApplicationRow  # the test reads what was stored
+
+    with services.prescore._store.read() as s:
+        stored = json.loads(s.get(ApplicationRow, applicant.application_id).promotions)
+    assert "AGED90-NEV" in [r["code"] for r in stored]
+    total = stored[-1]
+    assert total["code"] == "_total"
+    assert total["dealer_cost_fen"] == plan.promoted.dealer_cost.fen > 0
+    assert total["monthly_saving_fen"] == plan.promoted.monthly_saving.fen
+    window.close()

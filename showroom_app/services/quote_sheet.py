@@ -61,7 +61,11 @@ def write_quote_sheet(
     path: Path,
     vehicle: str = "",
     product_names: Mapping[str, str] | None = None,
+    promotions: Sequence[Sequence[Mapping] | None] | None = None,
 ) -> Path:
+    """`promotions`, one entry per quote: the applied offer's summary
+    (PromotionService.summary) or None; the sheet names each promotion, who funds it,
+    what it saves the customer and what it costs the dealer."""
     if not quotes:
         raise ValueError("nothing to export: no plan makes a valid quote")
     _fonts()
@@ -125,6 +129,31 @@ def write_quote_sheet(
         row("费用明细", [fees(q) for q in quotes], False),
         row("这是什么", [escape(q.summary_zh) for q in quotes], False),
     ]
+    promos = list(promotions or [])
+    promos += [None] * (len(quotes) - len(promos))
+    if any(promos):
+        funder = {"dealer": "经销商", "oem": "厂家", "lessor": "出租人"}
+
+        def offered(summary: Sequence[Mapping] | None) -> str:
+            rules = [r for r in summary or () if r.get("code") != "_total"]
+            return "<br/>".join(
+                f"{escape(r['name_zh'])}（{funder.get(r['funded_by'], r['funded_by'])}承担"
+                f"{_m(r['cost_fen'])}）" for r in rules) or "无"
+
+        def saved(summary: Sequence[Mapping] | None) -> str:
+            total = next((r for r in summary or () if r.get("code") == "_total"), None)
+            if total is None:
+                return "—"
+            return (f"月供 {_m(total['monthly_saving_fen'])}<br/>利息 "
+                    f"{_m(total['interest_saving_fen'])}<br/>费用 {_m(total['fee_saving_fen'])}")
+
+        def dealer(summary: Sequence[Mapping] | None) -> str:
+            total = next((r for r in summary or () if r.get("code") == "_total"), None)
+            return _m(total["dealer_cost_fen"]) if total else "—"
+
+        data += [row("适用优惠", [offered(p) for p in promos], False),
+                 row("客户节省", [saved(p) for p in promos]),
+                 row("经销商承担", [dealer(p) for p in promos])]
     width = A4[0] - 36 * mm
     label_width = 34 * mm
     plan_width = (width - label_width) / len(quotes)

@@ -9,7 +9,7 @@ here: ``Method``, ``NegativeAmortizationError``, ``Product``, ``Quote``,
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -179,10 +179,12 @@ class QuotingService:
         dealer_name: str,
         path: Path | str,
         vehicle: str = "",
+        promotions: Sequence[Sequence[Mapping] | None] | None = None,
     ) -> Path:
-        """Write the Chinese quote sheet of ``quotes`` (the first one's schedule in full)."""
+        """Write the Chinese quote sheet of ``quotes`` (the first one's schedule in full),
+        with each plan's applied promotions (PromotionService.summary) when given."""
         from showroom_app.services.quote_sheet import write_quote_sheet  # reportlab: lazily
 
         catalog = self.catalog()
         names = {code: p.name_zh for code, p in catalog.products.items()}
-        return write_quote_sheet(quotes, dealer_name, Path(path), vehicle, names)
+        return write_quote_sheet(quotes, dealer_name, Path(path), vehicle, names, promotions)

@@ -391,6 +391,7 @@ class ApplicantPage(Retranslatable, QWidget):
         super().__init__(parent)
         self.services, self.user = services, user
         self.quote_source = quote_source
+        self.promoted: Any = None  # plan A's PromotedQuote, when taken from the quote page
         self.catalog = services.quoting.catalog()
         self.ready = False  # the models are loaded (or known to be unavailable)
         self.result: Any = None
@@ -782,10 +783,14 @@ class ApplicantPage(Retranslatable, QWidget):
         quotes = self.quote_source.valid_quotes() if self.quote_source is not None else []
         if not quotes:
             self.product_code = None
+            self.promoted = None
             self.take_note.setText(self.tr("The Quote page has no valid plan yet: make one there first (Ctrl+3)."))
             self.take_note.setStyleSheet(f"color: {AMBER};")
             return
         quote = quotes[0]
+        # Plan A's applied promotions go with the application when it is saved.
+        self.promoted = next((p.promoted for p in self.quote_source.plans
+                              if p.quote is quote), None)
         self.product_code = quote.product_code
         self.is_nev = self.quote_source.vehicle_terms()[2] if self.quote_source else False
         self.vehicle_category.setCurrentIndex(max(0, self.vehicle_category.findData(quote.category)))
@@ -999,7 +1004,8 @@ class ApplicantPage(Retranslatable, QWidget):
         draft = {"applicant": dict(self.facts_data), "source": "desk_prescore"}
         draft["applicant"].pop("id_number", None)  # never stored: memory only
         job = SaveJob(self.services, self.user, self.application_id,
-                      CUSTOMER_TYPES[self.facts_data["segment"]], draft, self.result)
+                      CUSTOMER_TYPES[self.facts_data["segment"]], draft, self.result,
+                      getattr(self, "promoted", None))
         self.saving = True
         self._update_actions()
         self.status.setStyleSheet(f"color: {GREY};")
@@ -1038,12 +1044,14 @@ class SaveJob:
     """Runs on the thread pool: plain values in, (id, reference) out."""
 
     def __init__(self, services: DeskServices, user: User, application_id: str | None,
-                 customer_type: CustomerType, draft: dict[str, Any], result: Any) -> None:
+                 customer_type: CustomerType, draft: dict[str, Any], result: Any,
+                 promoted: Any = None) -> None:
         self.services, self.user = services, user
         self.application_id = application_id
         self.customer_type = customer_type
         self.draft = draft
         self.result = result
+        self.promoted = promoted  # the quote page's PromotedQuote of the plan taken
 
     def run(self) -> tuple[str, str]:
         applications = self.services.applications
@@ -1061,5 +1069,12 @@ class SaveJob:
         if self.result is not None:
             self.services.prescore.save(self.user, application_id, self.result,
                                         scored_at=datetime.now(UTC))
+        quote = self.promoted.promoted if self.promoted is not None else None
+        # Promotions are recorded only while the application keeps the promoted plan's
+        # figures: typed changes make it another plan.
+        if quote is not None and (quote.price.fen, quote.down_payment.fen, quote.term_months) \
+                == (applicant["vehicle_price_fen"], applicant["down_payment_fen"],
+                    int(applicant["term_months"])):
+            self.services.promotions.record(self.user, application_id, self.promoted)
         return application_id, reference
 

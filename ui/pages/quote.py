@@ -1076,13 +1076,17 @@ class QuotePage(Retranslatable, QWidget):
             path += ".pdf"
         _, _, _, label = self.vehicle_terms()
         quoting = self.services.quoting
+        # The sheet names each plan's applied promotions and their cost to the dealer.
+        summarize = self.services.promotions.summary
+        promotions = [summarize(p.promoted) if p.promoted is not None else None
+                      for p in self.plans if p.quote is not None]
         self.exporting = True
         self.export_button.setEnabled(False)
         self.export_status.setStyleSheet("color: #57606a;")
         self.export_status.setText(self.tr("Writing the quote sheet…"))
 
         def job() -> Path:
-            return quoting.export_pdf(quotes, quoting.dealer_name(), path, label)
+            return quoting.export_pdf(quotes, quoting.dealer_name(), path, label, promotions)
 
         run_in_background(job, self._exported, self._export_failed)
 
