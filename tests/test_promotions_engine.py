@@ -407,3 +407,24 @@ def test_a_waived_fee_that_the_plan_does_not_charge_costs_nothing() -> None:
     pq = promoted_quote(offer, LOAN, price=PRICE, down_payment=DOWN, term_months=36,
                         category="new_car", fees=[], start=TODAY)
     assert pq.costs == () and pq.fee_saving == Money(0) and pq.monthly_saving == Money(0)
+
+
+def test_a_seasonal_plan_is_promoted_with_its_payment_months() -> None:
+    # A farmer paid at harvest: payments in July and October only, with and without the
+    # subsidised rate, on the same pattern.
+    offer = combine([rule("FARM", rate("0.0199"), waive("gps"))])
+    pq = promoted_quote(offer, product(), price=Money.of(150_000),
+                        down_payment=Money.of(45_000), term_months=36, category="tractor",
+                        start=date(2026, 10, 15), payment_months={7, 10})
+    for q in (pq.promoted, pq.standard):
+        assert {r.due_date.month for r in q.schedule.rows} == {7, 10}
+        assert len(q.schedule.rows) == 6
+    assert pq.promoted.annual_rate == Decimal("0.0199")
+    assert pq.interest_saving.fen > 0 and pq.monthly_saving.fen > 0
+    assert pq.fee_saving == Money.of(1_200)
+    # The subsidy still prices the lessor's standard rate over the seasonal cash flows.
+    standard = pq.standard.annual_rate
+    pv = sum(Decimal(r.payment_fen) / (1 + standard / 12) ** r.month
+             for r in pq.promoted.schedule.rows)
+    expected = int((Decimal(pq.promoted.financed_amount.fen) - pv).quantize(Decimal(1)))
+    assert [c.amount.fen for c in pq.costs if c.what == "rate"] == [expected]

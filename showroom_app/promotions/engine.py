@@ -24,7 +24,7 @@ engine's own limit check still runs on the promoted quote.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -32,7 +32,7 @@ from decimal import Decimal
 from showroom_app.domain.money import Money
 from showroom_app.finance.products import DEFAULT_MAX_TERM_MONTHS, Fee, Product
 from showroom_app.finance.quote import Quote, quote
-from showroom_app.finance.schedule import Method
+from showroom_app.finance.schedule import Method, StepPlan
 from showroom_app.promotions.rules import EffectKind, Rule, VehicleFacts
 
 STANDARD_TERMS = (6, 12, 18, 24, 36, 48, 60, 72, 84)
@@ -276,7 +276,9 @@ def promoted_quote(offer: Offer, product: Product, *, price: Money, down_payment
                    method: Method | str = Method.EQUAL_INSTALLMENT,
                    fees: Sequence[Fee] | None = None, start: date | None = None,
                    balloon: Money | None = None,
-                   guard: Guardrails = Guardrails()) -> PromotedQuote:
+                   guard: Guardrails = Guardrails(), interest_only_months: int = 0,
+                   payment_months: Collection[int] | None = None,
+                   step: StepPlan | None = None) -> PromotedQuote:
     """The plan with and without the offer. The promoted quote goes through the finance
     engine's limits (raises ``QuoteLimitError`` like any quote); the standard one is the
     same cash plan at the grid rate and full fees, for the comparison only."""
@@ -288,13 +290,17 @@ def promoted_quote(offer: Offer, product: Product, *, price: Money, down_payment
     if standard_rate is None:
         raise ValueError(f"{product.code} has no rate for {category} over {term_months} "
                          "months")
+    # Seasonal, step and interest-only plans: the same pattern with and without the offer.
+    pattern = {"interest_only_months": interest_only_months,
+               "payment_months": payment_months, "step": step}
     promoted = quote(price=price, down_payment=down_payment, term_months=term_months,
                      method=method, balloon=balloon, annual_rate=terms.rate,
                      product=terms.product, category=category, is_nev=is_nev,
-                     fees=terms.fees(fees), start=start)
+                     fees=terms.fees(fees), start=start, **pattern)
     standard = quote(price=price, down_payment=down_payment, term_months=term_months,
                      method=method, balloon=balloon, annual_rate=standard_rate,
-                     category=category, is_nev=is_nev, fees=fees, start=promoted.start)
+                     category=category, is_nev=is_nev, fees=fees, start=promoted.start,
+                     **pattern)
     costs: list[Cost] = []
     if terms.rate is not None and offer.rate_rule is not None:
         costs.append(Cost(offer.rate_rule, "rate", subsidy_cost(promoted, standard_rate)))

@@ -233,11 +233,12 @@ class PromotionService:
                 term_months: int, category: str, is_nev: bool = False,
                 method: Method | str = Method.EQUAL_INSTALLMENT,
                 fees: list[Fee] | None = None, start: date | None = None,
-                balloon: Money | None = None) -> PromotedQuote:
+                balloon: Money | None = None, **pattern: Any) -> PromotedQuote:
+        """`pattern`: interest_only_months, payment_months or step, as for a quote."""
         return promoted_quote(offer, product, price=price, down_payment=down_payment,
                               term_months=term_months, category=category, is_nev=is_nev,
                               method=method, fees=fees, start=start, balloon=balloon,
-                              guard=self.guard)
+                              guard=self.guard, **pattern)
 
     def best_plan(self, vin: str, catalog: Catalog, today: date,
                   segment: str | None = None) -> BestPlan | None:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from local_store import repositories as repo
 from local_store.db import Store
@@ -153,7 +154,6 @@ class QuotingService:
         # Only the chosen pattern's inputs count; the engine refuses (``ValueError``) a
         # pattern that does not make a plan, e.g. a seasonal term not ending in a
         # payment month, or negative amortization (``NegativeAmortizationError``).
-        pattern = Pattern(terms.pattern)
         return quote(
             price=terms.price,
             down_payment=terms.down_payment,
@@ -165,13 +165,22 @@ class QuotingService:
             is_nev=terms.is_nev,
             fees=self.fees_for(product, terms.optional_fees, terms.finance_fees),
             start=terms.start,
-            interest_only_months=(terms.interest_only_months
-                                  if pattern is Pattern.INTEREST_ONLY else 0),
-            payment_months=(frozenset(terms.payment_months)
-                            if pattern is Pattern.SEASONAL else None),
-            step=(StepPlan(terms.step_every, Decimal(terms.step_factor))
-                  if pattern is Pattern.STEP else None),
+            **self.schedule_options(terms),
         )
+
+    @staticmethod
+    def schedule_options(terms: QuoteInput) -> dict[str, Any]:
+        """The chosen pattern's schedule inputs (only those count), as `quote()` and
+        promoted quotes take them."""
+        pattern = Pattern(terms.pattern)
+        return {
+            "interest_only_months": (terms.interest_only_months
+                                     if pattern is Pattern.INTEREST_ONLY else 0),
+            "payment_months": (frozenset(terms.payment_months)
+                               if pattern is Pattern.SEASONAL else None),
+            "step": (StepPlan(terms.step_every, Decimal(terms.step_factor))
+                     if pattern is Pattern.STEP else None),
+        }
 
     def export_pdf(
         self,

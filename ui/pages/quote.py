@@ -909,9 +909,9 @@ class QuotePage(Retranslatable, QWidget):
 
     def vehicle_offer(self, plan: PlanColumn) -> Any:
         """The combined offer of the selected stock vehicle for the plan's product, or
-        None (typed vehicle, no rule applies, or a payment pattern offers do not cover)."""
+        None (typed vehicle, or no rule applies)."""
         vehicle = self.selected_vehicle()
-        if vehicle is None or not vehicle.vin or plan.current_pattern() is not Pattern.MONTHLY:
+        if vehicle is None or not vehicle.vin:
             return None
         key = (vehicle.vin, plan.current_product().code)
         if key not in self.offer_cache:
@@ -929,7 +929,8 @@ class QuotePage(Retranslatable, QWidget):
             method=terms.method,
             fees=quoting.fees_for(product, terms.optional_fees, terms.finance_fees),
             start=terms.start,
-            balloon=terms.balloon if Method(terms.method) is Method.BALLOON else None)
+            balloon=terms.balloon if Method(terms.method) is Method.BALLOON else None,
+            **quoting.schedule_options(terms))
 
     @staticmethod
     def _offer_product(product: Product, offer: Any, terms: QuoteInput) -> Product:
