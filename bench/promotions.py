@@ -186,6 +186,23 @@ def main() -> int:
             show("PromotionService.offers (store, 5,000 rows)"
                  if args.vehicles == 5000 else "PromotionService.offers (store)",
                  timed(lambda: service.offers(TODAY), args.store_repeat))
+            # What the quote page does when the consultant picks a vehicle or a product:
+            # one vehicle's offer from the store, then the promoted plan.
+            loan_product = default_catalog().product("auto_loan")
+            picked = [v for v in stock if v.is_nev][:50]
+
+            def pick_vehicle() -> object:
+                v = picked[pick_vehicle.n % len(picked)]
+                pick_vehicle.n += 1
+                found = service.offer_for(v.vin, TODAY, None, "auto_loan")
+                return service.promote(found.offer, loan_product, price=v.price,
+                                       down_payment=Money(v.price.fen * 4 // 10),
+                                       term_months=36, category=v.category,
+                                       is_nev=v.is_nev, start=TODAY)
+
+            pick_vehicle.n = 0
+            show("quote page: one vehicle's offer + promoted plan (store)",
+                 timed(pick_vehicle, args.repeat))
         finally:
             store.close()
     finally:
