@@ -7,6 +7,7 @@ columns ending in `_bidx` hold an HMAC blind index for equality lookups.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -165,6 +167,51 @@ class ApplicationRow(Base):
     # The promotions the quote used, with what each saves the customer and costs its
     # funder (JSON: codes and amounts, nothing personal).
     promotions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Milestones for the manager's reports (time to decision, to signature). Stamped by
+    # `_stamp_milestones` below whichever code path moves the status, so the sync
+    # pullers, the dispatcher and the demo seed need not each remember to.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    funded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# Statuses at or past each milestone. An application can jump several steps in one
+# decision-feed page (submitted → signed while the desk was offline): every milestone
+# it passed gets stamped, once, and never moved again.
+DECIDED_STATUSES = frozenset({"approved", "conditional", "declined", "contract_ready",
+                              "signed", "funded"})
+SIGNED_STATUSES = frozenset({"signed", "funded"})
+FUNDED_STATUSES = frozenset({"funded"})
+
+
+def _milestone_time(row: ApplicationRow) -> datetime:
+    """Central's own time for the event when the row carries it (the desk may hear of a
+    decision hours later, after being offline); else the row's change time."""
+    if row.central_detail:
+        try:
+            detail = json.loads(row.central_detail)
+            if detail.get("status") == row.status and detail.get("at"):
+                at = datetime.fromisoformat(str(detail["at"]).replace("Z", "+00:00"))
+                if at.tzinfo is not None:
+                    return at
+        except (ValueError, TypeError, AttributeError):
+            pass  # a malformed detail must not stop the status change itself
+    return row.updated_at or utcnow()
+
+
+@event.listens_for(ApplicationRow, "before_insert")
+@event.listens_for(ApplicationRow, "before_update")
+def _stamp_milestones(_mapper: object, _connection: object, row: ApplicationRow) -> None:
+    status = row.status
+    if status not in DECIDED_STATUSES:
+        return
+    when = _milestone_time(row)
+    if row.decided_at is None:
+        row.decided_at = when
+    if status in SIGNED_STATUSES and row.signed_at is None:
+        row.signed_at = when
+    if status in FUNDED_STATUSES and row.funded_at is None:
+        row.funded_at = when
 
 
 class PromotionRuleRow(Base):

@@ -129,6 +129,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("application", type=Path, metavar="APPLICATION.json")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("report", help="a manager's report from the local data (personal "
+                       "data masked unless --include-personal; every export is audited)")
+    p.add_argument("name", nargs="?", metavar="NAME", help="see --list")
+    p.add_argument("--list", action="store_true", help="list the reports")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                   help="applications created on or after this day (China time)")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                   help="… and on or before this day")
+    p.add_argument("--format", default="json", choices=["json", "csv", "xlsx", "pdf"])
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="file to write (needed for csv, xlsx and pdf)")
+    p.add_argument("--consultant", metavar="USERNAME")
+    p.add_argument("--segment")
+    p.add_argument("--customer-type", choices=["individual", "company", "farmer"])
+    p.add_argument("--product", metavar="CODE")
+    p.add_argument("--category", choices=["new_car", "used_car", "nev", "commercial",
+                                          "tractor", "construction"])
+    p.add_argument("--make")
+    p.add_argument("--model")
+    p.add_argument("--include-personal", action="store_true",
+                   help="export consultants' names unmasked (audited)")
+    p.add_argument("--json", action="store_true", help="with --list: print JSON")
+
     p = sub.add_parser("info", help="data folder, schema and counts")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -548,6 +571,58 @@ def cmd_prescore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(options: RunOptions, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from local_store import repositories as repo
+    from showroom_app.services.reports import ReportFilters, ReportService
+
+    if args.list:
+        infos = ReportService.list_all()
+        data = [{"name": i.name, "title_zh": i.title_zh, "title_en": i.title_en,
+                 "scope": i.scope} for i in infos]
+        _print(data, args.json, "\n".join(f"{i.name:<24} {i.title_zh} / {i.title_en}"
+                                          for i in infos))
+        return EXIT_OK
+    if not args.name:
+        print("error: give a report NAME, or --list", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format != "json" and args.out is None:
+        print(f"error: --format {args.format} needs --out FILE", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        days = [date.fromisoformat(d) if d else None for d in (args.date_from, args.date_to)]
+    except ValueError:
+        print("error: --from/--to: a date as YYYY-MM-DD", file=sys.stderr)
+        return EXIT_USAGE
+    if days[0] and days[1] and days[0] > days[1]:
+        print("error: --from is after --to", file=sys.stderr)
+        return EXIT_USAGE
+    lang = "en" if options.language == "en" else "zh"
+    with _desk(options) as (_runtime, store):
+        consultant_id = None
+        if args.consultant:
+            with store.read() as s:
+                row = repo.user_row_by_username(s, args.consultant)
+            if row is None:
+                print(f"error: no user {args.consultant!r}", file=sys.stderr)
+                return EXIT_USAGE
+            consultant_id = row.id
+        filters = ReportFilters(date_from=days[0], date_to=days[1],
+                                consultant_id=consultant_id, segment=args.segment,
+                                customer_type=args.customer_type, product_code=args.product,
+                                category=args.category, make=args.make, model=args.model)
+        service = ReportService(store)
+        table = service.run(_cli_user(), args.name, filters)
+        text = service.export(_cli_user(), table, args.format, args.out,
+                              include_personal=args.include_personal, lang=lang)
+    if args.out is None and text is not None:
+        print(text)
+    else:
+        print(f"{args.out}: {table.name}, {len(table.rows)} row(s)")
+    return EXIT_OK
+
+
 def cmd_info(options: RunOptions, as_json: bool) -> int:
     from local_store import repositories as repo
     from local_store.db import current_revision, head_revision
@@ -606,6 +681,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_stock(options, args)
         if args.command == "promotions":
             return cmd_promotions(options, args)
+        if args.command == "report":
+            return cmd_report(options, args)
     except ShowroomError as exc:
         logging.getLogger(__name__).error("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)

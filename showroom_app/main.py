@@ -29,6 +29,7 @@ from showroom_app.services.outbox import OutboxService
 from showroom_app.services.prescore import PreScoreService
 from showroom_app.services.promotions import PromotionService
 from showroom_app.services.quoting import QuotingService
+from showroom_app.services.reports import ReportService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
 from showroom_app.services.stock import StockService
@@ -111,6 +112,7 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions,
 
         if load_tokens(store) is None:
             enroll(store, sandbox.url, "DEMO001", sandbox.activation_code(), "demo desk")
+    prescore = PreScoreService(store)
     return DeskServices(
         auth=AuthService(store),
         desk=DeskService(store),
@@ -123,9 +125,10 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions,
         outbox=OutboxService(store),
         intake=IntakeService(store),
         quoting=QuotingService(store),
-        prescore=PreScoreService(store),
+        prescore=prescore,
         stock=StockService(store),
         promotions=PromotionService(store),
+        reports=ReportService(store, prescore=prescore),
         data_dir=runtime.paths.data_dir,
         log_file=runtime.log_file,
         key_storage=store.key_store_kind,

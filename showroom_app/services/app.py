@@ -17,6 +17,7 @@ from showroom_app.services.outbox import OutboxService
 from showroom_app.services.prescore import PreScoreService
 from showroom_app.services.promotions import PromotionService
 from showroom_app.services.quoting import QuotingService
+from showroom_app.services.reports import ReportService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
 from showroom_app.services.stock import StockService
@@ -43,6 +44,7 @@ class DeskServices:
     prescore: PreScoreService
     stock: StockService
     promotions: PromotionService
+    reports: ReportService
     data_dir: Path
     log_file: Path
     key_storage: str  # "keyring" or "file"
