@@ -533,8 +533,6 @@ def cmd_quote(args: argparse.Namespace) -> int:
 def cmd_prescore(args: argparse.Namespace) -> int:
     """Scores with the bundled models and the bundled catalog's LTV caps; reads no data
     folder and writes nothing."""
-    from datetime import datetime, timedelta, timezone
-
     from showroom_app.finance.products import default_catalog
     from showroom_app.services.prescore import FactsError, PreScoreService, PreScoreUnavailable
 
@@ -549,8 +547,7 @@ def cmd_prescore(args: argparse.Namespace) -> int:
     service = PreScoreService(None)
     try:
         # Ages and ID validity count in China's calendar, wherever the desk's clock is.
-        today = datetime.now(timezone(timedelta(hours=8))).date()
-        facts = service.facts_from_application(data, today, default_catalog())
+        facts = service.facts_from_application(data, _china_today(), default_catalog())
         result = service.score(facts)
     except FactsError as exc:
         print(f"error: {args.application}: {exc.field}: {exc}", file=sys.stderr)
