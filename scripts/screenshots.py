@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QWidget
 
 from showroom_app.config import PASSPHRASE_ENV, RunOptions
@@ -92,6 +92,17 @@ def test_rule(view, code: str) -> None:
         settle(0.1)
 
 
+def show_report(page, name: str) -> None:
+    """Select a report on the Reports page and wait until it is drawn."""
+    for row in range(page.report_list.count()):
+        if page.report_list.item(row).data(Qt.ItemDataRole.UserRole) == name:
+            page.report_list.setCurrentRow(row)
+    settle(0.2)
+    end = time.monotonic() + 10
+    while page.running and time.monotonic() < end:
+        settle(0.1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -144,8 +155,8 @@ def main() -> int:
             window.go(key)
             if key == "new":  # the camera finds the card, captures it, OCR reads it
                 settle(6.0)
-            if key == "stock":
-                settle(1.5)  # the offers are worked out in the background
+            if key in ("stock", "reports"):
+                settle(1.5)  # the offers and the report are worked out in the background
             save(window, args.out / f"{key}_{language}.png")
         # Stock-driven promotions: the offer in the quote, the rules and their tester.
         window.go("quote")
@@ -156,6 +167,12 @@ def main() -> int:
         test_rule(window.stock_page.rules_view, "AGED90-NEV")
         save(window, args.out / f"stock_rules_{language}.png")
         window.stock_page.tabs.setCurrentIndex(0)
+        # Reports: the funnel, a rate by group, time by day, the stock by age.
+        window.go("reports")
+        for name in ("funnel", "approval_by_category", "timing", "stock_aging"):
+            show_report(window.reports_page, name)
+            save(window, args.out / f"reports_{name}_{language}.png")
+        show_report(window.reports_page, "funnel")
         # Step 2 of a new application: a young applicant stretching for a car.
         window.go("new")
         window.new_page.show_step(1)

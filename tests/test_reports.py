@@ -481,3 +481,16 @@ def test_cli_report_list_and_export(tmp_path: Path) -> None:
                    passphrase=PASSPHRASE)
     assert run.returncode == 1 and "unknown report" in run.stderr
     assert TRACEBACK not in run.stderr
+
+
+def test_managers_may_filter_on_every_active_consultant(store) -> None:
+    from showroom_app.domain.enums import Role
+    from showroom_app.services.reports import ReportService
+
+    with store.transaction() as s:
+        dealer = repo.add_dealer(s, "C1", "筛选车行")
+        a = repo.add_user(s, "a1", "顾问甲", Role.CONSULTANT, "x", dealer.id)
+        boss = repo.add_user(s, "m1", "经理", Role.MANAGER, "x", dealer.id)
+    service = ReportService(store)
+    assert {u.id for u in service.consultants(boss)} >= {a.id, boss.id}
+    assert service.consultants(a) == [a]

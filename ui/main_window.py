@@ -34,6 +34,7 @@ from ui.pages.desk import DeskPage
 from ui.pages.new_application import NewApplicationPage
 from ui.pages.placeholder import PlannedPage
 from ui.pages.quote import QuotePage
+from ui.pages.reports import ReportsPage
 from ui.pages.settings import SettingsPage
 from ui.pages.stock import StockPage
 from ui.pages.sync import SyncPage
@@ -164,6 +165,8 @@ class MainWindow(Retranslatable, QMainWindow):
                 page = self.sync_page
             elif key == "stock":
                 page = self.stock_page
+            elif key == "reports":
+                page = self.reports_page = ReportsPage(self.services, self.user)
             else:
                 page = PlannedPage(key, self.user.can(Permission.VIEW_ALL_REPORTS))
             page.setObjectName(f"page_{key}")

@@ -75,6 +75,15 @@ class ReportService:
     def _allowed(actor: User, scope: str) -> bool:
         return actor.can(Permission.VIEW_ALL_REPORTS) or scope in (OWN, SHARED)
 
+    def consultants(self, actor: User) -> list[User]:
+        """The people a manager may filter the reports on: every active user of the desk
+        (whoever works applications). A consultant sees only their own numbers."""
+        if not actor.can(Permission.VIEW_ALL_REPORTS):
+            return [actor]
+        with self._store.read() as s:
+            return [u for u in repo.list_users(s) if u.active
+                    and u.can(Permission.WORK_APPLICATIONS)]
+
     def effective_filters(self, actor: User, filters: ReportFilters) -> ReportFilters:
         """A consultant's numbers are their own: the consultant filter is forced."""
         if actor.can(Permission.VIEW_ALL_REPORTS):

@@ -1917,6 +1917,308 @@ Send that file to support if it happens again.</source>
     </message>
 </context>
 <context>
+    <name>ReportCharts</name>
+    <message>
+        <source>{0} d {1} h</source>
+        <translation>{0}天{1}小时</translation>
+    </message>
+    <message>
+        <source>{0} h {1} min</source>
+        <translation>{0}小时{1}分</translation>
+    </message>
+    <message>
+        <source>{0} min</source>
+        <translation>{0}分钟</translation>
+    </message>
+    <message>
+        <source>Individuals</source>
+        <translation>个人客户</translation>
+    </message>
+    <message>
+        <source>Fleets</source>
+        <translation>车队客户</translation>
+    </message>
+    <message>
+        <source>Farmers</source>
+        <translation>农户</translation>
+    </message>
+    <message>
+        <source>Companies</source>
+        <translation>企业客户</translation>
+    </message>
+    <message>
+        <source>Time to decision, median (hours)</source>
+        <translation>审批用时中位数（小时）</translation>
+    </message>
+    <message>
+        <source>Time to signature, median (hours)</source>
+        <translation>签约用时中位数（小时）</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>Applications</source>
+        <translation>申请数</translation>
+    </message>
+    <message>
+        <source>Approval rate</source>
+        <translation>通过率</translation>
+    </message>
+    <message>
+        <source>Vehicles</source>
+        <translation>车辆数</translation>
+    </message>
+    <message>
+        <source>With a live application</source>
+        <translation>有在途申请</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>已预订</translation>
+    </message>
+    <message>
+        <source>Days in stock</source>
+        <translation>库龄（天）</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Not decided</source>
+        <translation>未审批</translation>
+    </message>
+    <message>
+        <source>Observed approval rate</source>
+        <translation>实际通过率</translation>
+    </message>
+    <message>
+        <source>Mean predicted PD</source>
+        <translation>平均预测违约率</translation>
+    </message>
+    <message>
+        <source>Applications using it</source>
+        <translation>使用的申请数</translation>
+    </message>
+    <message>
+        <source>Correction rate</source>
+        <translation>更正率</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>The whole showroom, computed on this desk from the local data.</source>
+        <translation>整个门店的数据，由本机根据本地数据计算。</translation>
+    </message>
+    <message>
+        <source>Your own applications, computed on this desk from the local data.</source>
+        <translation>只包含您自己的申请，由本机根据本地数据计算。</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>日期从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>近7天</translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation>近30天</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Make, e.g. 大众</source>
+        <translation>品牌，如 大众</translation>
+    </message>
+    <message>
+        <source>Model, e.g. 朗逸</source>
+        <translation>车型，如 朗逸</translation>
+    </message>
+    <message>
+        <source>The exact make, as in the stock list</source>
+        <translation>与库存列表中完全一致的品牌</translation>
+    </message>
+    <message>
+        <source>The exact model, as in the stock list</source>
+        <translation>与库存列表中完全一致的车型</translation>
+    </message>
+    <message>
+        <source>Include personal data</source>
+        <translation>包含个人信息</translation>
+    </message>
+    <message>
+        <source>Consultants&apos; names are masked in exports unless you include them. Every export is recorded in the audit log.</source>
+        <translation>除非您选择包含，导出文件中的顾问姓名均会脱敏。每次导出都会记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Export Excel… (Ctrl+E)</source>
+        <translation>导出 Excel…（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>Refreshing…</source>
+        <translation>正在刷新…</translation>
+    </message>
+    <message>
+        <source>All consultants</source>
+        <translation>全部顾问</translation>
+    </message>
+    <message>
+        <source>All segments</source>
+        <translation>全部客群</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>全部产品</translation>
+    </message>
+    <message>
+        <source>All vehicle categories</source>
+        <translation>全部车辆类别</translation>
+    </message>
+    <message>
+        <source>{0} (me)</source>
+        <translation>{0}（本人）</translation>
+    </message>
+    <message>
+        <source>Whose applications</source>
+        <translation>谁的申请</translation>
+    </message>
+    <message>
+        <source>Customer segment</source>
+        <translation>客群</translation>
+    </message>
+    <message>
+        <source>Financial product</source>
+        <translation>金融产品</translation>
+    </message>
+    <message>
+        <source>Vehicle category</source>
+        <translation>车辆类别</translation>
+    </message>
+    <message>
+        <source>The start of the range is after its end: choose dates in order.</source>
+        <translation>开始日期晚于结束日期：请按先后顺序选择日期。</translation>
+    </message>
+    <message>
+        <source>The report could not be computed: {0} Nothing was changed; try again or pick other filters.</source>
+        <translation>报表未能计算：{0} 没有任何数据被更改；请重试或换用其他筛选条件。</translation>
+    </message>
+    <message>
+        <source>Vehicles in stock today; the date range does not apply</source>
+        <translation>今天的在库车辆；日期范围不适用</translation>
+    </message>
+    <message>
+        <source>State of this desk</source>
+        <translation>本机当前状态</translation>
+    </message>
+    <message>
+        <source>Your own applications</source>
+        <translation>仅您本人的申请</translation>
+    </message>
+    <message>
+        <source>Applications of {0}</source>
+        <translation>{0}的申请</translation>
+    </message>
+    <message>
+        <source>All applications of the showroom</source>
+        <translation>门店全部申请</translation>
+    </message>
+    <message>
+        <source>None of your applications is in this range ({0}).
+Choose a longer range or fewer filters.</source>
+        <translation>此期间（{0}）没有您的申请。
+请选择更长的期间或减少筛选条件。</translation>
+    </message>
+    <message>
+        <source>No applications in this range ({0}).
+Choose a longer range or fewer filters.</source>
+        <translation>此期间（{0}）没有申请。
+请选择更长的期间或减少筛选条件。</translation>
+    </message>
+    <message>
+        <source>Nothing to show for these filters yet.</source>
+        <translation>在这些筛选条件下暂无数据。</translation>
+    </message>
+    <message>
+        <source>Include personal data?</source>
+        <translation>包含个人信息？</translation>
+    </message>
+    <message>
+        <source>The file will contain consultants&apos; names unmasked. The export is recorded in the audit log under your name. Include them?</source>
+        <translation>导出文件将包含未脱敏的顾问姓名。此次导出将以您的名义记入审计日志。确定包含吗？</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation>导出报表</translation>
+    </message>
+    <message>
+        <source>Writing {0}…</source>
+        <translation>正在写入 {0}…</translation>
+    </message>
+    <message>
+        <source>Saved to {0}.</source>
+        <translation>已保存到 {0}。</translation>
+    </message>
+    <message>
+        <source>Names are masked.</source>
+        <translation>姓名已脱敏。</translation>
+    </message>
+    <message>
+        <source>Names included; the export was recorded in the audit log.</source>
+        <translation>已包含姓名；此次导出已记入审计日志。</translation>
+    </message>
+    <message>
+        <source>the file could not be written ({0}).</source>
+        <translation>文件无法写入（{0}）。</translation>
+    </message>
+    <message>
+        <source>The report was not exported: {0} The report on screen is unchanged; close the file if it is open in another program, or choose another folder, and export again.</source>
+        <translation>报表未导出：{0} 屏幕上的报表未受影响；如果该文件已在其他程序中打开请先关闭，或选择其他文件夹，然后重新导出。</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Administrator</source>
