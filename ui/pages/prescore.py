@@ -51,6 +51,7 @@ from showroom_app.services.prescore import (
 )
 from showroom_app.services.quoting import Quote
 from ui.errors import describe
+from ui.pages.offer_words import category_name
 from ui.widgets import Retranslatable, run_in_background
 
 DEBOUNCE_MS = 150
@@ -700,13 +701,8 @@ class ApplicantPage(Retranslatable, QWidget):
         self.employment_type.setItemText(0, self.tr("Not given"))
         for i in range(1, self.employment_type.count()):
             self.employment_type.setItemText(i, jobs[self.employment_type.itemData(i)])
-        categories = {
-            "new_car": self.tr("New car"), "used_car": self.tr("Used car"),
-            "nev": self.tr("New-energy vehicle"), "commercial": self.tr("Commercial vehicle"),
-            "tractor": self.tr("Tractor"), "construction": self.tr("Construction machinery"),
-        }
         for i in range(self.vehicle_category.count()):
-            self.vehicle_category.setItemText(i, categories[self.vehicle_category.itemData(i)])
+            self.vehicle_category.setItemText(i, category_name(self.vehicle_category.itemData(i)))
         self.term_months.setSuffix(self.tr(" months"))
         self.id_long_term.setText(self.tr("Long-term"))
         self.income_proven.setText(self.tr("Proven"))

@@ -55,14 +55,21 @@ from showroom_app.services.quoting import (
     StockVehicle,
 )
 from ui.errors import describe
-from ui.pages.offer_words import fee_names, funder_name, offer_words, rule_name, skipped_words
+from ui.pages.offer_words import (
+    CATEGORIES,
+    category_name,
+    fee_names,
+    funder_name,
+    offer_words,
+    rule_name,
+    skipped_words,
+)
 from ui.widgets import Retranslatable, run_in_background
 
 MAX_PLANS = 3
 DEBOUNCE_MS = 150
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 HARVEST_MONTHS = (6, 10)  # a seasonal plan's default payment months: the harvests
-CATEGORIES = ("new_car", "used_car", "nev", "commercial", "tractor", "construction")
 
 
 def money(amount: Money | int) -> str:
@@ -758,7 +765,7 @@ class QuotePage(Retranslatable, QWidget):
             self.vehicle.setItemText(0, self.tr("Type a price"))
         for i, code in enumerate(CATEGORIES):
             if i < self.category.count():
-                self.category.setItemText(i, self._category_text(code))
+                self.category.setItemText(i, category_name(code))
         english = self.english
         for plan in self.plans:
             plan.set_language(english)
@@ -767,13 +774,6 @@ class QuotePage(Retranslatable, QWidget):
             plan.retranslate()
         self._fill_schedule_choices()
         self.recompute()
-
-    def _category_text(self, code: str) -> str:
-        return {
-            "new_car": self.tr("New car"), "used_car": self.tr("Used car"),
-            "nev": self.tr("New-energy vehicle"), "commercial": self.tr("Commercial vehicle"),
-            "tractor": self.tr("Tractor"), "construction": self.tr("Construction machinery"),
-        }[code]
 
     # --- vehicle ---------------------------------------------------------------------
 
@@ -786,7 +786,7 @@ class QuotePage(Retranslatable, QWidget):
 
     def _fill_categories(self) -> None:
         for code in CATEGORIES:
-            self.category.addItem(self._category_text(code), code)
+            self.category.addItem(category_name(code), code)
 
     def selected_vehicle(self) -> StockVehicle | None:
         index = self.vehicle.currentIndex()

@@ -152,30 +152,6 @@
         <translation>未提供</translation>
     </message>
     <message>
-        <source>New car</source>
-        <translation>新车</translation>
-    </message>
-    <message>
-        <source>Used car</source>
-        <translation>二手车</translation>
-    </message>
-    <message>
-        <source>New-energy vehicle</source>
-        <translation>新能源车</translation>
-    </message>
-    <message>
-        <source>Commercial vehicle</source>
-        <translation>商用车</translation>
-    </message>
-    <message>
-        <source>Tractor</source>
-        <translation>拖拉机</translation>
-    </message>
-    <message>
-        <source>Construction machinery</source>
-        <translation>工程机械</translation>
-    </message>
-    <message>
         <source> months</source>
         <translation> 个月</translation>
     </message>
@@ -1762,30 +1738,6 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Type a price</source>
         <translation>手动输入车价</translation>
-    </message>
-    <message>
-        <source>New car</source>
-        <translation>新车</translation>
-    </message>
-    <message>
-        <source>Used car</source>
-        <translation>二手车</translation>
-    </message>
-    <message>
-        <source>New-energy vehicle</source>
-        <translation>新能源车</translation>
-    </message>
-    <message>
-        <source>Commercial vehicle</source>
-        <translation>商用车</translation>
-    </message>
-    <message>
-        <source>Tractor</source>
-        <translation>拖拉机</translation>
-    </message>
-    <message>
-        <source>Construction machinery</source>
-        <translation>工程机械</translation>
     </message>
     <message>
         <source>Enter the vehicle&apos;s price.</source>
