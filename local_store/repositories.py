@@ -9,14 +9,17 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from local_store.crypto import FieldCipher
 from local_store.orm import (
+    DECIDED_STATUSES,
+    FUNDED_STATUSES,
+    SIGNED_STATUSES,
     ApplicationRow,
     AuditLogRow,
     CustomerRow,
@@ -195,15 +198,23 @@ def add_customer(
     return _customer(row, cipher)
 
 
-def _write_pii(row: CustomerRow, cipher: FieldCipher, pii: CustomerPII) -> None:
+def _pii_columns(cipher: FieldCipher, customer_id: str, pii: CustomerPII) -> dict[str, Any]:
+    """The sealed and indexed columns of a customer's personal data, bound to its id."""
     seal = cipher.seal_text
-    row.name_enc = seal(_CUSTOMER, "name", row.id, pii.name)  # type: ignore[assignment]
-    row.id_number_enc = seal(_CUSTOMER, "id_number", row.id, pii.id_number)
-    row.id_number_bidx = cipher.blind_index("id_number", pii.id_number)
-    row.phone_enc = seal(_CUSTOMER, "phone", row.id, pii.phone)
-    row.phone_bidx = cipher.blind_index("phone", pii.phone)
-    row.address_enc = seal(_CUSTOMER, "address", row.id, pii.address)
-    row.bank_card_enc = seal(_CUSTOMER, "bank_card", row.id, pii.bank_card)
+    return {
+        "name_enc": seal(_CUSTOMER, "name", customer_id, pii.name),
+        "id_number_enc": seal(_CUSTOMER, "id_number", customer_id, pii.id_number),
+        "id_number_bidx": cipher.blind_index("id_number", pii.id_number),
+        "phone_enc": seal(_CUSTOMER, "phone", customer_id, pii.phone),
+        "phone_bidx": cipher.blind_index("phone", pii.phone),
+        "address_enc": seal(_CUSTOMER, "address", customer_id, pii.address),
+        "bank_card_enc": seal(_CUSTOMER, "bank_card", customer_id, pii.bank_card),
+    }
+
+
+def _write_pii(row: CustomerRow, cipher: FieldCipher, pii: CustomerPII) -> None:
+    for column, value in _pii_columns(cipher, row.id, pii).items():
+        setattr(row, column, value)
 
 
 def _customer(row: CustomerRow, cipher: FieldCipher) -> Customer:
@@ -447,6 +458,34 @@ def set_application_promotions(session: Session, application_id: str,
             "submitted with")
     row.promotions = json.dumps(promotions, ensure_ascii=False)
     row.updated_at = utcnow()
+
+
+PROMOTION_QUOTES = "promotion_quotes"
+
+
+def record_promotion_quotes(session: Session, day: date, codes: list[str]) -> None:
+    """One quote handed to a customer with these promotions applied (the quote page's
+    sheet): counted per day and code for the promotion uptake report."""
+    if not codes:
+        return
+    held = json.loads(get_meta(session, PROMOTION_QUOTES) or "{}")
+    today = held.setdefault(day.isoformat(), {})
+    for code in sorted(set(codes)):
+        today[code] = today.get(code, 0) + 1
+    set_meta(session, PROMOTION_QUOTES, json.dumps(held, ensure_ascii=False))
+
+
+def promotion_quotes(session: Session, start: date | None = None,
+                     end: date | None = None) -> dict[str, int]:
+    """Quotes per promotion code with start <= day <= end (both optional)."""
+    held = json.loads(get_meta(session, PROMOTION_QUOTES) or "{}")
+    out: dict[str, int] = {}
+    for day, counts in held.items():
+        if (start is None or day >= start.isoformat()) and \
+                (end is None or day <= end.isoformat()):
+            for code, n in counts.items():
+                out[code] = out.get(code, 0) + n
+    return out
 
 
 def next_application_reference(session: Session, day: date) -> str:
@@ -826,3 +865,150 @@ def audit_entries(session: Session, limit: int = 100) -> list[AuditEntry]:
         )
         for r in rows
     ]
+
+
+# --- bulk writes ------------------------------------------------------------------
+
+
+class BulkWriter:
+    """New customers, applications, documents and outbox rows for a large batch (the demo
+    seed), written with Core `executemany` in chunks instead of one ORM flush per row.
+
+    Every value is sealed exactly as the one-row functions above seal it (same table,
+    column and row-id binding), rows go in in foreign-key order, and all of it runs in
+    the caller's session, so it commits or rolls back with the rest of the transaction.
+    Core inserts skip ORM events: the application milestones that `_stamp_milestones`
+    would stamp are set here from the same status sets. Call `flush()` before reading
+    the rows back in the same session.
+    """
+
+    _ORDER = (CustomerRow, ApplicationRow, DocumentRow, OutboxRow)
+
+    def __init__(self, session: Session, cipher: FieldCipher, chunk_rows: int = 2000) -> None:
+        self.session = session
+        self.cipher = cipher
+        self.chunk_rows = chunk_rows
+        self._pending: dict[type, list[dict[str, Any]]] = {t: [] for t in self._ORDER}
+        self._last = utcnow()
+        self.written: dict[str, int] = {t.__tablename__: 0 for t in self._ORDER}
+
+    def _now(self) -> datetime:
+        # Strictly increasing, so rows keep their insertion order when sorted by time
+        # (a customer's ID-card front before its back), as separate flushes did.
+        now = utcnow()
+        if now <= self._last:
+            now = self._last + timedelta(microseconds=1)
+        self._last = now
+        return now
+
+    def _add(self, table: type, values: dict[str, Any]) -> None:
+        pending = self._pending[table]
+        pending.append(values)
+        if len(pending) >= self.chunk_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write everything buffered, parents first."""
+        for table in self._ORDER:
+            rows = self._pending[table]
+            if rows:
+                self.session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
+                self.written[table.__tablename__] += len(rows)
+                self._pending[table] = []
+
+    def add_customer(
+        self,
+        dealer_id: str,
+        customer_type: CustomerType,
+        pii: CustomerPII,
+        birth_year: int | None = None,
+        segment: str | None = None,
+    ) -> str:
+        cid = new_id()
+        now = self._now()
+        self._add(CustomerRow, {
+            "id": cid, "dealer_id": dealer_id, "customer_type": customer_type.value,
+            **_pii_columns(self.cipher, cid, pii),
+            "birth_year": birth_year, "segment": segment, "created_at": now, "updated_at": now,
+        })
+        return cid
+
+    def add_application(
+        self,
+        *,
+        reference: str,
+        dealer_id: str,
+        consultant_id: str,
+        customer_type: CustomerType,
+        customer_id: str | None,
+        inventory_item_id: str | None,
+        status: ApplicationStatus,
+        product_code: str | None,
+        vehicle_price: Money,
+        down_payment: Money,
+        term_months: int,
+        draft: dict[str, Any] | None,
+        created_at: datetime,
+        updated_at: datetime | None = None,
+        submitted_at: datetime | None = None,
+    ) -> str:
+        """An application as `add_application` and then `set_application_status` would
+        leave it: `updated_at` is the time of its last status change."""
+        aid = new_id()
+        updated = updated_at or created_at
+        draft_enc = None if draft is None else self.cipher.seal(
+            _APPLICATION, "draft", aid, json.dumps(draft, ensure_ascii=False).encode())
+        decided = status.value in DECIDED_STATUSES
+        self._add(ApplicationRow, {
+            "id": aid, "reference": reference, "dealer_id": dealer_id,
+            "customer_id": customer_id, "consultant_id": consultant_id,
+            "inventory_item_id": inventory_item_id, "status": status.value,
+            "customer_type": customer_type.value, "product_code": product_code,
+            "vehicle_price_fen": vehicle_price.fen, "down_payment_fen": down_payment.fen,
+            "financed_amount_fen": (vehicle_price - down_payment).fen,
+            "term_months": term_months, "draft_enc": draft_enc,
+            "created_at": created_at, "updated_at": updated, "submitted_at": submitted_at,
+            # What `_stamp_milestones` stamps on a row without central's own time.
+            "decided_at": updated if decided else None,
+            "signed_at": updated if status.value in SIGNED_STATUSES else None,
+            "funded_at": updated if status.value in FUNDED_STATUSES else None,
+        })
+        return aid
+
+    def add_document(
+        self,
+        doc_type: DocumentType,
+        image: bytes,
+        mime_type: str,
+        application_id: str | None = None,
+        customer_id: str | None = None,
+        fields: dict[str, Any] | None = None,
+    ) -> str:
+        did = new_id()
+        binding = _document_binding(did, application_id, customer_id)
+        self._add(DocumentRow, {
+            "id": did, "application_id": application_id, "customer_id": customer_id,
+            "doc_type": doc_type.value, "mime_type": mime_type, "size_bytes": len(image),
+            "image_enc": self.cipher.seal(_DOCUMENT, "image", binding, image),
+            "fields_enc": None if fields is None else self.cipher.seal(
+                _DOCUMENT, "fields", binding, json.dumps(fields, ensure_ascii=False).encode()),
+            "created_at": self._now(),
+        })
+        return did
+
+    def enqueue(
+        self, aggregate_type: str, aggregate_id: str, kind: str, payload: dict[str, Any]
+    ) -> str:
+        """As `enqueue`: rows enter the queue in the order they are added here."""
+        key = uuid.uuid4().hex
+        self._add(OutboxRow, {
+            "idempotency_key": key, "aggregate_type": aggregate_type,
+            "aggregate_id": aggregate_id, "kind": kind,
+            "payload_enc": self.cipher.seal(
+                _OUTBOX, "payload", f"{key}/{aggregate_type}/{aggregate_id}",
+                json.dumps(payload, ensure_ascii=False).encode()),
+            "status": OutboxStatus.PENDING.value, "attempts": 0,
+            "next_attempt_at": None, "last_error": None, "created_at": self._now(),
+            "sent_at": None,
+        })
+        return key

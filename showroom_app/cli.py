@@ -209,6 +209,11 @@ def cmd_self_test(options: RunOptions, as_json: bool) -> int:
     return EXIT_OK if ok else EXIT_FAILED
 
 
+def _seed_progress(done: int, total: int) -> None:
+    # stderr: --json keeps stdout for the report alone.
+    print(f"{done:,} / {total:,} applications", file=sys.stderr, flush=True)
+
+
 def cmd_demo_seed(options: RunOptions, args: argparse.Namespace) -> int:
     from showroom_app.services.demo import seed_demo
 
@@ -216,7 +221,8 @@ def cmd_demo_seed(options: RunOptions, args: argparse.Namespace) -> int:
         print("--applications must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
     with _desk(options) as (runtime, store):
-        report = seed_demo(store, args.applications, submit=args.submit, seed=args.seed)
+        report = seed_demo(store, args.applications, submit=args.submit, seed=args.seed,
+                           progress=_seed_progress)
     data = report.to_dict() | {"data_dir": str(runtime.paths.data_dir)}
     _print(data, args.json, "\n".join(f"{k}: {v}" for k, v in data.items()))
     return EXIT_OK

@@ -316,6 +316,10 @@ def test_the_quote_sheet_names_the_promotions_and_their_cost(desk, tmp_path) -> 
     assert "适用优惠" in text and "库龄90天" in text and "经销商承担" in text
     assert f"{best.quote.dealer_cost.yuan:,.2f}" in text
     assert f"{best.quote.interest_saving.yuan:,.2f}" in text
+    # The sheet handed out counts as a quote that used those promotions.
+    with store.read() as s:
+        quoted = repo.promotion_quotes(s)
+    assert quoted == {r.code: 1 for r in best.quote.terms.offer.applied}
 
 
 # --- the demo --------------------------------------------------------------------------

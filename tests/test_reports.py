@@ -276,12 +276,19 @@ def test_timing_by_day(service: ReportService, seeded: Seeded) -> None:
     assert t.figure("signature_median") == day
 
 
-def test_promotions(service: ReportService, seeded: Seeded) -> None:
+def test_promotions(service: ReportService, seeded: Seeded, store: Store) -> None:
+    # Quote sheets handed out with promotions: two in November, one in October.
+    with store.transaction() as s:
+        repo.record_promotion_quotes(s, date(2026, 11, 3), ["AGED90", "OEM0"])
+        repo.record_promotion_quotes(s, date(2026, 11, 20), ["AGED90", "AGED90"])
+        repo.record_promotion_quotes(s, date(2026, 10, 31), ["AGED90", "QUOTEONLY"])
     t = service.run(seeded.manager, "promotions", NOVEMBER)
     assert t.rows == [
-        ("AGED90", "库龄优惠", "Aged stock", "dealer", 2, D("0.4000"), 800_000),
-        ("OEM0", "厂商贴息", "OEM 0 %", "oem", 1, D("0.2000"), 800_000),
+        ("AGED90", "库龄优惠", "Aged stock", "dealer", 2, 2, D("0.4000"), 800_000),
+        ("OEM0", "厂商贴息", "OEM 0 %", "oem", 1, 1, D("0.2000"), 800_000),
     ]
+    everything = service.run(seeded.manager, "promotions", EVERYTHING)
+    assert ("QUOTEONLY", "", "", "", 1, 0, D("0.0000"), 0) in everything.rows
     assert t.figure("applications") == 5
     assert t.figure("with_promotion") == 2
     assert t.figure("interest_saving") == 1_150_000
@@ -494,3 +501,25 @@ def test_managers_may_filter_on_every_active_consultant(store) -> None:
     service = ReportService(store)
     assert {u.id for u in service.consultants(boss)} >= {a.id, boss.id}
     assert service.consultants(a) == [a]
+
+
+def test_aged_offers_lists_each_aged_vehicle_with_its_best_terms(
+        service: ReportService, seeded: Seeded, store: Store) -> None:
+    from showroom_app.promotions.rules import rule_from_dict, rule_to_dict
+
+    with store.transaction() as s:
+        dealer = repo.first_dealer(s)
+        rule = rule_from_dict({"code": "OLD", "name_zh": "库龄优惠", "funded_by": "dealer",
+                               "conditions": {"min_days_in_stock": 90},
+                               "effects": [{"kind": "subsidised_rate", "rate": "0.0199"},
+                                           {"kind": "fee_waiver", "fee_codes": ["gps"]}]})
+        repo.save_promotion_rule(s, dealer.id, rule_to_dict(rule), "t")
+        aged = [i for i in repo.list_inventory(s)
+                if i.status.value != "sold" and i.days_in_stock(AS_OF.date()) >= 90]
+    t = service.run(seeded.manager, "aged_offers", EVERYTHING)
+    assert [r[0] for r in t.rows] == [i.vin for i in aged]
+    row = t.rows[0]
+    assert row[3] >= 90 and row[5] == 1
+    assert row[6] == "贴息利率1.99%；免gps费" and row[7] == "rate 1.99%; waives gps"
+    # A consultant may read it (it is about the showroom's stock, not people).
+    assert service.run(seeded.c1, "aged_offers", EVERYTHING).rows == t.rows

@@ -47,6 +47,8 @@ REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
                applications.timing),
     ReportSpec("promotions", "促销使用情况", "Promotion uptake", OWN, store.promotions),
     ReportSpec("stock_aging", "库存库龄", "Stock aging", SHARED, store.stock_aging),
+    # Needs the promotions engine: ReportService builds it.
+    ReportSpec("aged_offers", "库龄车辆的最优促销", "Best offer per aged vehicle", SHARED, None),
     ReportSpec("prescore_agreement", "预评分与审批结果对照", "Pre-score vs final decision", OWN,
                store.prescore_agreement),
     ReportSpec("prescore_bands", "按评分等级的实际通过率", "Observed approval rate by band", OWN,

@@ -47,9 +47,13 @@ def promotions(session: Session, f: ReportFilters) -> Table:
                 interest += int(e.get("interest_saving_fen", 0))
                 fees += int(e.get("fee_saving_fen", 0))
                 dealer += int(e.get("dealer_cost_fen", 0))
-    rows = [(code, r["name_zh"], r["name_en"], r["funded_by"], r["n"], ratio(r["n"], total),
-             r["cost"]) for code, r in per_rule.items()]
-    rows.sort(key=lambda r: (-r[4], r[0]))
+    quoted = repo.promotion_quotes(session, f.date_from, f.date_to)
+    for code in quoted:
+        per_rule.setdefault(code, {"name_zh": "", "name_en": "", "funded_by": "", "n": 0,
+                                   "cost": 0})
+    rows = [(code, r["name_zh"], r["name_en"], r["funded_by"], quoted.get(code, 0), r["n"],
+             ratio(r["n"], total), r["cost"]) for code, r in per_rule.items()]
+    rows.sort(key=lambda r: (-r[5], -r[4], r[0]))
     return Table(
         "promotions", "促销使用情况", "Promotion uptake",
         (Column("code", "促销代码", "Code"), Column("name_zh", "名称", "Name (zh)"),
@@ -67,9 +71,11 @@ def promotions(session: Session, f: ReportFilters) -> Table:
             Figure("fee_saving", "客户节省费用", "Customer fees saved", Kind.MONEY, fees),
             Figure("dealer_cost", "经销商成本", "Dealer cost", Kind.MONEY, dealer),
         ],
-        notes=[Note("只统计申请中记录的促销；报价未保存到本机，不计入。",
-                    "Counts the promotions recorded with applications; quotes are not kept "
-                    "on the desk, so quotes that never became applications are not counted.")],
+        notes=[Note("报价单数 = 导出给客户的报价单中使用该促销的次数"
+                    "（按导出日期，顾问筛选不适用）；申请数 = 申请中记录的促销。",
+                    "Quote sheets = quote sheets handed out with the promotion (by the day "
+                    "exported; the consultant filter does not apply); applications = the "
+                    "promotions recorded with applications.")],
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+CHINA = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,4 +197,13 @@ class QuotingService:
 
         catalog = self.catalog()
         names = {code: p.name_zh for code, p in catalog.products.items()}
-        return write_quote_sheet(quotes, dealer_name, Path(path), vehicle, names, promotions)
+        written = write_quote_sheet(quotes, dealer_name, Path(path), vehicle, names, promotions)
+        # A sheet in the customer's hands is a quote that used its promotions: counted
+        # for the manager's promotion uptake report (codes only, nothing personal).
+        for summary in promotions or ():
+            codes = [r["code"] for r in summary or () if r.get("code") != "_total"]
+            if codes:
+                with self.store.transaction() as s:
+                    repo.record_promotion_quotes(
+                        s, datetime.now(UTC).astimezone(CHINA).date(), codes)
+        return written

@@ -46,6 +46,32 @@ __all__ = ["FORMATS", "ReportFilters", "ReportInfo", "ReportService", "Table", "
            "to_csv", "to_pdf", "to_xlsx"]
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
+AGED_DAYS = 90  # the stock page's "aged" filter and the demo's first aged-stock rule
+
+
+def _offer_words(offer: Any) -> tuple[str, str]:
+    """The combined offer in a few words, both languages."""
+    zh: list[str] = []
+    en: list[str] = []
+    if offer.down_payment_ratio is not None:
+        pct = f"{offer.down_payment_ratio * 100:.0f}%"
+        zh.append(f"首付低至{pct}")
+        en.append(f"down payment from {pct}")
+    if offer.rate is not None:
+        pct = f"{offer.rate * 100:.2f}%"
+        zh.append(f"贴息利率{pct}")
+        en.append(f"rate {pct}")
+    if offer.max_term_months is not None:
+        zh.append(f"期限最长{offer.max_term_months}个月")
+        en.append(f"terms up to {offer.max_term_months} months")
+    if offer.waived:
+        codes = "、".join(code for code, _ in offer.waived)
+        zh.append(f"免{codes}费")
+        en.append("waives " + ", ".join(code for code, _ in offer.waived))
+    for gift_zh, gift_en, _value, _rule in offer.gifts:
+        zh.append(f"赠{gift_zh}")
+        en.append(f"gift: {gift_en}")
+    return "；".join(zh) or "无", "; ".join(en) or "none"
 
 
 @dataclass(frozen=True)
@@ -98,12 +124,49 @@ class ReportService:
             raise PermissionDeniedError(f"permission_denied:{Permission.VIEW_ALL_REPORTS}")
         f = self.effective_filters(actor, filters or ReportFilters())
         with self._store.read() as s:
-            table = self._stability(f) if spec.run is None else spec.run(s, f)
+            if spec.run is not None:
+                table = spec.run(s, f)
+            elif name == "aged_offers":
+                table = self._aged_offers(f)
+            else:
+                table = self._stability(f)
             consultant = None
             if f.consultant_id:
                 user = repo.get_user(s, f.consultant_id)
                 consultant = user.display_name if user else None
         table.filters = f.describe(consultant)
+        return table
+
+    def _aged_offers(self, f: ReportFilters) -> Table:
+        """Each vehicle 90+ days in stock with the best financing its promotions allow —
+        the list a manager works through to move the slow sellers."""
+        from showroom_app.services.promotions import PromotionService
+
+        table = Table(
+            "aged_offers", "库龄车辆的最优促销", "Best offer per aged vehicle",
+            (Column("vin", "车架号", "VIN"), Column("vehicle", "车辆", "Vehicle"),
+             Column("category", "类别", "Category"),
+             Column("days", "库龄（天）", "Days in stock", Kind.INT),
+             Column("price", "指导价", "List price", Kind.MONEY),
+             Column("offers", "适用促销数", "Promotions", Kind.INT),
+             Column("best_zh", "最优条件", "Best terms (zh)"),
+             Column("best_en", "Best terms", "Best terms (en)")),
+            notes=[Note(f"截至 {f.today()}（北京时间）库龄 ≥ {AGED_DAYS} 天的未售车辆，"
+                        "按库龄从长到短；条件为各促销叠加后的结果（未计入额度上限的修正）。",
+                        f"Unsold vehicles {AGED_DAYS}+ days in stock on {f.today()} (China "
+                        "time), longest first; terms as the promotions combine, before the "
+                        "guardrails of a particular product.")])
+        for o in PromotionService(self._store).offers(f.today()):
+            item = o.item
+            if o.days_in_stock < AGED_DAYS or any(
+                    value and getattr(item, attr) != value
+                    for attr, value in (("make", f.make), ("model", f.model))) or (
+                    f.category and item.category.value != f.category):
+                continue
+            zh, en = _offer_words(o.offer)
+            table.rows.append((item.vin, " ".join(p for p in (item.make, item.model, item.trim)
+                                                   if p), item.category.value,
+                               o.days_in_stock, item.list_price.fen, len(o.matched), zh, en))
         return table
 
     def _stability(self, f: ReportFilters) -> Table:

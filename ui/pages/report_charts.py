@@ -364,6 +364,12 @@ def build_chart(table: Any, lang: str, products: dict[str, str]) -> QChart | Non
         _bars(chart, labels, [(QCoreApplication.translate("ReportCharts", "Applications using it"), [
             _number(v, "int") for v in clipped.column_values("applications")], BLUE)],
               horizontal=True, value_title=QCoreApplication.translate("ReportCharts", "Applications"))
+    elif name == "aged_offers":
+        vin_i, vehicle_i = clipped.index("vin"), clipped.index("vehicle")
+        labels = [f"{r[vehicle_i]} ·{str(r[vin_i])[-6:]}" for r in clipped.rows]
+        _bars(chart, labels, [(QCoreApplication.translate("ReportCharts", "Days in stock"), [
+            _number(v, "int") for v in clipped.column_values("days")], ORANGE)],
+              horizontal=True, value_title=QCoreApplication.translate("ReportCharts", "Days in stock"))
     elif name == "ocr_quality":
         labels = [f"{r[0]} · {r[1]}" for r in clipped.rows]
         _bars(chart, labels, [(QCoreApplication.translate("ReportCharts", "Correction rate"), [
