@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,10 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
+import resources
 from local_store import repositories as repo
 from local_store.db import Store, open_store
 from local_store.keys import FileKeyStore
-from local_store.orm import ApplicationRow, CustomerRow, OutboxRow
+from local_store.orm import ApplicationRow, CustomerRow, OutboxRow, PrescoreBinCountRow
 from showroom_app.domain.enums import InventoryStatus, Role, VehicleCategory
 from showroom_app.domain.models import User
 from showroom_app.domain.money import Money
@@ -50,6 +52,32 @@ STATUSES = (("draft", 14), ("submitted", 10), ("in_review", 12), ("approved", 12
             ("conditional", 4), ("declined", 5), ("contract_ready", 6), ("signed", 12),
             ("funded", 20), ("withdrawn", 3))
 DECIDED = {"approved", "conditional", "declined", "contract_ready", "signed", "funded"}
+
+
+def _cards() -> dict[str, dict]:
+    """Per segment: the bundled model's version and, per feature, its training shares."""
+    from models.prescore.stability import expected_shares
+
+    out = {}
+    for segment in ("individual", "fleet", "farmer"):
+        card = json.loads((resources.prescore_models() / segment / "model_card.json")
+                          .read_text(encoding="utf-8"))
+        dist = card["training_distribution"]
+        shares = {name: {k: v for k, v in expected_shares(d).items() if v > 0}
+                  for name, d in dist.items() if name != "score"}
+        shares["score"] = {k: v for k, v in dist["score"]["bands"].items() if v > 0}
+        out[segment] = {"version": card["model_version"], "shares": shares}
+    return out
+
+
+CARDS = _cards()
+REASONS = [{"code": "down_payment_ratio.low", "direction": "raises", "zh": "首付比例偏低",
+            "en": "Down payment ratio is low", "effect": 0.31},
+           {"code": "inquiries_3m.high", "direction": "raises",
+            "zh": "近3个月在其他机构征信查询较多",
+            "en": "Many recent inquiries at other lenders", "effect": 0.22},
+           {"code": "monthly_income.high", "direction": "lowers", "zh": "月收入较高",
+            "en": "Monthly income is high", "effect": -0.18}]
 
 
 def build(store: Store, n: int, seed: int = 7) -> User:
@@ -68,6 +96,7 @@ def build(store: Store, n: int, seed: int = 7) -> User:
             status=(InventoryStatus.SOLD if i % 5 == 0 else InventoryStatus.IN_STOCK)).id
             for i in range(40)]
         customers, apps = [], []
+        bin_counts: Counter = Counter()
         names, weights = zip(*STATUSES, strict=True)
         for k in range(n):
             cid, aid = f"c{k:031d}", f"a{k:031d}"
@@ -92,10 +121,21 @@ def build(store: Store, n: int, seed: int = 7) -> User:
                      "name_zh": "优惠", "name_en": "promo", "funded_by": "dealer"},
                     {"code": "_total", "interest_saving_fen": 200_000, "fee_saving_fen": 0,
                      "dealer_cost_fen": 100_000, "monthly_saving_fen": 3_000}])
+            # A pre-score as the desk stores it: the bundled model of the segment, its
+            # reasons and a bin per feature drawn from the model's training mix.
+            card = CARDS[segment]
+            bins = {name: rng.choices(list(shares), list(shares.values()))[0]
+                    for name, shares in card["shares"].items()}
+            band = bins["score"]
             prescore = json.dumps({"decision": rng.choice(("likely_approve", "refer",
                                                            "likely_decline")),
-                                   "band": rng.choice("ABCDE"), "pd": round(rng.random(), 4),
-                                   "bins": {}})
+                                   "band": band, "pd": round(rng.random(), 4),
+                                   "model_version": card["version"], "segment": segment,
+                                   "reasons": REASONS, "policy_hits": [], "bins": bins,
+                                   "scored_at": created.isoformat()}, ensure_ascii=False)
+            day = repo.china_day(created)
+            for feature, value in bins.items():
+                bin_counts[(day, card["version"], feature, value)] += 1
             apps.append({
                 "id": aid, "reference": f"SR-B-{k:07d}", "dealer_id": dealer.id,
                 "customer_id": cid, "consultant_id": rng.choice(users).id,
@@ -106,10 +146,17 @@ def build(store: Store, n: int, seed: int = 7) -> User:
                 "financed_amount_fen": price - price // 4, "term_months": 36,
                 "created_at": created, "updated_at": created, "submitted_at": submitted,
                 "decided_at": decided, "signed_at": signed, "funded_at": funded,
-                "promotions": promos, "prescore": prescore, "prescore_model": "bench"})
+                "promotions": promos, "prescore": prescore,
+                "prescore_model": card["version"], "prescore_band": band,
+                "prescore_decision": json.loads(prescore)["decision"],
+                "prescore_pd_bp": round(json.loads(prescore)["pd"] * 10_000)})
         # Core bulk inserts (no ORM events): the milestones are written as given.
         s.execute(insert(CustomerRow), customers)
         s.execute(insert(ApplicationRow), apps)
+        # What set_application_prescore keeps in step for each saved pre-score.
+        s.execute(insert(PrescoreBinCountRow), [
+            {"day": d, "model": m, "feature": f, "bin": b, "n": c}
+            for (d, m, f, b), c in bin_counts.items()])
         s.execute(insert(OutboxRow), [
             {"idempotency_key": f"k{i}", "aggregate_type": "application",
              "aggregate_id": apps[i]["id"], "kind": "submit_application", "payload_enc": b"-",
@@ -161,9 +208,7 @@ def main() -> int:
         for label, filters in cases:
             print(f"\n-- {label}")
             print(f"{'report':<24} {'cold':>8} {'p50':>8} {'max':>8}  rows")
-            for name, spec in REPORTS.items():
-                if spec.run is None:
-                    continue  # PSI needs the bundled models: timed by bench/prescore.py
+            for name in REPORTS:
                 def once(name: str = name, filters: ReportFilters = filters) -> int:
                     return len(service.run(actor, name, filters).rows)
 

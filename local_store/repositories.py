@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -28,6 +28,7 @@ from local_store.orm import (
     InventoryItemRow,
     Meta,
     OutboxRow,
+    PrescoreBinCountRow,
     PromotionRuleRow,
     UserRow,
     utcnow,
@@ -545,10 +546,33 @@ def save_application_draft(
     row.updated_at = utcnow()
 
 
+_CHINA = timezone(timedelta(hours=8))
+
+
+def china_day(moment: datetime) -> date:
+    """The China calendar day of a stored (UTC) time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_CHINA).date()
+
+
+def _count_bins(session: Session, day: date, model: str, bins: dict[str, Any],
+                step: int) -> None:
+    for feature, value in bins.items():
+        key = (day, model, str(feature), str(value))
+        row = session.get(PrescoreBinCountRow, key)
+        if row is None:
+            row = PrescoreBinCountRow(day=day, model=model, feature=str(feature),
+                                      bin=str(value), n=0)
+            session.add(row)
+        row.n = max(0, row.n + step)
+
+
 def set_application_prescore(session: Session, application_id: str, prescore: dict[str, Any],
                              model_version: str) -> None:
     """Keep the pre-score the consultant saw with the application. Like the draft, it
-    is the desk's own view: refused once the application has left the desk."""
+    is the desk's own view: refused once the application has left the desk. The daily
+    bin counts move with it (out of the old score's bins, into the new one's)."""
     row = session.get(ApplicationRow, application_id)
     if row is None:
         raise KeyError(application_id)
@@ -556,8 +580,18 @@ def set_application_prescore(session: Session, application_id: str, prescore: di
         raise ApplicationLockedError(
             f"application {row.reference} is {row.status}: its pre-score is the one it "
             "was submitted with")
+    day = china_day(row.created_at)
+    if row.prescore is not None and row.prescore_model is not None:
+        previous = json.loads(row.prescore).get("bins") or {}
+        _count_bins(session, day, row.prescore_model, previous, -1)
+    _count_bins(session, day, model_version, prescore.get("bins") or {}, +1)
     row.prescore = json.dumps(prescore, ensure_ascii=False)
     row.prescore_model = model_version
+    row.prescore_decision = prescore.get("decision")
+    row.prescore_band = prescore.get("band")
+    pd = prescore.get("pd")
+    # A probability, not money: kept in 1/10,000 so that sums and means stay exact.
+    row.prescore_pd_bp = None if pd is None else round(float(pd) * 10_000)
     row.updated_at = utcnow()
 
 
@@ -568,16 +602,22 @@ def get_application_prescore(session: Session, application_id: str) -> dict[str,
     return None if row.prescore is None else json.loads(row.prescore)
 
 
-def prescores_since(session: Session, since: datetime | None = None,
-                    until: datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
-    """(model version, stored pre-score) of the applications created in the range."""
-    query = select(ApplicationRow.prescore_model, ApplicationRow.prescore).where(
-        ApplicationRow.prescore.is_not(None))
-    if since is not None:
-        query = query.where(ApplicationRow.created_at >= since)
-    if until is not None:
-        query = query.where(ApplicationRow.created_at < until)
-    return [(model, json.loads(text)) for model, text in session.execute(query)]
+def prescore_bin_counts(session: Session, first_day: date | None = None,
+                        last_day: date | None = None) -> dict[str, dict[str, dict[str, int]]]:
+    """model → feature → bin → applications created from `first_day` to `last_day`
+    (China days, both included, both optional)."""
+    query = select(PrescoreBinCountRow.model, PrescoreBinCountRow.feature,
+                   PrescoreBinCountRow.bin, func.sum(PrescoreBinCountRow.n)).group_by(
+        PrescoreBinCountRow.model, PrescoreBinCountRow.feature, PrescoreBinCountRow.bin)
+    if first_day is not None:
+        query = query.where(PrescoreBinCountRow.day >= first_day)
+    if last_day is not None:
+        query = query.where(PrescoreBinCountRow.day <= last_day)
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for model, feature, value, n in session.execute(query):
+        if n:
+            out.setdefault(model, {}).setdefault(feature, {})[value] = int(n)
+    return out
 
 
 def application_state(session: Session, application_id: str) -> tuple[str, str, str | None]:

@@ -185,3 +185,52 @@ def test_missing_models_leave_the_desk_working(tmp_path: Path) -> None:
         service.score(facts())
     with pytest.raises(PreScoreUnavailable):
         PreScoreService(None, models_dir=tmp_path / "nowhere").score(facts())
+
+
+def test_rescoring_a_draft_moves_its_bin_counts(store: Store, people,
+                                                 service_models: PreScoreService) -> None:
+    consultant, _ = people
+    service = PreScoreService(store)
+    app_id, _ = ApplicationService(store).start_draft(consultant, CustomerType.INDIVIDUAL,
+                                                      TODAY)
+    first = service.score(facts(down_payment_fen=1_500_000))
+    second = service.score(facts(down_payment_fen=7_500_000))
+    assert first.bins["down_payment_ratio"] != second.bins["down_payment_ratio"]
+    service.save(consultant, app_id, first, datetime.now(UTC))
+    service.save(consultant, app_id, second, datetime.now(UTC))
+    with store.read() as s:
+        counts = repo.prescore_bin_counts(s)[second.model_version]
+    # One application, counted once, in the bins of its latest score only.
+    assert sum(counts["score"].values()) == 1
+    assert counts["down_payment_ratio"].get(second.bins["down_payment_ratio"]) == 1
+    assert counts["down_payment_ratio"].get(first.bins["down_payment_ratio"], 0) == 0
+    report = service.stability()[0]
+    assert report.applications == 1
+
+
+def test_the_migration_counts_the_prescores_already_stored(store: Store, people,
+                                                           service_models) -> None:
+    from alembic import command
+    from sqlalchemy import delete
+
+    from local_store.db import _alembic_config
+    from local_store.orm import PrescoreBinCountRow
+
+    consultant, _ = people
+    service = PreScoreService(store)
+    for down in (1_500_000, 4_500_000, 7_500_000):
+        app_id, _ = ApplicationService(store).start_draft(consultant, CustomerType.INDIVIDUAL,
+                                                          TODAY)
+        service.save(consultant, app_id, service.score(facts(down_payment_fen=down)),
+                     datetime.now(UTC))
+    with store.read() as s:
+        before = repo.prescore_bin_counts(s)
+    with store.transaction() as s:
+        s.execute(delete(PrescoreBinCountRow))
+    cfg = _alembic_config()
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+        command.upgrade(cfg, "head")
+    with store.read() as s:
+        assert repo.prescore_bin_counts(s) == before

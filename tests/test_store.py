@@ -54,6 +54,7 @@ EXPECTED_TABLES = {
     "outbox",
     "audit_log",
     "meta",
+    "prescore_bin_count",
     "promotion_rule",
     "alembic_version",
 }

@@ -114,9 +114,21 @@ def population_stability(training: Mapping[str, Any],
         for name, tally in counts.items():
             key = row.get(name, MISSING)
             tally[key] = tally.get(key, 0) + 1
+    return stability_from_counts(training, counts, n)
+
+
+def stability_from_counts(training: Mapping[str, Any],
+                          counts: Mapping[str, Mapping[str, int]],
+                          n: int) -> list[StabilityLine]:
+    """The same from counts already made (feature → bin → applications), e.g. the desk's
+    daily counts summed over a date range; `n` applications in all. A feature a count
+    leaves out is counted as missing for all `n`."""
     lines = []
     for name, dist in training.items():
+        tally = dict(counts.get(name) or {})
+        if n and not tally:
+            tally = {MISSING: n}
         expected = dist["bands"] if name == "score" else expected_shares(dist)
-        value = psi(expected, counts[name]) if n else float("nan")
+        value = psi(expected, tally) if n else float("nan")
         lines.append(StabilityLine(name, value, verdict(value), n))
     return lines

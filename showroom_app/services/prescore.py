@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -189,26 +188,29 @@ class PreScoreService:
 
     def stability(self, since: datetime | None = None,
                   until: datetime | None = None) -> list[StabilityReport]:
-        """Population stability of the applications scored in the range, per model
-        version in use, against that model's training data (manager's reports)."""
-        from models.prescore.stability import population_stability
+        """Population stability of the applications created in [since, until) (whole
+        China days), per model version in use, against that model's training data
+        (manager's reports). Reads the daily bin counts, not the applications."""
+        from models.prescore.stability import stability_from_counts
 
         if self._store is None:
             return []
+        first = repo.china_day(since) if since is not None else None
+        last = repo.china_day(until - timedelta(microseconds=1)) if until is not None else None
         with self._store.read() as s:
-            rows = repo.prescores_since(s, since, until)
-        by_model: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for model_version, stored in rows:
-            by_model[model_version].append(stored.get("bins", {}))
+            counts = repo.prescore_bin_counts(s, first, last)
         models = {m.version: m for m in self.scorer().models.values()}
         reports = []
-        for version, binned in sorted(by_model.items()):
+        for version, by_feature in sorted(counts.items()):
             model = models.get(version)
-            if model is None:
+            # The band mix counts every scored application exactly once.
+            n = sum(by_feature.get("score", {}).values())
+            if model is None or not n:
                 # Scored by a model this desk no longer ships: its training data is gone
                 # with it, so there is nothing to compare against.
                 continue
             reports.append(StabilityReport(
-                model_version=version, segment=model.segment, applications=len(binned),
-                lines=population_stability(model.card["training_distribution"], binned)))
+                model_version=version, segment=model.segment, applications=n,
+                lines=stability_from_counts(model.card["training_distribution"],
+                                            by_feature, n)))
         return reports
