@@ -991,9 +991,12 @@ class BulkWriter:
         created_at: datetime,
         updated_at: datetime | None = None,
         submitted_at: datetime | None = None,
+        milestones: tuple[datetime | None, datetime | None, datetime | None] | None = None,
     ) -> str:
         """An application as `add_application` and then `set_application_status` would
-        leave it: `updated_at` is the time of its last status change."""
+        leave it: `updated_at` is the time of its last status change. `milestones`
+        (decided, signed, funded) replace the times `_stamp_milestones` would give when
+        the history is known, e.g. a demo application decided days before it was signed."""
         aid = new_id()
         updated = updated_at or created_at
         draft_enc = None if draft is None else self.cipher.seal(
@@ -1012,7 +1015,11 @@ class BulkWriter:
             "decided_at": updated if decided else None,
             "signed_at": updated if status.value in SIGNED_STATUSES else None,
             "funded_at": updated if status.value in FUNDED_STATUSES else None,
-        })
+        } | ({} if milestones is None else {
+            "decided_at": milestones[0] if decided else None,
+            "signed_at": milestones[1] if status.value in SIGNED_STATUSES else None,
+            "funded_at": milestones[2] if status.value in FUNDED_STATUSES else None,
+        }))
         return aid
 
     def add_document(

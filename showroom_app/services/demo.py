@@ -823,6 +823,7 @@ def seed_demo(
         existing = repo.count_applications(s)
         # Offset by what is already there: a second call draws new people and references.
         rng = random.Random(seed + existing)
+        history = random.Random(f"history:{seed + existing}")
         stock = [i for i in repo.list_inventory(s) if i.dealer_id == dealer.id]
         in_stock = [i for i in stock if i.status is InventoryStatus.IN_STOCK]
         # Mostly the consultant's own deals; managers and the admin take a few.
@@ -882,7 +883,21 @@ def seed_demo(
                     span = max(anchor - queued_at, timedelta(0))
                     final, changed_at = status, queued_at + span * rng.randint(20, 95) / 100
 
+            milestones = None
+            if queued_at is not None and final is not ApplicationStatus.QUEUED:
+                # A history that reports can time: decided some way after queueing,
+                # signed some way after that, funded at the last change. Its own random
+                # stream, so that the people, references and statuses stay as seeded.
+                later = final in (ApplicationStatus.CONTRACT_READY, ApplicationStatus.SIGNED,
+                                  ApplicationStatus.FUNDED)
+                decided_at = queued_at + (changed_at - queued_at) * history.uniform(0.05, 0.5) \
+                    if later else changed_at
+                signed_at = changed_at if final is ApplicationStatus.SIGNED else \
+                    decided_at + (changed_at - decided_at) * history.uniform(0.3, 0.9)
+                milestones = (decided_at, signed_at, changed_at)
+
             application_id = writer.add_application(
+                milestones=milestones,
                 reference=reference,
                 dealer_id=dealer.id,
                 consultant_id=consultant_id,
