@@ -370,6 +370,16 @@ def build_chart(table: Any, lang: str, products: dict[str, str]) -> QChart | Non
         _bars(chart, labels, [(QCoreApplication.translate("ReportCharts", "Days in stock"), [
             _number(v, "int") for v in clipped.column_values("days")], ORANGE)],
               horizontal=True, value_title=QCoreApplication.translate("ReportCharts", "Days in stock"))
+    elif name == "prescore_stability":
+        # The features that moved most, whatever the model: the ones to look at first.
+        seg_i, feat_i, psi_i = table.index("segment"), table.index("feature"), table.index("psi")
+        ranked = sorted((r for r in table.rows if r[psi_i] not in ("", None)),
+                        key=lambda r: -float(r[psi_i]))[:MAX_BARS]
+        if not ranked:
+            return None
+        _bars(chart, [f"{r[seg_i]} · {r[feat_i]}" for r in ranked],
+              [("PSI", [float(r[psi_i]) for r in ranked], ORANGE)],
+              horizontal=True, value_title="PSI")
     elif name == "ocr_quality":
         labels = [f"{r[0]} · {r[1]}" for r in clipped.rows]
         _bars(chart, labels, [(QCoreApplication.translate("ReportCharts", "Correction rate"), [
