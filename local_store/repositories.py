@@ -711,25 +711,27 @@ def add_document(
     customer_id: str | None = None,
     fields: dict[str, Any] | None = None,
 ) -> DocumentInfo:
-    did = new_id()
-    binding = _document_binding(did, application_id, customer_id)
-    row = DocumentRow(
-        id=did,
-        application_id=application_id,
-        customer_id=customer_id,
-        doc_type=doc_type.value,
-        mime_type=mime_type,
-        size_bytes=len(image),
-        image_enc=cipher.seal(_DOCUMENT, "image", binding, image),
-        fields_enc=None
-        if fields is None
-        else cipher.seal(
-            _DOCUMENT, "fields", binding, json.dumps(fields, ensure_ascii=False).encode()
-        ),
-    )
+    row = DocumentRow(**_document_columns(cipher, doc_type, image, mime_type, application_id,
+                                          customer_id, fields))
     session.add(row)
     session.flush()
     return _document(row)
+
+
+def _document_columns(cipher: FieldCipher, doc_type: DocumentType, image: bytes,
+                      mime_type: str, application_id: str | None, customer_id: str | None,
+                      fields: dict[str, Any] | None) -> dict[str, Any]:
+    """A new document's columns, image and fields sealed to the document and its owners
+    (shared by the one-row and the bulk paths)."""
+    did = new_id()
+    binding = _document_binding(did, application_id, customer_id)
+    return {
+        "id": did, "application_id": application_id, "customer_id": customer_id,
+        "doc_type": doc_type.value, "mime_type": mime_type, "size_bytes": len(image),
+        "image_enc": cipher.seal(_DOCUMENT, "image", binding, image),
+        "fields_enc": None if fields is None else cipher.seal(
+            _DOCUMENT, "fields", binding, json.dumps(fields, ensure_ascii=False).encode()),
+    }
 
 
 def _document_binding(did: str, application_id: str | None, customer_id: str | None) -> str:
@@ -1031,17 +1033,10 @@ class BulkWriter:
         customer_id: str | None = None,
         fields: dict[str, Any] | None = None,
     ) -> str:
-        did = new_id()
-        binding = _document_binding(did, application_id, customer_id)
-        self._add(DocumentRow, {
-            "id": did, "application_id": application_id, "customer_id": customer_id,
-            "doc_type": doc_type.value, "mime_type": mime_type, "size_bytes": len(image),
-            "image_enc": self.cipher.seal(_DOCUMENT, "image", binding, image),
-            "fields_enc": None if fields is None else self.cipher.seal(
-                _DOCUMENT, "fields", binding, json.dumps(fields, ensure_ascii=False).encode()),
-            "created_at": self._now(),
-        })
-        return did
+        columns = _document_columns(self.cipher, doc_type, image, mime_type, application_id,
+                                     customer_id, fields)
+        self._add(DocumentRow, columns | {"created_at": self._now()})
+        return columns["id"]
 
     def enqueue(
         self, aggregate_type: str, aggregate_id: str, kind: str, payload: dict[str, Any]
