@@ -696,6 +696,145 @@ def recent_applications(
     return out
 
 
+# --- the applications page -------------------------------------------------------
+
+
+def _open_or_none(cipher: FieldCipher, field: str, row_id: str, value: bytes | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return cipher.open_text(_CUSTOMER, field, row_id, value)
+    except DecryptionError:
+        log.warning("customer %s: %s failed its integrity check", row_id, field)
+        return None
+
+
+def search_applications(
+    session: Session,
+    cipher: FieldCipher,
+    *,
+    consultant_id: str | None = None,
+    statuses: tuple[ApplicationStatus, ...] = (),
+    created_from: datetime | None = None,
+    created_before: datetime | None = None,
+    customer_ids: tuple[str, ...] | None = None,
+    text: str = "",
+    limit: int = 500,
+) -> list[ApplicationSummary]:
+    """Applications newest change first, masked like `recent_applications`.
+
+    `customer_ids` (from a blind-index lookup) keeps only those customers' applications.
+    `text` matches the reference or the VIN (any part), the customer's name (any part)
+    or, when it is digits only, the tail of the phone number. Names and phones are
+    opened in memory to compare and never leave this function in the clear."""
+    stmt = (
+        select(ApplicationRow, CustomerRow, InventoryItemRow, UserRow)
+        .join(UserRow, UserRow.id == ApplicationRow.consultant_id)
+        .outerjoin(CustomerRow, CustomerRow.id == ApplicationRow.customer_id)
+        .outerjoin(InventoryItemRow, InventoryItemRow.id == ApplicationRow.inventory_item_id)
+        .order_by(ApplicationRow.updated_at.desc())
+    )
+    if consultant_id is not None:
+        stmt = stmt.where(ApplicationRow.consultant_id == consultant_id)
+    if statuses:
+        stmt = stmt.where(ApplicationRow.status.in_([s.value for s in statuses]))
+    if created_from is not None:
+        stmt = stmt.where(ApplicationRow.created_at >= created_from)
+    if created_before is not None:
+        stmt = stmt.where(ApplicationRow.created_at < created_before)
+    if customer_ids is not None:
+        if not customer_ids:
+            return []
+        stmt = stmt.where(ApplicationRow.customer_id.in_(customer_ids))
+    needle = text.strip()
+    if not needle:
+        stmt = stmt.limit(limit)
+    upper = needle.upper()
+    digits = needle.isdigit()
+    out: list[ApplicationSummary] = []
+    for app, cust, item, user in session.execute(stmt):
+        name = None
+        if cust is not None:
+            name = _open_or_none(cipher, "name", cust.id, cust.name_enc)
+        if needle:
+            hit = upper in app.reference.upper() or (item is not None and upper in item.vin)
+            if not hit and name is not None:
+                hit = needle in name
+            if not hit and digits and cust is not None:
+                phone = _open_or_none(cipher, "phone", cust.id, cust.phone_enc)
+                hit = phone is not None and len(needle) >= 4 and phone.endswith(needle)
+            if not hit:
+                continue
+        masked = "" if cust is None else ("⚠" if name is None else mask_name(name))
+        out.append(ApplicationSummary(
+            id=app.id, reference=app.reference, status=ApplicationStatus(app.status),
+            customer_type=CustomerType(app.customer_type), customer_masked_name=masked,
+            vehicle=f"{item.make} {item.model}" if item is not None else "",
+            financed_amount=Money(app.financed_amount_fen), term_months=app.term_months,
+            consultant=user.display_name, created_at=app.created_at,
+            updated_at=app.updated_at))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def application_facts(session: Session, application_id: str) -> dict[str, Any]:
+    """Everything the applications page shows of one application that is not personal
+    data: figures, milestones, central's word, pre-score, promotions, contract."""
+    row = session.get(ApplicationRow, application_id)
+    if row is None:
+        raise KeyError(application_id)
+    item = session.get(InventoryItemRow, row.inventory_item_id) if row.inventory_item_id else None
+    user = session.get(UserRow, row.consultant_id)
+    pending = session.scalars(
+        select(OutboxRow.kind).where(OutboxRow.aggregate_id == application_id,
+                                     OutboxRow.status.in_([OutboxStatus.PENDING.value,
+                                                           OutboxStatus.DEAD.value]))).all()
+    contract = get_meta(session, f"contract:{application_id}")
+    docs = session.execute(
+        select(DocumentRow.doc_type, func.count()).where(
+            DocumentRow.application_id == application_id,
+            DocumentRow.doc_type.in_([DocumentType.CONTRACT.value,
+                                      DocumentType.SIGNED_CONTRACT.value]))
+        .group_by(DocumentRow.doc_type)).all()
+    return {
+        "id": row.id, "reference": row.reference, "status": ApplicationStatus(row.status),
+        "customer_id": row.customer_id, "customer_type": CustomerType(row.customer_type),
+        "consultant": user.display_name if user is not None else "",
+        "product_code": row.product_code,
+        "vehicle": " ".join(p for p in (item.make, item.model, item.trim) if p) if item else "",
+        "vin": item.vin if item is not None else "",
+        "category": item.category if item is not None else None,
+        "is_nev": bool(item.is_nev) if item is not None else False,
+        "vehicle_price": Money(row.vehicle_price_fen),
+        "down_payment": Money(row.down_payment_fen),
+        "financed_amount": Money(row.financed_amount_fen), "term_months": row.term_months,
+        "created_at": row.created_at, "updated_at": row.updated_at,
+        "submitted_at": row.submitted_at, "decided_at": row.decided_at,
+        "signed_at": row.signed_at, "funded_at": row.funded_at,
+        "central_id": row.central_id,
+        "central": json.loads(row.central_detail) if row.central_detail else None,
+        "prescore": json.loads(row.prescore) if row.prescore else None,
+        "promotions": json.loads(row.promotions) if row.promotions else [],
+        "pending_outbox": sorted(set(pending)),
+        "contract": json.loads(contract) if contract else None,
+        "contract_documents": {DocumentType(t): n for t, n in docs},
+    }
+
+
+def latest_contract_pdf(session: Session, cipher: FieldCipher, application_id: str,
+                        signed: bool = False) -> bytes | None:
+    """The newest copy of the contract (or of its signed version) the puller stored."""
+    doc_type = DocumentType.SIGNED_CONTRACT if signed else DocumentType.CONTRACT
+    row = session.scalars(
+        select(DocumentRow).where(DocumentRow.application_id == application_id,
+                                  DocumentRow.doc_type == doc_type.value)
+        .order_by(DocumentRow.created_at.desc())).first()
+    if row is None:
+        return None
+    return get_document_image(session, cipher, row.id)
+
+
 # --- documents ------------------------------------------------------------------
 
 _DOCUMENT = "document"

@@ -103,6 +103,97 @@ def show_report(page, name: str) -> None:
         settle(0.1)
 
 
+def contract_pdf_sample(reference: str) -> bytes:
+    """A two-page stand-in for the contract central would issue (Chinese text)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    lines = ["汽车金融合同", f"合同编号：HT-{reference}", "",
+             "出租人：示范融资租赁有限公司", "承租人：（见身份证明）",
+             "第一条  租赁物：车辆品牌、型号及车架号见附件一。",
+             "第二条  租金及支付方式：按月支付，详见还款计划表。",
+             "第三条  年化利率（APR）：见合同首页。", "第四条  提前还款与违约责任。"]
+    for page in (1, 2):
+        y = 780
+        for i, line in enumerate(lines if page == 1 else ["附件一  还款计划表", ""]):
+            pdf.setFont("STSong-Light", 18 if i == 0 else 12)
+            pdf.drawString(60, y, line)
+            y -= 30 if i == 0 else 22
+        pdf.drawString(60, 60, f"第 {page} 页 / 共 2 页")
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def prepare_applications(store) -> tuple[str, str]:
+    """A conditional approval with the lessor's reasons and conditions, and a contract
+    ready to sign with its PDF where the contract puller keeps it."""
+    import json
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from local_store import repositories as repo
+    from local_store.orm import ApplicationRow
+    from showroom_app.domain.enums import DocumentType
+
+    with store.transaction() as s:
+        rows = s.scalars(select(ApplicationRow).where(
+            ApplicationRow.customer_id.is_not(None),
+            ApplicationRow.status.in_(["approved", "in_review", "submitted"]))
+            .order_by(ApplicationRow.updated_at.desc())).all()
+        conditional, ready = rows[0], rows[1]
+        now = datetime.now(UTC)
+        conditional.status = "conditional"
+        conditional.decided_at = now
+        conditional.central_detail = json.dumps({
+            "status": "conditional", "seq": 1, "at": now.isoformat(),
+            "reasons": [{"code": "DTI_HIGH", "zh": "月供收入比偏高",
+                         "en": "Monthly payments are high for the income"}],
+            "conditions": [{"code": "MIN_DOWN", "zh": "首付比例不低于 30%",
+                            "en": "Down payment at least 30%", "value": "30%"},
+                           {"code": "INCOME_PROOF", "zh": "补充近 6 个月银行流水",
+                            "en": "Bank statements of the last 6 months", "value": ""}],
+        }, ensure_ascii=False)
+        ready.status = "contract_ready"
+        ready.decided_at = ready.decided_at or now
+        ready.central_id = ready.central_id or "demo-contract"
+        repo.add_document(s, store.cipher, DocumentType.CONTRACT,
+                          contract_pdf_sample(ready.reference), "application/pdf",
+                          application_id=ready.id)
+        repo.set_meta(s, f"contract:{ready.id}", json.dumps(
+            {"number": f"HT-{ready.reference}", "pdf_sha256": "", "signed_sha256": None}))
+        return conditional.id, ready.id
+
+
+def show_application(page, app_id: str) -> None:
+    page.reset_filters()
+    settle(1.0)
+    page.select_application(app_id)
+    settle(1.0)
+
+
+def draw_signature(pad) -> None:
+    from PySide6.QtCore import QPointF
+
+    w, h = pad.width(), pad.height()
+    strokes = [[(0.12, 0.62), (0.18, 0.35), (0.24, 0.66), (0.30, 0.40)],
+               [(0.36, 0.50), (0.46, 0.38), (0.50, 0.62), (0.58, 0.44), (0.64, 0.58)],
+               [(0.70, 0.36), (0.74, 0.66), (0.82, 0.48), (0.90, 0.55)]]
+    for stroke in strokes:
+        pad.begin_stroke(QPointF(stroke[0][0] * w, stroke[0][1] * h))
+        for x, y in stroke[1:]:
+            pad.extend_stroke(QPointF(x * w, y * h))
+        pad.end_stroke()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -115,7 +206,9 @@ def main() -> int:
     sandbox = EmbeddedCentral(data_dir)  # as `showroom --demo` does: central online
     options = RunOptions(data_dir=data_dir, demo=True, central_url=sandbox.url)
     runtime = prepare(options)
-    services = build_services(runtime, open_local_store(runtime, options), options, sandbox)
+    store = open_local_store(runtime, options)
+    services = build_services(runtime, store, options, sandbox)
+    conditional_id, ready_id = prepare_applications(store)
     app, translations = create_application("zh_CN")
     manager = next(u for u in DEMO_USERS if u.role.value == "manager")
     user = services.auth.sign_in(manager.username, manager.password)
@@ -158,6 +251,19 @@ def main() -> int:
             if key in ("stock", "reports"):
                 settle(1.5)  # the offers and the report are worked out in the background
             save(window, args.out / f"{key}_{language}.png")
+        # Applications: a conditional approval's detail, then signing a contract.
+        window.go("applications")
+        page = window.applications_page
+        show_application(page, conditional_id)
+        save(window, args.out / f"applications_detail_{language}.png")
+        show_application(page, ready_id)
+        save(window, args.out / f"applications_ready_{language}.png")
+        page.open_signing()
+        settle(2.0)
+        draw_signature(page.signing.pad)
+        page.signing.signer.setText("王小明" if language == "zh_CN" else "Wang Xiaoming")
+        save(window, args.out / f"applications_signing_{language}.png")
+        page.close_signing()
         # Stock-driven promotions: the offer in the quote, the rules and their tester.
         window.go("quote")
         show_offers(window.quote_page)

@@ -52,7 +52,7 @@ from ui.pages.settings import SettingsPage
 
 WAIT_MS = 5_000
 PASSWORDS = {u.username: u.password for u in DEMO_USERS}
-PLANNED = ("applications",)
+PLANNED = ()
 
 
 # --- fixtures and helpers --------------------------------------------------------------

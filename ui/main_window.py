@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from showroom_app.domain.enums import AuditAction, Permission
+from showroom_app.domain.enums import AuditAction
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
 from showroom_app.services.status import CentralState
@@ -30,9 +30,9 @@ from showroom_app.services.sync import SyncState, SyncWorker
 from ui.dialogs.sign_in import SignInDialog
 from ui.i18n import Translations
 from ui.idle import IdleWatcher
+from ui.pages.applications import ApplicationsPage
 from ui.pages.desk import DeskPage
 from ui.pages.new_application import NewApplicationPage
-from ui.pages.placeholder import PlannedPage
 from ui.pages.quote import QuotePage
 from ui.pages.reports import ReportsPage
 from ui.pages.settings import SettingsPage
@@ -152,6 +152,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.new_page = NewApplicationPage(self.services, self.user, self.quote_page)
         self.capture_page = self.new_page.capture_page
         self.applicant_page = self.new_page.applicant_page
+        self.applications_page = ApplicationsPage(self.services, self.user)
+        self.applications_page.requote_requested.connect(self._requote)
         for key in PAGE_KEYS:
             if key == "desk":
                 page: QWidget = self.desk_page
@@ -168,7 +170,7 @@ class MainWindow(Retranslatable, QMainWindow):
             elif key == "reports":
                 page = self.reports_page = ReportsPage(self.services, self.user)
             else:
-                page = PlannedPage(key, self.user.can(Permission.VIEW_ALL_REPORTS))
+                page = self.applications_page
             page.setObjectName(f"page_{key}")
             self.pages.addWidget(page)
         self.desk_page.refresh()
@@ -191,7 +193,14 @@ class MainWindow(Retranslatable, QMainWindow):
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock)
 
     def _shortcut_activated(self) -> None:
-        self.go(self.sender().objectName().removeprefix("go:"))
+        shortcut = self.sender()
+        self.go(shortcut.objectName().removeprefix("go:"))
+        if shortcut.key() == QKeySequence("Ctrl+F"):
+            self.applications_page.focus_search()
+
+    def _requote(self, _application_id: str) -> None:
+        # A conditional approval: the consultant reworks the figures on the quote page.
+        self.go("quote")
 
     def _go_new(self) -> None:
         self.go("new")

@@ -325,6 +325,241 @@
     </message>
 </context>
 <context>
+    <name>ApplicationsPage</name>
+    <message>
+        <source>The search failed: {0}</source>
+        <translation>搜索失败：{0}</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>No application matches.</source>
+        <translation>没有符合条件的申请。</translation>
+    </message>
+    <message>
+        <source>{0} applications</source>
+        <translation>共 {0} 笔申请</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>公民身份号码</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <source>VIN</source>
+        <translation>车架号（VIN）</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>车价</translation>
+    </message>
+    <message>
+        <source>Down payment</source>
+        <translation>首付</translation>
+    </message>
+    <message>
+        <source>Financed</source>
+        <translation>融资金额</translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>{0} months</source>
+        <translation>{0} 个月</translation>
+    </message>
+    <message>
+        <source>Consultant</source>
+        <translation>销售顾问</translation>
+    </message>
+    <message>
+        <source>The signature is queued: it leaves with the next sync, and the signed contract comes back by itself.</source>
+        <translation>签名已排队：将随下次同步发出，签署后的合同会自动回传。</translation>
+    </message>
+    <message>
+        <source>The contract is ready at the lessor but not yet on this desk: it arrives with the next sync.</source>
+        <translation>出租人已出具合同，但尚未到达本工作台：将随下次同步到达。</translation>
+    </message>
+    <message>
+        <source>The withdrawal is queued and leaves with the next sync.</source>
+        <translation>撤回已排队，将随下次同步发出。</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>审批结果</translation>
+    </message>
+    <message>
+        <source>Decision: {0}</source>
+        <translation>审批结果：{0}</translation>
+    </message>
+    <message>
+        <source>The lessor says</source>
+        <translation>出租人意见</translation>
+    </message>
+    <message>
+        <source>Conditions</source>
+        <translation>附加条件</translation>
+    </message>
+    <message>
+        <source>Requote to meet the conditions (e.g. a higher down payment), then submit again.</source>
+        <translation>请按条件重新报价（例如提高首付），然后再次提交。</translation>
+    </message>
+    <message>
+        <source>Likely approve</source>
+        <translation>可能通过</translation>
+    </message>
+    <message>
+        <source>Likely decline</source>
+        <translation>可能拒绝</translation>
+    </message>
+    <message>
+        <source>Refer to a person</source>
+        <translation>需人工复核</translation>
+    </message>
+    <message>
+        <source>Pre-score at the desk: band {0}, {1}</source>
+        <translation>门店预评分：{0} 档，{1}</translation>
+    </message>
+    <message>
+        <source>PD {0}</source>
+        <translation>违约概率 {0}</translation>
+    </message>
+    <message>
+        <source>Advisory only: the lessor decides.</source>
+        <translation>仅供参考：以出租人审批为准。</translation>
+    </message>
+    <message>
+        <source>costs the funder {0}</source>
+        <translation>出资方成本 {0}</translation>
+    </message>
+    <message>
+        <source>Promotions applied</source>
+        <translation>已使用的优惠</translation>
+    </message>
+    <message>
+        <source>Withdraw the application</source>
+        <translation>撤回申请</translation>
+    </message>
+    <message>
+        <source>Why is the application withdrawn? The lessor sees this reason.</source>
+        <translation>撤回原因是什么？出租人会看到此原因。</translation>
+    </message>
+    <message>
+        <source>Withdrawn. The withdrawal leaves with the next sync.</source>
+        <translation>已撤回。撤回将随下次同步发出。</translation>
+    </message>
+    <message>
+        <source>The contract is not on this desk yet.</source>
+        <translation>合同尚未到达本工作台。</translation>
+    </message>
+    <message>
+        <source>The customer has not signed yet: sign in the white box.</source>
+        <translation>客户尚未签名：请在白色框内签名。</translation>
+    </message>
+    <message>
+        <source>Type the signer&apos;s name as on the ID card.</source>
+        <translation>请输入签署人姓名（与身份证一致）。</translation>
+    </message>
+    <message>
+        <source>Signed on screen. The signature leaves with the next sync; the signed contract comes back by itself.</source>
+        <translation>已在屏幕上签署。签名将随下次同步发出，签署后的合同会自动回传。</translation>
+    </message>
+    <message>
+        <source>The signature was not kept: {0}</source>
+        <translation>签名未保存：{0}</translation>
+    </message>
+    <message>
+        <source>Applications</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>Every application of this desk. Personal data is masked; showing it is recorded.</source>
+        <translation>本工作台的全部申请。个人信息默认脱敏，查看明文会被记录。</translation>
+    </message>
+    <message>
+        <source>Search: name, phone tail, ID number, VIN or reference (Ctrl+F)</source>
+        <translation>搜索：姓名、手机尾号、身份证号、车架号或申请编号（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>日期从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>any day</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>申请编号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <source>Choose an application in the list to see its timeline and what the lessor said.</source>
+        <translation>在列表中选择一笔申请，查看其进度和出租人的意见。</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Show ID number</source>
+        <translation>显示身份证号</translation>
+    </message>
+    <message>
+        <source>Shows the full number; this is recorded in the audit log</source>
+        <translation>显示完整号码；此操作会记入审计日志</translation>
+    </message>
+    <message>
+        <source>Show phone</source>
+        <translation>显示手机号</translation>
+    </message>
+    <message>
+        <source>Withdraw…</source>
+        <translation>撤回…</translation>
+    </message>
+    <message>
+        <source>Requote</source>
+        <translation>重新报价</translation>
+    </message>
+    <message>
+        <source>Sign the contract</source>
+        <translation>签署合同</translation>
+    </message>
+</context>
+<context>
     <name>Camera</name>
     <message>
         <source>the file is empty</source>
@@ -2565,6 +2800,73 @@ Data key: {4}</source>
     <message>
         <source>Checking…</source>
         <translation>正在验证…</translation>
+    </message>
+</context>
+<context>
+    <name>SigningView</name>
+    <message>
+        <source>Contract {0} · application {1}</source>
+        <translation>合同 {0} · 申请 {1}</translation>
+    </message>
+    <message>
+        <source>Loan</source>
+        <translation>贷款</translation>
+    </message>
+    <message>
+        <source>Lease</source>
+        <translation>融资租赁</translation>
+    </message>
+    <message>
+        <source>Financing</source>
+        <translation>融资</translation>
+    </message>
+    <message>
+        <source>APR {0} (nominal {1})</source>
+        <translation>年化利率（APR）{0}（名义 {1}）</translation>
+    </message>
+    <message>
+        <source>Monthly {0}</source>
+        <translation>月供 {0}</translation>
+    </message>
+    <message>
+        <source>Financed {0} over {1} months</source>
+        <translation>融资 {0}，{1} 个月</translation>
+    </message>
+    <message>
+        <source>The PDF viewer is not installed on this desk (pyside6-pdf); print the contract to read it.</source>
+        <translation>本工作台未安装 PDF 查看组件（pyside6-pdf）；请打印合同阅读。</translation>
+    </message>
+    <message>
+        <source>Let the customer read the contract, then sign below with the mouse, a pen or a finger.</source>
+        <translation>请客户阅读合同，然后用鼠标、手写笔或手指在下方签名。</translation>
+    </message>
+    <message>
+        <source>Sign here</source>
+        <translation>请在此签名</translation>
+    </message>
+    <message>
+        <source>Undo stroke</source>
+        <translation>撤销一笔</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Signer&apos;s name (as on the ID card)</source>
+        <translation>签署人姓名（与身份证一致）</translation>
+    </message>
+    <message>
+        <source>Witnessed by {0}; the time is recorded when you confirm.</source>
+        <translation>见证人：{0}；确认时记录签署时间。</translation>
+    </message>
+    <message>
+        <source>Back (Esc)</source>
+        <translation>返回（Esc）</translation>
+    </message>
+    <message>
+        <source>Confirm signature</source>
+        <translation>确认签名</translation>
     </message>
 </context>
 <context>
