@@ -32,7 +32,7 @@ TIMEOUT = 120
 TRACEBACK = "Traceback (most recent call last)"
 CHECK_NAMES = {
     "qt", "translations", "database", "key storage", "ocr runtime", "ml runtime", "python",
-    "data folder",
+    "data folder", "ocr sample", "prescore",
 }
 
 _SCRIPT = Path(sys.executable).parent / "showroom"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import sys
 import tempfile
 import time
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import resources
 from local_store import repositories as repo
 from local_store.db import check_not_newer, head_revision, open_store
 from local_store.keys import FileKeyStore, KeyringKeyStore
@@ -118,6 +120,70 @@ def check_ocr_models() -> str:
     return f"onnxruntime {onnxruntime.__version__}; bundled OCR models: {', '.join(models)}"
 
 
+SAMPLE_CARD = "id_card_front.jpg"
+SAMPLE_CARD_TRUTH = "id_card_front.json"
+
+
+def sample_card() -> tuple[Path, dict]:
+    """The bundled synthetic ID card photo (resources/samples/) and what it says."""
+    folder = resources.ROOT / "samples"
+    image, truth = folder / SAMPLE_CARD, folder / SAMPLE_CARD_TRUTH
+    for path in (image, truth):
+        if not path.is_file():
+            raise RuntimeError(f"{path} is missing: the installation is incomplete")
+    return image, json.loads(truth.read_text(encoding="utf-8"))
+
+
+def check_ocr_reads_sample() -> str:
+    """Load the OCR engine and read the bundled sample card end to end (find the card,
+    rectify, OCR, parse, validate): the ID number must come out exactly."""
+    from models.ocr.factory import create_engine
+    from showroom_app.documents.capture import load_image
+    from showroom_app.documents.fields import DocKind
+    from showroom_app.documents.pipeline import read_document
+
+    image_path, truth = sample_card()
+    started = time.perf_counter()
+    engine = create_engine("rapidocr")
+    loaded = time.perf_counter() - started
+    result = read_document(engine, load_image(image_path), DocKind(truth["doc_type"]))
+    field = result.document.fields.get("id_number")
+    got = field.value if field is not None else None
+    if got != truth["id_number"]:
+        raise RuntimeError(
+            f"{image_path.name}: ID number read as {got!r}, expected {truth['id_number']!r}"
+        )
+    return (f"{image_path.name}: ID number read correctly (engine loaded in {loaded:.1f} s, "
+            f"read in {result.elapsed_ms:.0f} ms)")
+
+
+SAMPLE_APPLICATION = {
+    "segment": "individual", "as_of": "2026-11-29", "id_valid_until": "2031-05-20",
+    "birth_date": "1988-03-15", "monthly_income_fen": 1800000, "income_proven": True,
+    "employment_type": "salaried", "employment_years": 6, "residence_years": 4,
+    "existing_debt_monthly_fen": 150000, "vehicle_category": "nev", "is_nev": True,
+    "vehicle_price_fen": 12980000, "down_payment_fen": 3894000, "term_months": 36,
+    "monthly_payment_fen": 276400, "inquiries_3m": 1, "inquiries_6m": 2,
+    "overdue_months_24m": 0, "max_overdue_days": 0,
+}
+
+
+def check_prescore_model() -> str:
+    """Load the bundled LightGBM models (every segment) and score one sample application."""
+    from datetime import date
+
+    from showroom_app.services.prescore import PreScoreService
+
+    service = PreScoreService(None)
+    versions = service.versions()
+    facts = service.facts_from_application(dict(SAMPLE_APPLICATION), date(2026, 11, 29))
+    result = service.score(facts)
+    if not 0.0 <= result.pd <= 1.0:
+        raise RuntimeError(f"the sample application scored PD {result.pd!r}")
+    models = ", ".join(f"{segment} {version}" for segment, version in sorted(versions.items()))
+    return f"models: {models}; sample scored band {result.band}"
+
+
 def core_checks(db_path: Path) -> list[tuple[str, Callable[[], str]]]:
     return [
         ("python", check_python),
@@ -126,4 +192,6 @@ def core_checks(db_path: Path) -> list[tuple[str, Callable[[], str]]]:
         ("key storage", check_key_storage),
         ("ocr runtime", check_ocr_models),
         ("ml runtime", check_modules("lightgbm", "numpy", "cv2")),
+        ("ocr sample", check_ocr_reads_sample),
+        ("prescore", check_prescore_model),
     ]
