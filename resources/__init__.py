@@ -19,3 +19,9 @@ def prescore_models() -> Path:
 def demo_promotions() -> Path:
     """The demo dealer's promotion rules (YAML)."""
     return ROOT / "demo" / "promotions.yaml"
+
+
+def sample_id_card() -> Path:
+    """A synthetic ID card front photographed on a desk at 1280×720 (every detail
+    invented; made by build/make_sample_card.py): the demo camera and the self-test."""
+    return ROOT / "samples" / "id_card_front.jpg"

@@ -14,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+import resources
 from local_store import repositories as repo
 from local_store.db import Store
 from models.ocr.factory import BackgroundWarmUp
@@ -226,19 +227,16 @@ class IntakeService:
             return json.loads(repo.get_meta(s, "ocr:accuracy") or "{}")
 
 
-def demo_camera_frame(folder: Path, seed: int = 20261129) -> Path:
+def demo_camera_frame(folder: Path) -> Path:
     """A synthetic ID card lying on a desk, as a camera would see it, for `--demo` and
-    screenshots on machines without a camera. Every detail on it is invented."""
-    import random
+    screenshots on machines without a camera. Every detail on it is invented. The
+    picture ships with the desk (drawing it needs CJK fonts a dealer's PC may lack);
+    it is copied into the demo's own folder, which goes away with the demo."""
+    import shutil
 
-    from models.training.doc_corpus import photograph, render
-
-    rng = random.Random(seed)
-    doc, _truth = render("id_front", rng)
-    frame, _corners = photograph(doc, rng, "clean")
-    path = folder / "demo-camera-id-card.png"
-    ok, data = cv2.imencode(".png", frame)
-    if not ok:
-        raise ShowroomError("the demo camera picture could not be written")
-    path.write_bytes(data.tobytes())
+    path = Path(folder) / "demo-camera-id-card.jpg"
+    try:
+        shutil.copyfile(resources.sample_id_card(), path)
+    except OSError as exc:
+        raise ShowroomError(f"the demo camera picture could not be written: {exc}") from exc
     return path
