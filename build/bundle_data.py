@@ -97,14 +97,18 @@ HIDDEN_IMPORTS = [
     "central.seed",
     "central.db",
     "central.auth",
+    # The Applications page shows the contract with QtPdf when it is installed (its own
+    # wheel, pyside6-pdf): imported inside a try.
+    "PySide6.QtPdf",
+    "PySide6.QtPdfWidgets",
 ]
 
 # Modules the desk never imports at run time (checked with `python -X importtime` and
 # sys.modules after the GUI, --demo and the self-test). Excluding them keeps PyInstaller
 # from following optional imports into them.
 EXCLUDES = [
-    # Qt modules the desk does not use (it uses QtCore, QtGui, QtWidgets, QtCharts and
-    # QtNetwork's QNetworkInformation only).
+    # Qt modules the desk does not use (it uses QtCore, QtGui, QtWidgets, QtCharts,
+    # QtPdf/QtPdfWidgets for the contract and QtNetwork's QNetworkInformation only).
     *(f"PySide6.{m}" for m in (
         "QtWebEngineCore", "QtWebEngineWidgets", "QtWebEngineQuick", "QtWebChannel",
         "QtWebSockets", "QtWebView", "Qt3DCore", "Qt3DRender", "Qt3DInput", "Qt3DLogic",
@@ -112,7 +116,7 @@ EXCLUDES = [
         "QtQuickWidgets", "QtQuickTest", "QtQml", "QtMultimedia", "QtMultimediaWidgets",
         "QtSpatialAudio", "QtDesigner", "QtUiTools", "QtHelp", "QtTest", "QtSql",
         "QtBluetooth", "QtNfc", "QtPositioning", "QtLocation", "QtSensors", "QtSerialBus",
-        "QtSerialPort", "QtPdf", "QtPdfWidgets", "QtDataVisualization", "QtGraphs",
+        "QtSerialPort", "QtDataVisualization", "QtGraphs",
         "QtGraphsWidgets", "QtScxml", "QtStateMachine", "QtTextToSpeech",
         "QtRemoteObjects", "QtHttpServer", "QtCanvasPainter", "QtAxContainer",
         "QtConcurrent", "QtDBus", "QtXml", "QtNetworkAuth", "QtPrintSupport",
@@ -166,7 +170,7 @@ QT_KEEP = [
 ]
 # Shared libraries that must not travel even when a plugin drags them in.
 LIB_DROP = [
-    "*Qt6WebEngine*", "*Qt6Quick*", "*Qt6Qml*", "*Qt6Pdf*", "*Qt6VirtualKeyboard*",
+    "*Qt6WebEngine*", "*Qt6Quick*", "*Qt6Qml*", "*Qt6VirtualKeyboard*",
     "*Qt6Multimedia*", "*Qt63D*", "*Qt6Designer*", "*QtWebEngineProcess*",
 ]
 
