@@ -696,6 +696,38 @@ def recent_applications(
     return out
 
 
+def applications_in_status(
+    session: Session, status: ApplicationStatus, limit: int = 5,
+    consultant_id: str | None = None,
+) -> tuple[int, list[tuple[str, str]]]:
+    """How many applications are in `status`, and the (id, reference) of the ones
+    changed most recently first (at most `limit`). Nothing personal."""
+    where = [ApplicationRow.status == status.value]
+    if consultant_id is not None:
+        where.append(ApplicationRow.consultant_id == consultant_id)
+    count = session.scalar(select(func.count()).select_from(ApplicationRow).where(*where)) or 0
+    rows = session.execute(select(ApplicationRow.id, ApplicationRow.reference).where(*where)
+                           .order_by(ApplicationRow.updated_at.desc()).limit(limit)).all()
+    return count, [(app_id, ref) for app_id, ref in rows]
+
+
+def dead_letter_applications(session: Session, limit: int = 5) -> list[tuple[str, str]]:
+    """(application id, reference) of applications with an item central refused,
+    oldest refusal first, each once."""
+    rows = session.execute(
+        select(OutboxRow.aggregate_id, ApplicationRow.reference)
+        .join(ApplicationRow, ApplicationRow.id == OutboxRow.aggregate_id)
+        .where(OutboxRow.status == OutboxStatus.DEAD.value)
+        .order_by(OutboxRow.id)).all()
+    out: list[tuple[str, str]] = []
+    for app_id, ref in rows:
+        if (app_id, ref) not in out:
+            out.append((app_id, ref))
+            if len(out) >= limit:
+                break
+    return out
+
+
 # --- the applications page -------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
@@ -27,9 +27,21 @@ log = logging.getLogger(__name__)
 DECISIONS_CURSOR = "cursor:decisions"
 
 
+@dataclass(frozen=True, slots=True)
+class AppliedDecision:
+    """One application whose status central's decision feed set: no personal data."""
+
+    application_id: str
+    reference: str
+    status: ApplicationStatus
+
+
 class DecisionPuller:
     def __init__(self, store: Store, client: CentralClient) -> None:
         self.store, self.client = store, client
+        # What the last `pull_once` applied, once its transaction committed: one entry
+        # per application, with the last status the page gave it, in feed order.
+        self.applied: list[AppliedDecision] = []
 
     def cursor(self) -> str:
         with self.store.read() as s:
@@ -38,6 +50,7 @@ class DecisionPuller:
     def pull_once(self, wait: int = 0) -> int:
         """Apply one page of the decision feed; returns how many events it held."""
         page = self.client.decisions(self.cursor(), wait=wait)
+        applied: dict[str, AppliedDecision] = {}
         with self.store.transaction() as s:
             for event in page.events:
                 app = s.scalars(select(ApplicationRow).where(
@@ -54,6 +67,8 @@ class DecisionPuller:
                 status = STATUS_FROM_CENTRAL.get(event.status)
                 if status is not None:
                     app.status = status.value
+                    applied.pop(app.id, None)
+                    applied[app.id] = AppliedDecision(app.id, app.reference, status)
                 app.central_detail = json.dumps({
                     "status": event.status, "seq": event.seq, "at": event.at,
                     "reasons": [asdict(r) for r in event.reasons],
@@ -62,6 +77,7 @@ class DecisionPuller:
                 app.updated_at = utcnow()
             repo.set_meta(s, DECISIONS_CURSOR, page.next_cursor)
             repo.set_meta(s, "last_pull:decisions", utcnow().isoformat())
+        self.applied = list(applied.values())
         return len(page.events)
 
     def pull_all(self) -> int:

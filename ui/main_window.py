@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QStyle,
+    QSystemTrayIcon,
     QToolButton,
     QWidget,
 )
@@ -26,7 +27,7 @@ from showroom_app.domain.enums import AuditAction
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
 from showroom_app.services.status import CentralState
-from showroom_app.services.sync import SyncState, SyncWorker
+from showroom_app.services.sync import AppliedDecision, SyncState, SyncWorker
 from ui.dialogs.sign_in import SignInDialog
 from ui.i18n import Translations
 from ui.idle import IdleWatcher
@@ -38,7 +39,8 @@ from ui.pages.reports import ReportsPage
 from ui.pages.settings import SettingsPage
 from ui.pages.stock import StockPage
 from ui.pages.sync import SyncPage
-from ui.style import role_label
+from ui.style import role_label, status_text
+from ui.toast import NOTIFY_STATUSES, ToastStack
 from ui.widgets import Retranslatable, run_in_background
 
 log = logging.getLogger(__name__)
@@ -113,6 +115,13 @@ class MainWindow(Retranslatable, QMainWindow):
         self.statusBar().addPermanentWidget(self.central_label)
         self.statusBar().addPermanentWidget(self.sync_now)
 
+        # Decisions arriving: toasts in the corner, the tray when the window is not in
+        # front. Never a modal.
+        self.toasts = ToastStack(self)
+        self.toasts.open_application.connect(self.open_application)
+        self.tray: QSystemTrayIcon | None = None
+        self._tray_application: str | None = None
+
         self.idle = IdleWatcher(services.settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
         self._build_pages()
@@ -142,6 +151,9 @@ class MainWindow(Retranslatable, QMainWindow):
             page.deleteLater()
         self.desk_page = DeskPage(self.services, self.user)
         self.desk_page.new_application.connect(self._go_new)
+        self.desk_page.open_application.connect(self.open_application)
+        self.desk_page.open_sync.connect(self._go_sync)
+        self.desk_page.open_applications.connect(self._go_applications)
         self.sync_page = SyncPage(self.services, self.user)
         self.sync_page.sync_now_requested.connect(self.sync_everything_now)
         self.settings_page = SettingsPage(self.services, self.user)
@@ -204,6 +216,57 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _go_new(self) -> None:
         self.go("new")
+
+    def _go_sync(self) -> None:
+        self.go("sync")
+
+    def _go_applications(self) -> None:
+        self.go("applications")
+
+    def open_application(self, application_id: str) -> None:
+        """The Applications page, showing one application (from a toast or the Desk)."""
+        self.go("applications")
+        self.applications_page.select_application(application_id)
+        self.applications_page.show_application(application_id)
+
+    # --- notifications -----------------------------------------------------------
+
+    def notify_decisions(self, decisions: tuple[AppliedDecision, ...]) -> None:
+        """Central decided: a toast per decision, and the tray when the consultant is
+        looking elsewhere. Routine news, so never a modal dialog."""
+        news = [d for d in decisions if d.status in NOTIFY_STATUSES]
+        if not news or not self.centralWidget().isVisible():  # locked: nothing on screen
+            return
+        for d in news[-self.toasts.max_shown:]:
+            self.toasts.show_decision(d.application_id, d.reference, d.status)
+        if not self.isActiveWindow() and QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray_message(news)
+
+    def _tray_message(self, news: list[AppliedDecision]) -> None:
+        if self.tray is None:
+            icon = self.windowIcon()
+            if icon.isNull():
+                icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
+            self.tray = QSystemTrayIcon(icon, self)
+            self.tray.messageClicked.connect(self._tray_clicked)
+        self.tray.setToolTip(self.tr("Showroom Finance Desk"))
+        self.tray.show()
+        self._tray_application = news[-1].application_id
+        if len(news) == 1:
+            title = self.tr("The lessor's decision arrived")
+        else:
+            title = self.tr("{0} decisions arrived").format(len(news))
+        body = "\n".join(self.tr("{0}: {1}").format(d.reference, status_text(d.status))
+                         for d in news[-5:])
+        self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 8_000)
+
+    def _tray_clicked(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if self._tray_application is not None:
+            self.open_application(self._tray_application)
 
     # --- language --------------------------------------------------------------
 
@@ -293,6 +356,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.sync_page.show_state(state)
         if state.changed:
             self.desk_page.refresh()
+        if state.decisions:
+            self.notify_decisions(state.decisions)
 
     def _show_central(self) -> None:
         texts = {
@@ -311,6 +376,7 @@ class MainWindow(Retranslatable, QMainWindow):
         """Hide everything on screen until the user (or another user) signs in again."""
         self.idle.pause()
         self.capture_page.shutdown()  # no camera runs behind the lock screen
+        self.toasts.clear()  # references are not left on a locked screen
         self.centralWidget().hide()
         self.services.auth.record(self.user, AuditAction.LOCK)
         dialog = SignInDialog(self.services, locked_user=self.user,
@@ -359,6 +425,9 @@ class MainWindow(Retranslatable, QMainWindow):
         QApplication.instance().removeEventFilter(self.idle)
         self.capture_page.shutdown()
         self.sync_worker.stop()
+        self.toasts.clear()
+        if self.tray is not None:
+            self.tray.hide()
         if self.network is not None:
             self.network.reachabilityChanged.disconnect(self._reachability_changed)
         super().closeEvent(event)

@@ -133,6 +133,11 @@ class DeskSummary:
     outbox_pending: int
     outbox_dead: int
     recent: list[ApplicationSummary] = field(default_factory=list)
+    # What needs action, each as (how many, the first few (application id, reference)):
+    # conditional approvals to requote, contracts ready to sign, refused outbox items.
+    conditional: tuple[int, list[tuple[str, str]]] = field(default_factory=lambda: (0, []))
+    contract_ready: tuple[int, list[tuple[str, str]]] = field(default_factory=lambda: (0, []))
+    dead_letters: tuple[int, list[tuple[str, str]]] = field(default_factory=lambda: (0, []))
 
 
 @dataclass(frozen=True, slots=True)

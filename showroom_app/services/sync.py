@@ -22,7 +22,13 @@ from showroom_app.services.enrollment import client_for
 from showroom_app.services.outbox import STUCK_AFTER_ATTEMPTS
 from sync.client import CentralClient, CentralError
 from sync.dispatcher import Dispatcher, NotEnrolledError
-from sync.pullers import CampaignPuller, CatalogPuller, ContractPuller, DecisionPuller
+from sync.pullers import (
+    AppliedDecision,
+    CampaignPuller,
+    CatalogPuller,
+    ContractPuller,
+    DecisionPuller,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,8 @@ CYCLE_SECONDS = 5.0
 # The catalog and campaigns change a few times a month: every quarter hour is plenty,
 # and "sync now" fetches them at once.
 SLOW_FEEDS_EVERY = timedelta(minutes=15)
+
+__all__ = ["AppliedDecision", "SyncService", "SyncState", "SyncWorker"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,9 @@ class SyncState:
     changed: int  # items sent plus decisions and contracts applied in this cycle
     stuck: int = 0  # pending items that keep failing
     error: str | None = None  # why the last cycle stopped early, if it did
+    # Central's decisions applied in this cycle: (application id, reference, status),
+    # nothing personal. The UI tells the consultant about them (a toast, the tray).
+    decisions: tuple[AppliedDecision, ...] = ()
 
     @property
     def needs_attention(self) -> bool:
@@ -79,9 +90,12 @@ class SyncService:
                              self._stuck())
         changed = 0
         error = None
+        decisions: tuple[AppliedDecision, ...] = ()
         try:
             changed += Dispatcher(self._store, client).run_once().sent
-            changed += DecisionPuller(self._store, client).pull_once()
+            puller = DecisionPuller(self._store, client)
+            changed += puller.pull_once()
+            decisions = tuple(puller.applied)
             changed += ContractPuller(self._store, client).pull_once()
             now = utcnow()
             if everything or self._slow_feeds_at is None or \
@@ -91,14 +105,15 @@ class SyncService:
                 self._slow_feeds_at = now
         except NotEnrolledError:
             self._client = None
-            return SyncState(True, False, True, *self._counts(), changed, self._stuck())
+            return SyncState(True, False, True, *self._counts(), changed, self._stuck(),
+                             decisions=decisions)
         except CentralError as exc:
             error = str(exc)
             log.info("sync cycle interrupted: %s", exc)
         stuck = self._stuck()
         if stuck:
             log.warning("%d outbox item(s) keep failing: the queue is not draining", stuck)
-        return SyncState(True, True, True, *self._counts(), changed, stuck, error)
+        return SyncState(True, True, True, *self._counts(), changed, stuck, error, decisions)
 
 
 class SyncWorker:

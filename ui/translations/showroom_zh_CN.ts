@@ -1112,6 +1112,30 @@ Send that file to support if it happens again.</source>
         <translation>待发送，{0} 条需要处理</translation>
     </message>
     <message>
+        <source>Needs action</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Conditional approvals to requote: {0}</source>
+        <translation>附条件批准，需重新报价：{0}</translation>
+    </message>
+    <message>
+        <source>Contracts ready to sign: {0}</source>
+        <translation>合同已就绪，待签：{0}</translation>
+    </message>
+    <message>
+        <source>Refused by the lessor, see Sync: {0}</source>
+        <translation>资方退回的数据（请到同步页处理）：{0}</translation>
+    </message>
+    <message>
+        <source>… all {0}</source>
+        <translation>… 全部 {0} 笔</translation>
+    </message>
+    <message>
+        <source>Nothing is waiting for you.</source>
+        <translation>目前没有待处理的事项。</translation>
+    </message>
+    <message>
         <source>{0} months</source>
         <translation>{0} 期</translation>
     </message>
@@ -1294,6 +1318,18 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Showroom Finance Desk</source>
         <translation>展厅金融工作台</translation>
+    </message>
+    <message>
+        <source>The lessor&apos;s decision arrived</source>
+        <translation>资方审批结果已到</translation>
+    </message>
+    <message>
+        <source>{0} decisions arrived</source>
+        <translation>收到 {0} 个审批结果</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
     </message>
     <message>
         <source>Desk</source>
@@ -3300,6 +3336,21 @@ Send it again only once the cause is fixed; otherwise it will be refused again.<
     <message>
         <source>Withdrawal</source>
         <translation>撤回</translation>
+    </message>
+</context>
+<context>
+    <name>Toast</name>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>The lessor&apos;s decision arrived. Click to open the application.</source>
+        <translation>资方审批结果已到，点击查看该申请。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
