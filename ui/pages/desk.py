@@ -207,6 +207,9 @@ class DeskPage(Retranslatable, QWidget):
                 button.setProperty("kind", key)
                 button.clicked.connect(self._action_clicked)
                 links.addWidget(button)
+                # Added to a page already on screen: shown now, not at the next event loop
+                # turn (a screenshot or a quick click would find the row empty).
+                button.show()
                 self.action_links.append(button)
             if count > len(refs):
                 more = QPushButton(self.tr("… all {0}").format(count))
@@ -215,6 +218,7 @@ class DeskPage(Retranslatable, QWidget):
                 more.setProperty("kind", key)
                 more.clicked.connect(self._action_clicked)
                 links.addWidget(more)
+                more.show()
                 self.action_links.append(more)
         self.action_none.setVisible(not anything)
         self.action_none.setText(self.tr("Nothing is waiting for you.") if s else "…")
