@@ -448,15 +448,21 @@ def delete_promotion_rule(session: Session, dealer_id: str, code: str) -> bool:
     return True
 
 
-def set_application_promotions(session: Session, application_id: str,
-                               promotions: list[dict[str, Any]]) -> None:
+def _draft_row(session: Session, application_id: str, refusal: str) -> ApplicationRow:
+    """The application's row while it is still a draft at the desk; once it has left,
+    `ApplicationLockedError` ("application REF is STATUS: <refusal>")."""
     row = session.get(ApplicationRow, application_id)
     if row is None:
         raise KeyError(application_id)
     if row.status != ApplicationStatus.DRAFT.value:
-        raise ApplicationLockedError(
-            f"application {row.reference} is {row.status}: its promotions are those it was "
-            "submitted with")
+        raise ApplicationLockedError(f"application {row.reference} is {row.status}: {refusal}")
+    return row
+
+
+def set_application_promotions(session: Session, application_id: str,
+                               promotions: list[dict[str, Any]]) -> None:
+    row = _draft_row(session, application_id,
+                     "its promotions are those it was submitted with")
     row.promotions = json.dumps(promotions, ensure_ascii=False)
     row.updated_at = utcnow()
 
@@ -525,13 +531,8 @@ def save_application_draft(
     """Change an application still being written at the desk. Once it is queued for
     central or known there, it is refused: central's copy is the one that counts, and
     a silent local edit would make the two disagree."""
-    row = session.get(ApplicationRow, application_id)
-    if row is None:
-        raise KeyError(application_id)
-    if row.status != ApplicationStatus.DRAFT.value:
-        raise ApplicationLockedError(
-            f"application {row.reference} is {row.status}: it has left the desk and can "
-            "no longer be edited here")
+    row = _draft_row(session, application_id,
+                     "it has left the desk and can no longer be edited here")
     row.draft_enc = cipher.seal(_APPLICATION, "draft", application_id,
                                 json.dumps(draft, ensure_ascii=False).encode())
     if product_code is not None:
@@ -573,13 +574,8 @@ def set_application_prescore(session: Session, application_id: str, prescore: di
     """Keep the pre-score the consultant saw with the application. Like the draft, it
     is the desk's own view: refused once the application has left the desk. The daily
     bin counts move with it (out of the old score's bins, into the new one's)."""
-    row = session.get(ApplicationRow, application_id)
-    if row is None:
-        raise KeyError(application_id)
-    if row.status != ApplicationStatus.DRAFT.value:
-        raise ApplicationLockedError(
-            f"application {row.reference} is {row.status}: its pre-score is the one it "
-            "was submitted with")
+    row = _draft_row(session, application_id,
+                     "its pre-score is the one it was submitted with")
     day = china_day(row.created_at)
     if row.prescore is not None and row.prescore_model is not None:
         previous = json.loads(row.prescore).get("bins") or {}
