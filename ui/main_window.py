@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
     QApplication,
@@ -418,6 +418,12 @@ class MainWindow(Retranslatable, QMainWindow):
             self.showMaximized()
         else:
             self.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        toasts = getattr(self, "toasts", None)
+        if toasts is not None:
+            toasts.relayout()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ui_state.setValue("main/geometry", self.saveGeometry())

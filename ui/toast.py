@@ -172,7 +172,6 @@ class ToastStack(QObject):
         super().__init__(host)
         self.host, self.timeout_ms, self.max_shown = host, timeout_ms, max_shown
         self.toasts: list[Toast] = []
-        host.installEventFilter(self)
 
     def show_decision(self, application_id: str, reference: str,
                       status: ApplicationStatus) -> Toast:
@@ -221,7 +220,8 @@ class ToastStack(QObject):
             toast.raise_()
             y -= GAP
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.host and event.type() == QEvent.Type.Resize:
-            self._layout()
-        return super().eventFilter(watched, event)
+    def relayout(self) -> None:
+        """The host was resized: keep the stack in its corner. The host calls this from
+        its resizeEvent — an event filter in Python on the window could be called while
+        the window is being torn down, after this object's Python side is gone."""
+        self._layout()
