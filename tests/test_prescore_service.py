@@ -234,3 +234,15 @@ def test_the_migration_counts_the_prescores_already_stored(store: Store, people,
         command.upgrade(cfg, "head")
     with store.read() as s:
         assert repo.prescore_bin_counts(s) == before
+
+
+def test_about_reads_the_model_versions_without_loading_them() -> None:
+    import json as _json
+
+    versions = PreScoreService(None).bundled_versions()
+    for segment, version in versions.items():
+        card = _json.loads((resources.prescore_models() / segment / "model_card.json")
+                           .read_text(encoding="utf-8"))
+        assert version == card["model_version"]
+    assert PreScoreService(None, models_dir=Path("/nowhere")).bundled_versions() == {
+        "individual": "?", "fleet": "?", "farmer": "?"}

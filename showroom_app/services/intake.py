@@ -166,6 +166,19 @@ class IntakeService:
         self._warm = warm_up
         self._lock = threading.Lock()
 
+    @staticmethod
+    def engine_description() -> str:
+        """The OCR engine and its runtime versions, for Settings → About."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        def of(package: str) -> str:
+            try:
+                return version(package)
+            except PackageNotFoundError:
+                return "?"
+
+        return f"RapidOCR {of('rapidocr')} (PP-OCRv6) · ONNX Runtime {of('onnxruntime')}"
+
     def start_engine(self) -> None:
         with self._lock:
             if self._warm is None:

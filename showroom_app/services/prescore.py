@@ -105,6 +105,21 @@ class PreScoreService:
                     raise PreScoreUnavailable(self._error) from exc
             return self._scorer
 
+    def bundled_versions(self) -> dict[str, str]:
+        """Segment → model version from the model cards alone (Settings → About): no
+        LightGBM load on the UI thread."""
+        import json
+
+        out = {}
+        for segment in SEGMENTS:
+            try:
+                card = json.loads((self._dir / segment / "model_card.json")
+                                  .read_text(encoding="utf-8"))
+                out[segment] = str(card["model_version"])
+            except (OSError, ValueError, KeyError):
+                out[segment] = "?"
+        return out
+
     def versions(self) -> dict[str, str]:
         """Segment → model version (Settings → About)."""
         return self.scorer().versions

@@ -129,9 +129,12 @@ class SettingsPage(Retranslatable, QWidget):
         self._load_users()
         self.about.setTitle(self.tr("About"))
         s = self.services
+        models = ", ".join(s.prescore.bundled_versions().values())
         self.about_text.setText(
             self.tr("Showroom Finance Desk {0} · Qt {1}\nData folder: {2}\nLog file: {3}\nData key: {4}").format(
                 s.version, pyside_version, s.data_dir, s.log_file, self._key_storage_text())
+            + "\n" + self.tr("Pre-score models: {0}").format(models)
+            + "\n" + self.tr("OCR engine: {0}").format(s.intake.engine_description())
         )
 
     def _key_storage_text(self) -> str:

@@ -2767,6 +2767,14 @@ Data key: {4}</source>
 数据密钥：{4}</translation>
     </message>
     <message>
+        <source>Pre-score models: {0}</source>
+        <translation>预审模型：{0}</translation>
+    </message>
+    <message>
+        <source>OCR engine: {0}</source>
+        <translation>OCR引擎：{0}</translation>
+    </message>
+    <message>
         <source>in the system keyring</source>
         <translation>保存在系统密钥环中</translation>
     </message>
