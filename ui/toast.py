@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import (
-    QEasingCurve,
     QEvent,
     QObject,
     QPoint,
-    QPropertyAnimation,
     Qt,
     QTimer,
     Signal,
@@ -22,7 +20,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QEnterEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QGraphicsOpacityEffect,
     QHBoxLayout,
     QLabel,
     QToolButton,
@@ -41,7 +38,6 @@ MARGIN = 16
 ACTION_ROW = 64
 GAP = 8
 WIDTH = 340
-FADE_MS = 220
 
 # The statuses a consultant is told about as they arrive; the others (submitted,
 # in review, signed by the consultant themselves) change nothing at the desk.
@@ -89,14 +85,9 @@ class Toast(Retranslatable, QFrame):
         row.addLayout(words, 1)
         row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
 
-        self.opacity = QGraphicsOpacityEffect(self)
-        self.opacity.setOpacity(0.0)
-        self.setGraphicsEffect(self.opacity)
-        self.fade = QPropertyAnimation(self.opacity, b"opacity", self)
-        self.fade.setDuration(FADE_MS)
-        self.slide = QPropertyAnimation(self, b"pos", self)
-        self.slide.setDuration(FADE_MS)
-        self.slide.setEasingCurve(QEasingCurve.Type.OutCubic)
+        # No fade or slide animation: a graphics effect and property animations on a
+        # widget that deletes itself crashed Qt at teardown (seen in CI); a toast that
+        # simply appears reads as well.
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(timeout_ms)
@@ -110,37 +101,21 @@ class Toast(Retranslatable, QFrame):
         self.close_button.setToolTip(self.tr("Close"))
 
     def appear(self, at: QPoint) -> None:
-        """Slide up a little into `at` while fading in, then start the clock."""
-        self.move(at + QPoint(0, 24))
+        """Show at `at`, then start the clock."""
+        self.move(at)
         self.show()
         self.raise_()
-        self.slide.setStartValue(self.pos())
-        self.slide.setEndValue(at)
-        self.slide.start()
-        self.fade.setStartValue(0.0)
-        self.fade.setEndValue(1.0)
-        self.fade.start()
         self.timer.start()
 
     def place(self, at: QPoint) -> None:
-        if self.slide.state() == QPropertyAnimation.State.Running:
-            self.slide.setEndValue(at)
-        else:
-            self.move(at)
+        self.move(at)
 
     def dismiss(self) -> None:
-        """Fade out and go; safe to call more than once."""
+        """Go; safe to call more than once."""
         if self.closing:
             return
         self.closing = True
         self.timer.stop()
-        self.fade.stop()
-        self.fade.setStartValue(self.opacity.opacity())
-        self.fade.setEndValue(0.0)
-        self.fade.finished.connect(self._gone)
-        self.fade.start()
-
-    def _gone(self) -> None:
         self.hide()
         self.gone.emit()
         self.deleteLater()
