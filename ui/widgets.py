@@ -9,9 +9,29 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
+
+
+def list_table(columns: int, name: str, rows: int = 0) -> QTableWidget:
+    """A read-only list: whole rows selected one at a time, alternating colours, no row
+    numbers — how every list of the desk behaves."""
+    table = QTableWidget(rows, columns)
+    table.setObjectName(name)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    return table
 
 
 class Retranslatable:

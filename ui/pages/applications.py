@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFrame,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -42,7 +40,7 @@ from showroom_app.services.customers import PiiField
 from ui.errors import describe
 from ui.signature_pad import SignaturePad
 from ui.style import STATUS_STYLE, status_color, status_label, status_text
-from ui.widgets import Retranslatable, run_in_background
+from ui.widgets import Retranslatable, list_table, run_in_background
 
 try:  # QtPdf ships in its own wheel (pyside6-pdf); without it the contract is described
     from PySide6.QtPdf import QPdfDocument
@@ -135,13 +133,7 @@ class ApplicationsPage(Retranslatable, QWidget):
         filters.addWidget(self.reset_button)
 
         # --- the list
-        self.table = QTableWidget(0, 6)
-        self.table.setObjectName("applicationsTable")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
+        self.table = list_table(6, "applicationsTable")
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -45,7 +45,7 @@ from ui.pages.offer_words import (
     rule_name,
     source_name,
 )
-from ui.widgets import Retranslatable, run_in_background
+from ui.widgets import Retranslatable, list_table, run_in_background
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -172,13 +172,7 @@ class RulesView(Retranslatable, QWidget):
         self.read_only = QLabel()
         self.read_only.setObjectName("hintText")
         self.read_only.setVisible(not self.can_edit)
-        self.table = QTableWidget(0, 8)
-        self.table.setObjectName("rulesTable")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
+        self.table = list_table(8, "rulesTable")
         self.table.setWordWrap(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()

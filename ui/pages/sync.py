@@ -10,14 +10,12 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,7 +27,7 @@ from showroom_app.services.app import DeskServices
 from showroom_app.services.outbox import FEEDS, STUCK_AFTER_ATTEMPTS
 from showroom_app.services.sync import SyncState
 from ui.errors import describe
-from ui.widgets import Retranslatable, run_in_background
+from ui.widgets import Retranslatable, list_table, run_in_background
 
 RED, AMBER = QColor("#cf222e"), QColor("#9a6700")
 
@@ -72,13 +70,7 @@ class SyncPage(Retranslatable, QWidget):
 
         self.queue_title = QLabel()
         self.queue_title.setStyleSheet("font-size: 16px; font-weight: 600; margin-top: 8px;")
-        self.table = QTableWidget(0, 7)
-        self.table.setObjectName("outboxTable")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
+        self.table = list_table(7, "outboxTable")
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
