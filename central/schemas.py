@@ -42,7 +42,7 @@ ProductCode = Literal["auto_loan", "direct_lease", "sale_leaseback"]
 Status = Literal["submitted", "in_review", "approved", "conditional", "declined",
                  "manual_review", "contract_ready", "signed", "funded", "withdrawn"]
 DocType = Literal["id_card_front", "id_card_back", "driving_licence", "vehicle_licence",
-                  "business_licence", "bank_card", "income_proof"]
+                  "business_licence", "bank_card", "income_proof", "consent"]
 
 
 class Strict(BaseModel):

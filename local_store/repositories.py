@@ -547,6 +547,68 @@ def save_application_draft(
     row.updated_at = utcnow()
 
 
+def set_application_parties(session: Session, application_id: str, *,
+                            customer_type: CustomerType | None = None,
+                            customer_id: str | None = None,
+                            inventory_item_id: str | None = None,
+                            clear_vehicle: bool = False) -> None:
+    """Who and what a draft is about: its customer type, customer record and stock
+    vehicle (`clear_vehicle` when the vehicle is typed, not from stock)."""
+    row = _draft_row(session, application_id,
+                     "it has left the desk and can no longer be edited here")
+    if customer_type is not None:
+        row.customer_type = customer_type.value
+    if customer_id is not None:
+        row.customer_id = customer_id
+    if inventory_item_id is not None:
+        row.inventory_item_id = inventory_item_id
+    elif clear_vehicle:
+        row.inventory_item_id = None
+    row.updated_at = utcnow()
+
+
+def application_links(session: Session, application_id: str) -> dict[str, Any]:
+    """The ids a draft points at, and its state: what the desk needs to resume it."""
+    row = session.get(ApplicationRow, application_id)
+    if row is None:
+        raise KeyError(application_id)
+    return {"id": row.id, "reference": row.reference, "status": ApplicationStatus(row.status),
+            "customer_type": CustomerType(row.customer_type), "customer_id": row.customer_id,
+            "inventory_item_id": row.inventory_item_id, "consultant_id": row.consultant_id,
+            "dealer_id": row.dealer_id, "updated_at": row.updated_at}
+
+
+def latest_drafts(session: Session, consultant_id: str, since: datetime,
+                  limit: int = 5) -> list[tuple[str, str, datetime]]:
+    """(id, reference, last change) of a consultant's drafts changed since `since`."""
+    rows = session.execute(
+        select(ApplicationRow.id, ApplicationRow.reference, ApplicationRow.updated_at)
+        .where(ApplicationRow.consultant_id == consultant_id,
+               ApplicationRow.status == ApplicationStatus.DRAFT.value,
+               ApplicationRow.updated_at >= since)
+        .order_by(ApplicationRow.updated_at.desc()).limit(limit))
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def applications_of_customers(session: Session, dealer_id: str, customer_ids: tuple[str, ...],
+                              exclude_id: str) -> list[dict[str, Any]]:
+    """Other applications at this dealer by these customers: reference, status, times,
+    consultant. Nothing personal."""
+    if not customer_ids:
+        return []
+    rows = session.execute(
+        select(ApplicationRow, UserRow.display_name)
+        .join(UserRow, UserRow.id == ApplicationRow.consultant_id)
+        .where(ApplicationRow.dealer_id == dealer_id,
+               ApplicationRow.customer_id.in_(customer_ids),
+               ApplicationRow.id != exclude_id)
+        .order_by(ApplicationRow.created_at.desc()))
+    return [{"id": app.id, "reference": app.reference,
+             "status": ApplicationStatus(app.status), "created_at": app.created_at,
+             "submitted_at": app.submitted_at, "consultant": consultant}
+            for app, consultant in rows]
+
+
 _CHINA = timezone(timedelta(hours=8))
 
 

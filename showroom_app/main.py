@@ -33,6 +33,7 @@ from showroom_app.services.reports import ReportService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
 from showroom_app.services.stock import StockService
+from showroom_app.services.submission import SubmissionService
 from showroom_app.services.sync import SyncService
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def build_services(runtime: Runtime, store: Store, options: RunOptions,
         status=StatusService(runtime.settings.central_url),
         sync=SyncService(store, runtime.settings.central_url),
         applications=ApplicationService(store),
+        submission=SubmissionService(store),
         outbox=OutboxService(store),
         intake=IntakeService(store),
         quoting=QuotingService(store),

@@ -91,6 +91,7 @@ class DocumentType(StrEnum):
     BUSINESS_LICENCE = "business_licence"
     BANK_CARD = "bank_card"
     INCOME_PROOF = "income_proof"
+    CONSENT = "consent"  # the customer's signed PIPL consent (sensitive data, credit inquiry)
     CONTRACT = "contract"  # as central issued it, pulled for the desk
     SIGNED_CONTRACT = "signed_contract"
 

@@ -21,6 +21,7 @@ from showroom_app.services.reports import ReportService
 from showroom_app.services.settings import Settings, SettingsService
 from showroom_app.services.status import StatusService
 from showroom_app.services.stock import StockService
+from showroom_app.services.submission import SubmissionService
 from showroom_app.services.sync import SyncService
 
 if TYPE_CHECKING:  # both pull in OpenCV: not at every start
@@ -38,6 +39,7 @@ class DeskServices:
     status: StatusService
     sync: SyncService
     applications: ApplicationService
+    submission: SubmissionService
     outbox: OutboxService
     intake: IntakeService
     quoting: QuotingService
