@@ -78,6 +78,7 @@ def open_capture(qtbot, desk, tmp_path: Path, monkeypatch, source: str,
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     window.go("new")
+    window.new_page.show_step(1)  # documents, after the customer type
     page = window.capture_page
     assert window.pages.currentWidget() is window.new_page
     assert window.new_page.objectName() == "page_new"
@@ -150,8 +151,12 @@ def test_camera_capture_read_and_confirm(
     new = [row for row in rows if row.id not in before]
     assert len(new) == 1 and new[0].doc_type == "id_card_front"
     assert page.armed and not confirm_button(page).isEnabled()
+    # The wizard expects the card's other side next, and ticks off the photo side.
+    assert page.kind() is DocKind.ID_BACK
+    assert window.new_page.checklist.text().startswith("✓ ")
 
-    # The same card, captured by hand (Space), reads the same.
+    # The same card, captured by hand (Space) as its photo side, reads the same.
+    page.set_kind(DocKind.ID_FRONT)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: page.reads == 2 and not page.busy, timeout=READ_MS)
     assert form_values(page) == truth
@@ -209,8 +214,10 @@ def test_invalid_id_number_needs_the_explicit_tick(
         assert s.scalar(select(func.count()).select_from(DocumentRow).where(
             DocumentRow.doc_type == "id_card_front")) >= 1
 
-    # Esc (retake) re-arms auto capture: the same card is captured and read again.
+    # Esc (retake) re-arms auto capture: the same card is captured and read again (as
+    # its photo side: the wizard expects the emblem side once the photo side is in).
     reads = page.reads
+    page.set_kind(DocKind.ID_FRONT)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert page.rows == {} and page.armed
     qtbot.waitUntil(lambda: page.reads > reads and not page.busy, timeout=READ_MS)

@@ -24,7 +24,7 @@ def open_applicant(qtbot, desk, tmp_path: Path):
                          tmp_path / "ui-state.ini")
     window.go("new")
     assert window.pages.currentWidget() is window.new_page
-    window.new_page.show_step(1)
+    window.new_page.show_step(4)
     page = window.applicant_page
     assert window.new_page.stack.currentWidget() is page and page.isVisible()
     qtbot.waitUntil(lambda: page.ready, timeout=WAIT_MS * 2)
@@ -57,11 +57,14 @@ def panel_text(page) -> str:
 
 def test_filling_the_form_scores_as_you_type(qtbot, desk, tmp_path: Path) -> None:
     _, page = open_applicant(qtbot, desk, tmp_path)
-    # Empty form: the panel says what is missing, no score.
+    # Without a price (the step took the quote step's plan: clear it), the panel says
+    # what is missing, and gives no score.
+    page.vehicle_price.clear()
+    page.down_payment.clear()
     page.recompute()
     assert page.result is None
     assert page.panel.message.isVisible() and "车价" in page.panel.message.text()
-    assert not page.save_button.isEnabled()
+    assert page.facts_data is None
 
     fill_good_applicant(page)
     qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)  # the debounce
@@ -78,7 +81,7 @@ def test_filling_the_form_scores_as_you_type(qtbot, desk, tmp_path: Path) -> Non
         assert reason.zh in listed.text()
     assert page.result.model_version in panel.version.text()
     assert "出租人" in panel.advisory.text() and panel.advisory.isVisible()
-    assert page.save_button.isEnabled()
+    assert page.facts_data is not None
 
     # A bigger down payment changes the PD after the pause in the typing.
     pd = page.result.pd
@@ -148,7 +151,7 @@ def test_bad_input_is_said_next_to_the_field_and_gives_no_score(
     assert message.isVisible() and "首付" in message.text() and "¥150,000.00" in message.text()
     assert page.result is None and not page.panel.result_box.isVisible()
     assert "首付" in page.panel.message.text()
-    assert not page.save_button.isEnabled()
+    assert page.facts_data is None
     # Letters in an amount, a date that is not one.
     page.down_payment.setText("45000")
     page.monthly_income.setText("12k")
@@ -182,8 +185,8 @@ def test_id_card_and_quote_fill_the_form(qtbot, desk, tmp_path: Path) -> None:
     page.recompute()
     assert any(h.code == "id_check_failed" for h in page.result.policy_hits)
 
-    # The quote page's first valid plan.
-    quote = window.quote_page.valid_quotes()[0]
+    # The plan the customer takes on the quote step.
+    quote = window.new_page.quote_step.valid_quotes()[0]
     qtbot.mouseClick(page.take_quote, Qt.MouseButton.LeftButton)
     assert page.vehicle_price.text() == quote.price.format()
     assert page.down_payment.text() == quote.down_payment.format()
@@ -193,27 +196,30 @@ def test_id_card_and_quote_fill_the_form(qtbot, desk, tmp_path: Path) -> None:
     assert page.facts_data["product_code"] == quote.product_code
 
 
-def test_saving_creates_a_draft_with_the_prescore(qtbot, desk, tmp_path: Path) -> None:
+def test_leaving_the_step_saves_the_draft_with_the_prescore(qtbot, desk, tmp_path: Path) -> None:
     services, _ = desk
-    _, page = open_applicant(qtbot, desk, tmp_path)
+    window, page = open_applicant(qtbot, desk, tmp_path)
+    new = window.new_page
     fill_good_applicant(page)
     page.recompute()
     result = page.result
-    page.save_button.click()
-    qtbot.waitUntil(lambda: page.reference is not None, timeout=WAIT_MS)
-    assert page.reference.startswith("SR-") and page.reference in page.status.text()
-    assert result.model_version in page.status.text()
-    stored = services.prescore.stored(page.application_id)
+    new.show_step(5)  # leaving the step saves it
+    qtbot.waitUntil(lambda: not new.jobs and not new.job_running, timeout=WAIT_MS)
+    stored = services.prescore.stored(new.application_id)
     assert stored is not None and stored["model_version"] == result.model_version
     assert stored["band"] == result.band
-    draft = services.applications.draft(page.user, page.application_id)
+    draft = services.applications.draft(page.user, new.application_id)
     assert draft["applicant"]["vehicle_price_fen"] == Money.of(150000).fen
-    # A second save keeps the same application.
-    first_id = page.application_id
+    assert draft["step"] == "consent"
+    assert "id_number" not in draft["applicant"]
+    # Back and on again with another figure: the same application, the new score.
+    first_id = new.application_id
+    new.show_step(4)
     page.down_payment.setText("60000")
-    page.save()
-    qtbot.waitUntil(lambda: not page.saving, timeout=WAIT_MS)
-    assert page.application_id == first_id
+    page.recompute()
+    new.show_step(5)
+    qtbot.waitUntil(lambda: not new.jobs and not new.job_running, timeout=WAIT_MS)
+    assert new.application_id == first_id
     assert services.prescore.stored(first_id)["pd"] == round(page.result.pd, 4)
 
 
@@ -231,7 +237,7 @@ def test_switching_language_retranslates_the_panel(qtbot, desk, tmp_path: Path) 
     assert panel.band_text.text().startswith("Band")
     for reason in page.result.reasons:
         assert reason.en in panel.raises.text() + panel.lowers.text()
-    assert window.new_page.step_buttons[1].text().endswith("Applicant && pre-score")
+    assert window.new_page.step_buttons[4].text().endswith("Income && pre-score")
     window.set_language("zh_CN")
     QApplication.processEvents()
     assert panel.hint.text() == page.result.hint["zh"]
@@ -245,5 +251,5 @@ def test_step_shortcuts(qtbot, desk, tmp_path: Path) -> None:
     page.birth_date.setFocus()
     qtbot.keyClick(page.birth_date, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert new.current_step() == 0 and new.step_buttons[0].isChecked()
-    qtbot.keyClick(new.capture_page, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(new.customer_step, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert new.current_step() == 1

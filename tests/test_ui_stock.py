@@ -232,8 +232,10 @@ def test_the_promoted_plan_taken_into_an_application_records_its_promotions(
     services, translations = desk
     window = open_window(qtbot, services, sign_in(services, "consultant"), translations,
                          tmp_path / "ui-state.ini")
-    window.go("quote")
-    page = window.quote_page
+    window.go("new")
+    new = window.new_page
+    new.show_step(3)  # vehicle and quote: the wizard's own quote page
+    page = new.quote_step.page
     index, _vehicle = _aged_nev(page)
     page.vehicle.setCurrentIndex(index)
     plan = page.plans[0]
@@ -241,19 +243,15 @@ def test_the_promoted_plan_taken_into_an_application_records_its_promotions(
     plan.set_down_percent(20)
     page.recompute()
     assert plan.promoted is not None
-    window.go("new")
-    window.new_page.show_step(1)
+    new.show_step(4)  # leaving the quote step keeps the plan and its promotions
     applicant = window.applicant_page
     qtbot.waitUntil(lambda: applicant.ready, timeout=WAIT_MS * 2)
     test_ui_prescore.fill_good_applicant(applicant)
-    applicant.take_from_quote()
-    applicant.save()
-    qtbot.waitUntil(lambda: applicant.reference is not None and not applicant.saving,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not new.jobs and not new.job_running, timeout=WAIT_MS)
     from local_store.orm import ApplicationRow  # the test reads what was stored
 
     with services.prescore._store.read() as s:
-        stored = json.loads(s.get(ApplicationRow, applicant.application_id).promotions)
+        stored = json.loads(s.get(ApplicationRow, new.application_id).promotions)
     assert "AGED90-NEV" in [r["code"] for r in stored]
     total = stored[-1]
     assert total["code"] == "_total"

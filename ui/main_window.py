@@ -161,9 +161,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.settings_page.idle_minutes_changed.connect(self.idle.set_minutes)
         self.quote_page = QuotePage(self.services, self.user)
         self.stock_page = StockPage(self.services, self.user)
-        self.new_page = NewApplicationPage(self.services, self.user, self.quote_page)
-        self.capture_page = self.new_page.capture_page
-        self.applicant_page = self.new_page.applicant_page
+        self.new_page = self._new_application_page()
         self.applications_page = ApplicationsPage(self.services, self.user)
         self.applications_page.requote_requested.connect(self._requote)
         for key in PAGE_KEYS:
@@ -213,6 +211,34 @@ class MainWindow(Retranslatable, QMainWindow):
     def _requote(self, _application_id: str) -> None:
         # A conditional approval: the consultant reworks the figures on the quote page.
         self.go("quote")
+
+    def _new_application_page(self, resume_id: str | None = None) -> NewApplicationPage:
+        page = NewApplicationPage(self.services, self.user, resume_id)
+        page.submitted.connect(self._application_submitted)
+        page.open_application.connect(self.open_application)
+        page.restart_requested.connect(self.restart_new_application)
+        self.capture_page = page.capture_page
+        self.applicant_page = page.applicant_page
+        return page
+
+    def restart_new_application(self, resume_id: str = "") -> None:
+        """A fresh wizard for the next customer, or a draft reopened where it was left
+        (the unfinished drafts on its first step, Continue on the Applications page)."""
+        old = self.new_page
+        index = self.pages.indexOf(old)
+        old.shutdown()
+        self.new_page = self._new_application_page(resume_id or None)
+        self.new_page.setObjectName("page_new")
+        self.pages.insertWidget(index, self.new_page)
+        self.pages.removeWidget(old)
+        old.deleteLater()
+        self.go("new")
+        self.pages.setCurrentWidget(self.new_page)
+
+    def _application_submitted(self, _application_id: str) -> None:
+        # Send it now if the network is there; the desk page shows it queued meanwhile.
+        self.sync_worker.wake()
+        self.desk_page.refresh()
 
     def _go_new(self) -> None:
         self.go("new")

@@ -418,6 +418,8 @@ class CapturePage(Retranslatable, QWidget):
         self.polling = False
         self.reads = 0
         self._source_index = 0
+        # The draft confirmed documents belong to (the wizard sets it); None: loose.
+        self.application_id: str | None = None
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -595,6 +597,13 @@ class CapturePage(Retranslatable, QWidget):
 
     def kind(self) -> DocKind:
         return DocKind(self.kind_combo.currentData())
+
+    def set_kind(self, kind: DocKind) -> None:
+        """The next document to read (the wizard moves on from the ID card's photo side
+        to its emblem side by itself)."""
+        index = self.kind_combo.findData(kind)
+        if index >= 0:
+            self.kind_combo.setCurrentIndex(index)
 
     def source(self) -> str | int:
         return self.source_combo.currentData()
@@ -825,7 +834,7 @@ class CapturePage(Retranslatable, QWidget):
         self._update_actions()
         run_in_background(
             functools.partial(self.services.intake.confirm, self.user, result.document,
-                              result.card, values),
+                              result.card, values, application_id=self.application_id),
             self._confirmed, self._confirm_failed)
 
     def _confirmed(self, document_id: str) -> None:

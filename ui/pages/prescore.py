@@ -19,7 +19,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,7 +49,6 @@ from showroom_app.services.prescore import (
     PreScoreUnavailable,
 )
 from showroom_app.services.quoting import Quote
-from ui.errors import describe
 from ui.pages.offer_words import category_name
 from ui.widgets import Retranslatable, run_in_background
 
@@ -392,7 +390,6 @@ class ApplicantPage(Retranslatable, QWidget):
         super().__init__(parent)
         self.services, self.user = services, user
         self.quote_source = quote_source
-        self.promoted: Any = None  # plan A's PromotedQuote, when taken from the quote page
         self.catalog = services.quoting.catalog()
         self.ready = False  # the models are loaded (or known to be unavailable)
         self.result: Any = None
@@ -401,9 +398,6 @@ class ApplicantPage(Retranslatable, QWidget):
         self.id_number: str | None = None  # memory only
         self.product_code: str | None = None
         self.is_nev = False  # the quoted vehicle's, when the plan came from the Quote page
-        self.application_id: str | None = None
-        self.reference: str | None = None
-        self.saving = False
         self.fields: dict[str, FormField] = {}
 
         self.title = QLabel()
@@ -417,17 +411,6 @@ class ApplicantPage(Retranslatable, QWidget):
         self.panel.setMinimumWidth(330)
         self.panel.setMaximumWidth(420)
 
-        self.status = QLabel()
-        self.status.setObjectName("saveStatus")
-        self.status.setWordWrap(True)
-        self.save_button = QPushButton()
-        self.save_button.setObjectName("primary")
-        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
-        self.save_button.clicked.connect(self.save)
-        actions = QHBoxLayout()
-        actions.addWidget(self.status, 1)
-        actions.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
-
         body = QHBoxLayout()
         body.setSpacing(12)
         body.addWidget(self.form_scroll, 1)
@@ -439,7 +422,6 @@ class ApplicantPage(Retranslatable, QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addLayout(body, 1)
-        layout.addLayout(actions)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -720,20 +702,17 @@ class ApplicantPage(Retranslatable, QWidget):
             editor = self.fields[key].editor
             if isinstance(editor, QLineEdit):
                 editor.setPlaceholderText(unknown)
-        self.take_quote.setText(self.tr("Take from the quote page"))
-        self.take_quote.setToolTip(self.tr("Copy the category, price, down payment, term and monthly payment of the first valid plan on the Quote page"))
-        self.save_button.setText(self.tr("Save with a new application (Ctrl+S)"))
-        self.save_button.setToolTip(self.tr("Save these facts as a draft application, with the pre-score and its model version"))
+        self.take_quote.setText(self.tr("Take from the quote step"))
+        self.take_quote.setToolTip(self.tr("Copy the category, price, down payment, term and monthly payment of the plan the customer takes (step 4)"))
         self._show_take_note()
         self._show_id_check()
         self.panel.set_language(self.english)
-        self._show_status()
         self.recompute()
 
     # --- the ID card ---------------------------------------------------------------------
 
     def take_document(self, kind: str, values: dict) -> None:
-        """A document was confirmed in step 1: an ID card fills what it says."""
+        """A document was confirmed in step 2: an ID card fills what it says."""
         if kind == "id_front":
             born = str(values.get("birth_date") or "").strip()
             if born:
@@ -751,6 +730,45 @@ class ApplicantPage(Retranslatable, QWidget):
                 self.id_valid_until.setText(valid_to)
         self.schedule_recompute()
 
+    def set_segment(self, segment: str) -> None:
+        index = self.segment.findData(segment)
+        if index >= 0:
+            self.segment.setCurrentIndex(index)
+
+    def set_id_number(self, number: str | None) -> None:
+        self.id_number = (number or "").strip().upper() or None
+        self._show_id_check()
+        self.schedule_recompute()
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Put back a form saved with a draft (`collect`'s shape)."""
+        def put(edit: QLineEdit, value: object, money: bool = False) -> None:
+            if value is None or value == "":
+                edit.clear()
+            elif money:
+                edit.setText(money_text(Money(int(value))))
+            else:
+                edit.setText(str(value))
+
+        self.set_segment(str(data.get("segment") or self.segment.currentData()))
+        put(self.birth_date, data.get("birth_date"))
+        valid = data.get("id_valid_until")
+        self.id_long_term.setChecked(valid == "长期")
+        put(self.id_valid_until, None if valid == "长期" else valid)
+        put(self.monthly_income, data.get("monthly_income_fen"), money=True)
+        self.income_proven.setChecked(bool(data.get("income_proven")))
+        index = self.employment_type.findData(data.get("employment_type"))
+        if index >= 0:
+            self.employment_type.setCurrentIndex(index)
+        for key in ("employment_years", "residence_years", "fleet_size", "farm_area_mu"):
+            put(self.fields[key].editor, data.get(key))
+        put(self.existing_debt_monthly, data.get("existing_debt_monthly_fen"), money=True)
+        known = any(data.get(key) is not None for key in BUREAU_FIELDS)
+        self.bureau_unknown.setChecked(not known)
+        for key in BUREAU_FIELDS:
+            put(self.fields[key].editor, data.get(key))
+        self.schedule_recompute()
+
     def id_number_valid(self) -> bool | None:
         number = self.id_number
         if number is None:
@@ -764,7 +782,7 @@ class ApplicantPage(Retranslatable, QWidget):
     def _show_id_check(self) -> None:
         valid = self.id_number_valid()
         if valid is None:
-            self.id_check.setText(self.tr("Not read yet: confirm the ID card in step 1 (Alt+1)."))
+            self.id_check.setText(self.tr("Not read yet: confirm the ID card in step 2 (Alt+2)."))
             self.id_check.setStyleSheet(f"color: {GREY};")
         elif valid:
             self.id_check.setText("✔ " + self.tr("Read from the confirmed card; its check character is correct."))
@@ -779,14 +797,10 @@ class ApplicantPage(Retranslatable, QWidget):
         quotes = self.quote_source.valid_quotes() if self.quote_source is not None else []
         if not quotes:
             self.product_code = None
-            self.promoted = None
-            self.take_note.setText(self.tr("The Quote page has no valid plan yet: make one there first (Ctrl+3)."))
+            self.take_note.setText(self.tr("The quote step has no valid plan yet: make one there first (Alt+4)."))
             self.take_note.setStyleSheet(f"color: {AMBER};")
             return
         quote = quotes[0]
-        # Plan A's applied promotions go with the application when it is saved.
-        self.promoted = next((p.promoted for p in self.quote_source.plans
-                              if p.quote is quote), None)
         self.product_code = quote.product_code
         self.is_nev = self.quote_source.vehicle_terms()[2] if self.quote_source else False
         self.vehicle_category.setCurrentIndex(max(0, self.vehicle_category.findData(quote.category)))
@@ -804,7 +818,7 @@ class ApplicantPage(Retranslatable, QWidget):
             return
         product = self.catalog.products.get(self.product_code)
         name = (product.name_en if self.english else product.name_zh) if product else self.product_code
-        self.take_note.setText(self.tr("From plan A on the Quote page: {0}. Its loan-to-value cap applies.").format(name))
+        self.take_note.setText(self.tr("From the plan the customer takes: {0}. Its loan-to-value cap applies.").format(name))
 
     # --- checking and scoring -----------------------------------------------------------
 
@@ -951,7 +965,6 @@ class ApplicantPage(Retranslatable, QWidget):
             self.panel.show_loading()
         else:
             self._score(data)
-        self._update_actions()
 
     def _score(self, data: dict[str, Any]) -> None:
         prescore = self.services.prescore
@@ -984,93 +997,3 @@ class ApplicantPage(Retranslatable, QWidget):
     def _warm_failed(self, error: Exception) -> None:
         self.ready = True
         self.recompute()
-
-    # --- saving ----------------------------------------------------------------------------
-
-    def _update_actions(self) -> None:
-        self.save_button.setEnabled(self.facts_data is not None and not self.saving)
-
-    def save(self) -> None:
-        self.recompute()
-        if self.facts_data is None or self.saving:
-            if self.facts_data is None:
-                self.status.setStyleSheet(f"color: {AMBER};")
-                self.status.setText(self.tr("Complete the form first: the pre-score panel says what is missing."))
-            return
-        draft = {"applicant": dict(self.facts_data), "source": "desk_prescore"}
-        draft["applicant"].pop("id_number", None)  # never stored: memory only
-        job = SaveJob(self.services, self.user, self.application_id,
-                      CUSTOMER_TYPES[self.facts_data["segment"]], draft, self.result,
-                      getattr(self, "promoted", None))
-        self.saving = True
-        self._update_actions()
-        self.status.setStyleSheet(f"color: {GREY};")
-        self.status.setText(self.tr("Saving…"))
-        run_in_background(job.run, self._saved, self._save_failed)
-
-    def _saved(self, outcome: tuple[str, str]) -> None:
-        self.saving = False
-        self.application_id = outcome[0]
-        self.reference = outcome[1] or self.reference
-        self.saved_result = self.result
-        self._show_status()
-        self._update_actions()
-
-    def _save_failed(self, error: Exception) -> None:
-        self.saving = False
-        self.status.setStyleSheet(f"color: {RED};")
-        self.status.setText(self.tr("Not saved: {0} What you typed is still here; try again.").format(describe(error)))
-        self._update_actions()
-
-    def _show_status(self) -> None:
-        if self.reference is None:
-            self.status.setStyleSheet(f"color: {GREY};")
-            self.status.setText(self.tr("Nothing saved yet."))
-            return
-        result = getattr(self, "saved_result", None)
-        self.status.setStyleSheet(f"color: {GREEN};")
-        if result is None:
-            self.status.setText(self.tr("Saved as {0}, without a pre-score.").format(self.reference))
-        else:
-            self.status.setText(self.tr("Saved as {0} with pre-score band {1} (model {2}).").format(
-                self.reference, result.band, result.model_version))
-
-
-class SaveJob:
-    """Runs on the thread pool: plain values in, (id, reference) out."""
-
-    def __init__(self, services: DeskServices, user: User, application_id: str | None,
-                 customer_type: CustomerType, draft: dict[str, Any], result: Any,
-                 promoted: Any = None) -> None:
-        self.services, self.user = services, user
-        self.application_id = application_id
-        self.customer_type = customer_type
-        self.draft = draft
-        self.result = result
-        self.promoted = promoted  # the quote page's PromotedQuote of the plan taken
-
-    def run(self) -> tuple[str, str]:
-        applications = self.services.applications
-        applicant = self.draft["applicant"]
-        if self.application_id is None:
-            application_id, reference = applications.start_draft(
-                self.user, self.customer_type, today(), draft=self.draft)
-        else:
-            application_id, reference = self.application_id, ""
-        applications.save_draft(
-            self.user, application_id, self.draft, product_code=applicant.get("product_code"),
-            vehicle_price=Money(applicant["vehicle_price_fen"]),
-            down_payment=Money(applicant["down_payment_fen"]),
-            term_months=int(applicant["term_months"]))
-        if self.result is not None:
-            self.services.prescore.save(self.user, application_id, self.result,
-                                        scored_at=datetime.now(UTC))
-        quote = self.promoted.promoted if self.promoted is not None else None
-        # Promotions are recorded only while the application keeps the promoted plan's
-        # figures: typed changes make it another plan.
-        if quote is not None and (quote.price.fen, quote.down_payment.fen, quote.term_months) \
-                == (applicant["vehicle_price_fen"], applicant["down_payment_fen"],
-                    int(applicant["term_months"])):
-            self.services.promotions.record(self.user, application_id, self.promoted)
-        return application_id, reference
-
