@@ -194,6 +194,40 @@ def draw_signature(pad) -> None:
         pad.end_stroke()
 
 
+def wizard_screenshots(window, out: Path, language: str) -> None:
+    """Every step of a new application, in order, as a consultant fills it in."""
+    window.restart_new_application("")
+    new = window.new_page
+    settle(0.5)
+    save(window, out / f"new_1_customer_{language}.png")
+    new.show_step(1)  # the camera finds the demo card, captures it, OCR reads it
+    settle(6.0)
+    save(window, out / f"new_2_documents_{language}.png")
+    new.capture_page.confirm()
+    settle(1.5)
+    new.show_step(2)
+    new.contact_step.phone.setText("13812345678")
+    new.contact_step._check()
+    settle(0.5)
+    save(window, out / f"new_3_contact_{language}.png")
+    new.show_step(3)
+    settle(1.5)
+    save(window, out / f"new_4_quote_{language}.png")
+    new.show_step(4)
+    fill_applicant(window.applicant_page)
+    settle(1.0)
+    save(window, out / f"new_5_prescore_{language}.png")
+    new.show_step(5)
+    new.consent_step.sensitive.setChecked(True)
+    new.consent_step.credit.setChecked(True)
+    draw_signature(new.consent_step.pad)
+    settle(0.5)
+    save(window, out / f"new_6_consent_{language}.png")
+    new.show_step(6)
+    settle(2.0)
+    save(window, out / f"new_7_review_{language}.png")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -246,8 +280,6 @@ def main() -> int:
         window.set_language(language)
         for key in PAGE_KEYS:
             window.go(key)
-            if key == "new":  # the camera finds the card, captures it, OCR reads it
-                settle(6.0)
             if key in ("stock", "reports"):
                 settle(1.5)  # the offers and the report are worked out in the background
             save(window, args.out / f"{key}_{language}.png")
@@ -279,13 +311,7 @@ def main() -> int:
             show_report(window.reports_page, name)
             save(window, args.out / f"reports_{name}_{language}.png")
         show_report(window.reports_page, "funnel")
-        # Step 2 of a new application: a young applicant stretching for a car.
-        window.go("new")
-        window.new_page.show_step(1)
-        fill_applicant(window.applicant_page)
-        settle(1.0)
-        save(window, args.out / f"new_prescore_{language}.png")
-        window.new_page.show_step(0)
+        wizard_screenshots(window, args.out, language)
     window.close()
 
     # Administrators also see user management in Settings.

@@ -284,7 +284,7 @@ def test_english_and_back(qtbot, desk, tmp_path: Path, monkeypatch) -> None:
     window, page = open_capture(qtbot, desk, tmp_path, monkeypatch, str(empty_desk(tmp_path)))
     qtbot.waitUntil(lambda: page.preview.hint == "no_document", timeout=WAIT_MS)
     translations.set_language("en")
-    qtbot.waitUntil(lambda: page.title.text() == "New application", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.title.text() == "Documents", timeout=WAIT_MS)
     kinds = [page.kind_combo.itemText(i) for i in range(page.kind_combo.count())]
     assert kinds == ["ID card (photo side)", "ID card (emblem side)", "Driving licence",
                      "Vehicle licence", "Business licence", "Bank card"]

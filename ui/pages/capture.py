@@ -959,8 +959,8 @@ class CapturePage(Retranslatable, QWidget):
         self.busy_bar.setVisible(kind in ("loading", "reading", "saving"))
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("New application"))
-        self.subtitle.setText(self.tr("Step 1: the customer's documents. Choose what you capture and lay it under the camera: it is taken as soon as it is sharp and still. Check what was read, then confirm."))
+        self.title.setText(self.tr("Documents"))
+        self.subtitle.setText(self.tr("Lay the document under the camera: it is taken as soon as it is sharp and still. Check what was read, then confirm (Ctrl+Enter); the next document the customer needs comes up by itself."))
         self.kind_label.setText(self.tr("Document:"))
         self.source_label.setText(self.tr("Source:"))
         for i in range(self.kind_combo.count()):

@@ -15,6 +15,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from showroom_app.domain.enums import CustomerType, DocumentType
+from showroom_app.domain.masking import mask_id_number, mask_name, mask_phone
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
 from showroom_app.services.intake import DocKind
@@ -52,7 +54,6 @@ from ui.pages.wizard_steps import (
     QuoteStep,
     ReviewStep,
     document_name,
-    masked_contact_rows,
     money_or_dash,
 )
 from ui.style import ACCENT
@@ -243,13 +244,14 @@ class NewApplicationPage(Retranslatable, QWidget):
         submission = self.services.submission
         if step == "contact":
             wrong = self.contact_step.problems()
-            if wrong:
+            if wrong and target > self.current_step():
                 self._say(self.tr("Correct the marked field first: {0}.").format(
                     ", ".join(self.contact_step.labels[k].text() for k in wrong)), RED)
                 self.contact_step.editors[wrong[0]].setFocus()
                 return False
             contact = self.contact_step.contact()
-            if contact != self.contact_saved:
+            # Going back with a malformed value: kept on screen, saved once corrected.
+            if not wrong and contact.name and contact != self.contact_saved:
                 self._queue(functools.partial(submission.save_contact, self.user, app_id,
                                               contact), functools.partial(self._contact_kept,
                                                                           contact))
@@ -514,48 +516,53 @@ class NewApplicationPage(Retranslatable, QWidget):
         self._update_footer()
 
     def _show_summary(self) -> None:
-        tr = self.tr
-        rows = [(tr("Application"), self.reference or "—"),
-                (tr("Customer type"), self.customer_step.buttons[self.customer_type].text()
-                 .split("  ", 1)[-1])]
-        rows += masked_contact_rows(self.contact_saved or self.contact_step.contact(), tr)
+        kind = self.customer_step.buttons[self.customer_type].text().split("  ", 1)[-1]
+        rows = [(self.tr("Application"), self.reference or "—"),
+                (self.tr("Customer type"), kind)]
+        contact = self.contact_saved or self.contact_step.contact()
+        if contact.company_name:
+            rows.append((self.tr("Company"), contact.company_name))
+        rows += [(self.tr("Applicant"), mask_name(contact.name) or "—"),
+                 (self.tr("ID number"), mask_id_number(contact.id_number) or "—"),
+                 (self.tr("Mobile"), mask_phone(contact.phone) or "—")]
         terms = self.quote_saved
         if terms:
             vehicle = terms["vehicle"]
-            rows.append((tr("Vehicle"), f"{vehicle['make']} {vehicle['model']} · "
-                                        f"{vehicle['vin'] or '—'}"))
-            rows.append((tr("Price / down payment"), f"{money_or_dash(terms['price_fen'])} / "
-                                                     f"{money_or_dash(terms['down_payment_fen'])}"))
-            rows.append((tr("Term / monthly payment"),
-                         tr("{0} months / {1}").format(
-                             terms["term_months"], money_or_dash(terms["monthly_payment_fen"]))))
-            rows.append((tr("APR (all fees)"), f"{float(terms['apr_nominal']) * 100:.2f} %"))
+            rows.append((self.tr("Vehicle"), f"{vehicle['make']} {vehicle['model']} · "
+                                             f"{vehicle['vin'] or '—'}"))
+            rows.append((self.tr("Price / down payment"),
+                         f"{money_or_dash(terms['price_fen'])} / "
+                         f"{money_or_dash(terms['down_payment_fen'])}"))
+            rows.append((self.tr("Term / monthly payment"), self.tr("{0} months / {1}").format(
+                terms["term_months"], money_or_dash(terms["monthly_payment_fen"]))))
+            rows.append((self.tr("APR (all fees)"),
+                         f"{Decimal(terms['apr_nominal']) * 100:.2f} %"))
         result = self.prescore_saved
         if result is not None:
-            rows.append((tr("Pre-score (advisory)"),
+            rows.append((self.tr("Pre-score (advisory)"),
                          f"{result.band} · {self.applicant_page.panel.band_words(result.band)}"))
         documents = ", ".join(f"{document_name(k)} ✓" for k in self.documents) or "—"
-        rows.append((tr("Documents"), documents))
-        rows.append((tr("Consent"), tr("signed") if self.consent_kept_at else tr("not yet")))
+        rows.append((self.tr("Documents"), documents))
+        rows.append((self.tr("Consent"), self.tr("signed") if self.consent_kept_at
+                     else self.tr("not yet")))
         self.review_step.show_summary(rows)
 
     def missing_words(self) -> dict[str, str]:
-        tr = self.tr
-        words = {f"document:{k.value}": tr("Capture: {0}").format(document_name(k))
+        words = {f"document:{k.value}": self.tr("Capture: {0}").format(document_name(k))
                  for k in DocumentType}
         words.update({
-            "contact": tr("The applicant's name and ID number"),
-            "id_number": tr("The ID number"),
-            "id_number_check": tr("The ID number's check character is wrong: compare it "
-                                  "with the card"),
-            "phone": tr("The mobile number"),
-            "company_name": tr("The company's name"),
-            "uscc": tr("The unified social credit code"),
-            "quote": tr("A valid plan on the quote step"),
-            "vin": tr("The vehicle's VIN (17 characters)"),
-            "make_model": tr("The vehicle's make and model"),
-            "income": tr("The monthly income"),
-            "consent": tr("The customer's signed consent"),
+            "contact": self.tr("The applicant's name and ID number"),
+            "id_number": self.tr("The ID number"),
+            "id_number_check": self.tr("The ID number's check character is wrong: compare "
+                                       "it with the card"),
+            "phone": self.tr("The mobile number"),
+            "company_name": self.tr("The company's name"),
+            "uscc": self.tr("The unified social credit code"),
+            "quote": self.tr("A valid plan on the quote step"),
+            "vin": self.tr("The vehicle's VIN (17 characters)"),
+            "make_model": self.tr("The vehicle's make and model"),
+            "income": self.tr("The monthly income"),
+            "consent": self.tr("The customer's signed consent"),
         })
         return words
 

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from showroom_app.domain.enums import CustomerType, DocumentType
-from showroom_app.domain.masking import mask_id_number, mask_name, mask_phone
 from showroom_app.domain.models import User
 from showroom_app.domain.money import Money
 from showroom_app.services.app import DeskServices
@@ -63,16 +62,16 @@ def _title() -> tuple[QLabel, QLabel]:
 def document_name(kind: DocumentType) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        DocumentType.ID_CARD_FRONT: tr("Wizard", "ID card, photo side"),
-        DocumentType.ID_CARD_BACK: tr("Wizard", "ID card, emblem side"),
-        DocumentType.BUSINESS_LICENCE: tr("Wizard", "Business licence"),
-        DocumentType.DRIVING_LICENCE: tr("Wizard", "Driving licence"),
-        DocumentType.VEHICLE_LICENCE: tr("Wizard", "Vehicle licence"),
-        DocumentType.BANK_CARD: tr("Wizard", "Bank card"),
-        DocumentType.INCOME_PROOF: tr("Wizard", "Proof of income"),
-        DocumentType.CONSENT: tr("Wizard", "Signed consent"),
+        DocumentType.ID_CARD_FRONT: translate("Wizard", "ID card, photo side"),
+        DocumentType.ID_CARD_BACK: translate("Wizard", "ID card, emblem side"),
+        DocumentType.BUSINESS_LICENCE: translate("Wizard", "Business licence"),
+        DocumentType.DRIVING_LICENCE: translate("Wizard", "Driving licence"),
+        DocumentType.VEHICLE_LICENCE: translate("Wizard", "Vehicle licence"),
+        DocumentType.BANK_CARD: translate("Wizard", "Bank card"),
+        DocumentType.INCOME_PROOF: translate("Wizard", "Proof of income"),
+        DocumentType.CONSENT: translate("Wizard", "Signed consent"),
     }.get(kind, kind.value)
 
 
@@ -342,12 +341,10 @@ class ContactStep(Retranslatable, QWidget):
             self.say("company_name", "" if c.company_name else self.tr("Required."), AMBER)
 
     def problems(self) -> list[str]:
-        """What keeps the step from being saved (a required field may stay empty: the
-        review lists it; a malformed one may not)."""
+        """Malformed values, which keep the consultant on the step (a required field
+        may stay empty for now: the review lists it)."""
         c = self.contact()
         out = []
-        if not c.name:
-            out.append("name")
         if c.phone and not re.fullmatch(r"1[3-9]\d{9}", c.phone):
             out.append("phone")
         if c.id_number and not re.fullmatch(r"\d{17}[\dX]", c.id_number):
@@ -822,17 +819,6 @@ class ReviewStep(Retranslatable, QWidget):
 def _html(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("'", "&#39;"))
-
-
-def masked_contact_rows(contact: Contact | None, tr: Any) -> list[tuple[str, str]]:
-    if contact is None:
-        return [(tr("Applicant"), "—")]
-    rows = [(tr("Applicant"), mask_name(contact.name) or "—"),
-            (tr("ID number"), mask_id_number(contact.id_number) or "—"),
-            (tr("Mobile"), mask_phone(contact.phone) or "—")]
-    if contact.company_name:
-        rows.insert(0, (tr("Company"), contact.company_name))
-    return rows
 
 
 def money_or_dash(fen: int | None) -> str:

@@ -168,7 +168,7 @@
         <translation>已核验收入证明：工资单、银行流水或纳税记录</translation>
     </message>
     <message>
-        <source>Not known (the customer&apos;s credit report has not been seen)</source>
+        <source>Not known (the customer's credit report has not been seen)</source>
         <translation>未知（尚未看到客户的征信报告）</translation>
     </message>
     <message>
@@ -184,24 +184,24 @@
         <translation>必填</translation>
     </message>
     <message>
-        <source>Take from the quote page</source>
-        <translation>从报价页带入</translation>
+        <source>Take from the quote step</source>
+        <translation>从报价步骤带入</translation>
     </message>
     <message>
-        <source>Copy the category, price, down payment, term and monthly payment of the first valid plan on the Quote page</source>
-        <translation>带入报价页第一个有效方案的车辆类别、车价、首付、期限和月供</translation>
+        <source>Copy the category, price, down payment, term and monthly payment of the plan the customer takes (step 4)</source>
+        <translation>带入客户所选方案的车辆类别、车价、首付、期限和月供（第4步）</translation>
     </message>
     <message>
-        <source>Save with a new application (Ctrl+S)</source>
-        <translation>保存为新申请（Ctrl+S）</translation>
+        <source>Not read yet: confirm the ID card in step 2 (Alt+2).</source>
+        <translation>尚未读取：请在第2步确认身份证（Alt+2）。</translation>
     </message>
     <message>
-        <source>Save these facts as a draft application, with the pre-score and its model version</source>
-        <translation>将以上信息保存为申请草稿，并附预审结果及模型版本</translation>
+        <source>The quote step has no valid plan yet: make one there first (Alt+4).</source>
+        <translation>报价步骤还没有有效方案：请先在那里制作（Alt+4）。</translation>
     </message>
     <message>
-        <source>Not read yet: confirm the ID card in step 1 (Alt+1).</source>
-        <translation>尚未读取：请在第1步确认身份证（Alt+1）。</translation>
+        <source>From the plan the customer takes: {0}. Its loan-to-value cap applies.</source>
+        <translation>来自客户所选方案：{0}。适用其贷款价值比上限。</translation>
     </message>
     <message>
         <source>Read from the confirmed card; its check character is correct.</source>
@@ -212,16 +212,8 @@
         <translation>已确认的身份证号校验位不正确，请核对证件上的第18位。</translation>
     </message>
     <message>
-        <source>The Quote page has no valid plan yet: make one there first (Ctrl+3).</source>
-        <translation>报价页还没有有效方案：请先在报价页做一个方案（Ctrl+3）。</translation>
-    </message>
-    <message>
         <source>Or type the figures below.</source>
         <translation>或在下方直接填写。</translation>
-    </message>
-    <message>
-        <source>From plan A on the Quote page: {0}. Its loan-to-value cap applies.</source>
-        <translation>来自报价页方案A：{0}，适用该产品的融资比例上限。</translation>
     </message>
     <message>
         <source>An amount cannot be negative.</source>
@@ -298,30 +290,6 @@
     <message>
         <source>Not accepted: {0}</source>
         <translation>无法接受：{0}</translation>
-    </message>
-    <message>
-        <source>Complete the form first: the pre-score panel says what is missing.</source>
-        <translation>请先完善表单：预审面板列出了缺少的内容。</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
-    </message>
-    <message>
-        <source>Not saved: {0} What you typed is still here; try again.</source>
-        <translation>未保存：{0} 已填写的内容仍在，请重试。</translation>
-    </message>
-    <message>
-        <source>Nothing saved yet.</source>
-        <translation>尚未保存。</translation>
-    </message>
-    <message>
-        <source>Saved as {0}, without a pre-score.</source>
-        <translation>已保存为 {0}，未附预审结果。</translation>
-    </message>
-    <message>
-        <source>Saved as {0} with pre-score band {1} (model {2}).</source>
-        <translation>已保存为 {0}，预审等级 {1}（模型 {2}）。</translation>
     </message>
 </context>
 <context>
@@ -471,7 +439,7 @@
         <translation>客户尚未签名：请在白色框内签名。</translation>
     </message>
     <message>
-        <source>Type the signer&apos;s name as on the ID card.</source>
+        <source>Type the signer's name as on the ID card.</source>
         <translation>请输入签署人姓名（与身份证一致）。</translation>
     </message>
     <message>
@@ -917,12 +885,12 @@
         <translation>未保存：{0}</translation>
     </message>
     <message>
-        <source>New application</source>
-        <translation>新建申请</translation>
+        <source>Documents</source>
+        <translation>证件</translation>
     </message>
     <message>
-        <source>Step 1: the customer&apos;s documents. Choose what you capture and lay it under the camera: it is taken as soon as it is sharp and still. Check what was read, then confirm.</source>
-        <translation>第 1 步：客户证件。选择证件类型，把证件放到摄像头下：画面清晰稳定时会自动拍下。核对识别结果后确认。</translation>
+        <source>Lay the document under the camera: it is taken as soon as it is sharp and still. Check what was read, then confirm (Ctrl+Enter); the next document the customer needs comes up by itself.</source>
+        <translation>把证件放到摄像头下：画面清晰稳定时会自动拍下。核对识别结果后确认（Ctrl+Enter）；客户需要的下一份证件会自动接上。</translation>
     </message>
     <message>
         <source>Document:</source>
@@ -1009,6 +977,148 @@
     </message>
 </context>
 <context>
+    <name>ConsentStep</name>
+    <message>
+        <source>Consent signed on {0} and kept; the customer may sign again to replace it.</source>
+        <translation>授权书已于 {0} 签署并保存；客户可重新签署以替换。</translation>
+    </message>
+    <message>
+        <source>Consent signed and kept with the application.</source>
+        <translation>授权书已签署，并随申请保存。</translation>
+    </message>
+    <message>
+        <source>The customer ticks both consents, then signs.</source>
+        <translation>请客户勾选两项授权，然后签名。</translation>
+    </message>
+    <message>
+        <source>Waiting for the customer's signature in the white box.</source>
+        <translation>等待客户在白色区域内签名。</translation>
+    </message>
+    <message>
+        <source>Type the signer's name as on the ID card.</source>
+        <translation>请按身份证填写签署人姓名。</translation>
+    </message>
+    <message>
+        <source>Signed: it is kept when you go on.</source>
+        <translation>已签名：进入下一步时保存。</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <source>Turn the screen to the customer. Each consent is separate, and the customer may refuse either; without both the lessor cannot decide.</source>
+        <translation>请将屏幕转向客户。两项授权相互独立，客户可以拒绝任何一项；缺少任何一项，出租人都无法审批。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Consent to the processing of sensitive personal information&lt;/b&gt; (Personal Information Protection Law, Art. 29): I agree that my ID number, ID card images, financial accounts and income are processed by the dealer and the lessor only to assess and manage this finance application, kept no longer than the law requires, and not used for anything else.&lt;br&gt;&lt;br&gt;&lt;b&gt;Credit inquiry authorisation&lt;/b&gt;: I authorise the lessor to query my credit report at the credit reference centre for this application.</source>
+        <translation>&lt;b&gt;敏感个人信息处理单独同意&lt;/b&gt;（《个人信息保护法》第二十九条）：本人同意经销商和出租人仅为评估和管理本次融资申请而处理本人的身份证号码、身份证影像、金融账户和收入信息，保存期限不超过法律规定的期限，且不用于任何其他目的。&lt;br&gt;&lt;br&gt;&lt;b&gt;征信查询授权&lt;/b&gt;：本人授权出租人为本次申请向征信中心查询本人的信用报告。</translation>
+    </message>
+    <message>
+        <source>I consent to the processing of my sensitive personal information</source>
+        <translation>本人同意处理本人的敏感个人信息</translation>
+    </message>
+    <message>
+        <source>I authorise the credit inquiry</source>
+        <translation>本人授权查询征信</translation>
+    </message>
+    <message>
+        <source>Customer signs here (mouse, pen or finger)</source>
+        <translation>客户在此签名（鼠标、手写笔或手指）</translation>
+    </message>
+    <message>
+        <source>Signer</source>
+        <translation>签署人</translation>
+    </message>
+    <message>
+        <source>Undo stroke</source>
+        <translation>撤销一笔</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+</context>
+<context>
+    <name>ContactStep</name>
+    <message>
+        <source>Required.</source>
+        <translation>必填。</translation>
+    </message>
+    <message>
+        <source>Required: the lessor calls the customer on it.</source>
+        <translation>必填：出租人会拨打此号码联系客户。</translation>
+    </message>
+    <message>
+        <source>A mobile number has 11 digits and starts with 13–19.</source>
+        <translation>手机号为11位，以13–19开头。</translation>
+    </message>
+    <message>
+        <source>Required: confirm the ID card in step 2, or type it.</source>
+        <translation>必填：请在第2步确认身份证，或手动填写。</translation>
+    </message>
+    <message>
+        <source>17 digits and a last digit or X.</source>
+        <translation>17位数字，最后一位为数字或X。</translation>
+    </message>
+    <message>
+        <source>The check character is wrong: compare the number with the card.</source>
+        <translation>校验位不正确：请与证件核对号码。</translation>
+    </message>
+    <message>
+        <source>Check character correct.</source>
+        <translation>校验位正确。</translation>
+    </message>
+    <message>
+        <source>18 characters, from the business licence.</source>
+        <translation>18位，见营业执照。</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系方式</translation>
+    </message>
+    <message>
+        <source>Filled from the confirmed documents; type the mobile number. For a company, name and ID number are the legal representative's.</source>
+        <translation>已根据确认的证件填写；请输入手机号。企业客户的姓名和身份证号为法定代表人的。</translation>
+    </message>
+    <message>
+        <source>Filled from the confirmed ID card; type the mobile number.</source>
+        <translation>已根据确认的身份证填写；请输入手机号。</translation>
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation>企业名称</translation>
+    </message>
+    <message>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <source>Legal representative</source>
+        <translation>法定代表人</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>公民身份号码</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <source>e.g. 13812345678</source>
+        <translation>例如 13812345678</translation>
+    </message>
+</context>
+<context>
     <name>Crash</name>
     <message>
         <source>Something went wrong</source>
@@ -1031,6 +1141,49 @@ Send that file to support if it happens again.</source>
 {1}
 
 如果再次出现，请把该文件发给技术支持。</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerStep</name>
+    <message>
+        <source>Who is applying?</source>
+        <translation>申请人是谁？</translation>
+    </message>
+    <message>
+        <source>Keys 1, 2, 3 choose; Ctrl+PgDown goes on. The documents to capture follow from the choice.</source>
+        <translation>按 1、2、3 选择；Ctrl+PgDown 进入下一步。需要采集的证件取决于此选择。</translation>
+    </message>
+    <message>
+        <source>1  Individual</source>
+        <translation>1  个人</translation>
+    </message>
+    <message>
+        <source>A private buyer: ID card, both sides.</source>
+        <translation>个人购车：身份证正反两面。</translation>
+    </message>
+    <message>
+        <source>2  Company or fleet</source>
+        <translation>2  企业或车队</translation>
+    </message>
+    <message>
+        <source>Business licence, and the legal representative's ID card.</source>
+        <translation>营业执照，以及法定代表人的身份证。</translation>
+    </message>
+    <message>
+        <source>3  Farmer</source>
+        <translation>3  农户</translation>
+    </message>
+    <message>
+        <source>ID card, both sides; seasonal plans for farm machinery.</source>
+        <translation>身份证正反两面；农机可选季节性还款。</translation>
+    </message>
+    <message>
+        <source>Unfinished drafts (a crash or a power cut loses nothing): continue one?</source>
+        <translation>未完成的草稿（死机或断电都不会丢失）：要继续其中一份吗？</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
     </message>
 </context>
 <context>
@@ -1195,7 +1348,7 @@ Send that file to support if it happens again.</source>
         <translation>该申请已提交给出租人，不能再在本地修改。其状态以出租人为准；如有错误，请撤回后重新创建申请。</translation>
     </message>
     <message>
-        <source>This cannot be done in the item&apos;s current state. Refresh the page and try again.</source>
+        <source>This cannot be done in the item's current state. Refresh the page and try again.</source>
         <translation>当前状态下无法执行此操作。请刷新页面后重试。</translation>
     </message>
     <message>
@@ -1320,7 +1473,7 @@ Send that file to support if it happens again.</source>
         <translation>展厅金融工作台</translation>
     </message>
     <message>
-        <source>The lessor&apos;s decision arrived</source>
+        <source>The lessor's decision arrived</source>
         <translation>资方审批结果已到</translation>
     </message>
     <message>
@@ -1352,7 +1505,7 @@ Send that file to support if it happens again.</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <source>Send what is waiting and fetch the lessor&apos;s decisions now</source>
+        <source>Send what is waiting and fetch the lessor's decisions now</source>
         <translation>立即发送待发数据并获取出租人的审批结果</translation>
     </message>
     <message>
@@ -1395,16 +1548,200 @@ Send that file to support if it happens again.</source>
 <context>
     <name>NewApplicationPage</name>
     <message>
-        <source>1  Documents</source>
-        <translation>1  证件</translation>
+        <source>Correct the marked field first: {0}.</source>
+        <translation>请先更正标出的栏目：{0}。</translation>
     </message>
     <message>
-        <source>2  Applicant &amp; pre-score</source>
-        <translation>2  客户与预审</translation>
+        <source>The draft could not be started: {0}</source>
+        <translation>无法新建草稿：{0}</translation>
     </message>
     <message>
-        <source>Alt+1 / Alt+2 or Ctrl+PgUp / Ctrl+PgDown switch steps</source>
-        <translation>Alt+1 / Alt+2 或 Ctrl+PgUp / Ctrl+PgDown 切换步骤</translation>
+        <source>The draft could not be reopened: {0}</source>
+        <translation>无法重新打开草稿：{0}</translation>
+    </message>
+    <message>
+        <source>Draft {0} reopened where it was left.</source>
+        <translation>草稿 {0} 已从上次离开处重新打开。</translation>
+    </message>
+    <message>
+        <source>Not saved: {0} What you entered is still on screen; go back to the step and on again to retry.</source>
+        <translation>未保存：{0} 您输入的内容仍在屏幕上；返回该步骤再前进即可重试。</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>Customer type</source>
+        <translation>客户类型</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>公民身份号码</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <source>Price / down payment</source>
+        <translation>车价 / 首付</translation>
+    </message>
+    <message>
+        <source>Term / monthly payment</source>
+        <translation>期限 / 月供</translation>
+    </message>
+    <message>
+        <source>{0} months / {1}</source>
+        <translation>{0} 个月 / {1}</translation>
+    </message>
+    <message>
+        <source>APR (all fees)</source>
+        <translation>年化利率（含全部费用）</translation>
+    </message>
+    <message>
+        <source>Pre-score (advisory)</source>
+        <translation>预审（仅供参考）</translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation>已签署</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>尚未签署</translation>
+    </message>
+    <message>
+        <source>Capture: {0}</source>
+        <translation>采集：{0}</translation>
+    </message>
+    <message>
+        <source>The applicant's name and ID number</source>
+        <translation>申请人姓名和身份证号</translation>
+    </message>
+    <message>
+        <source>The ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>The ID number's check character is wrong: compare it with the card</source>
+        <translation>身份证号校验位不正确：请与证件核对</translation>
+    </message>
+    <message>
+        <source>The mobile number</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>The company's name</source>
+        <translation>企业名称</translation>
+    </message>
+    <message>
+        <source>The unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <source>A valid plan on the quote step</source>
+        <translation>报价步骤中的有效方案</translation>
+    </message>
+    <message>
+        <source>The vehicle's VIN (17 characters)</source>
+        <translation>车辆识别代号（17位）</translation>
+    </message>
+    <message>
+        <source>The vehicle's make and model</source>
+        <translation>车辆品牌和型号</translation>
+    </message>
+    <message>
+        <source>The monthly income</source>
+        <translation>月收入</translation>
+    </message>
+    <message>
+        <source>The customer's signed consent</source>
+        <translation>客户签署的授权书</translation>
+    </message>
+    <message>
+        <source>Saving… submit again in a moment.</source>
+        <translation>正在保存…请稍后再次提交。</translation>
+    </message>
+    <message>
+        <source>Submitting…</source>
+        <translation>正在提交…</translation>
+    </message>
+    <message>
+        <source>{0} is queued: it goes to the lessor as soon as the network allows, with {1} document(s). The decision shows on the Desk and the Applications page.</source>
+        <translation>{0} 已排队：网络可用时将连同 {1} 份证件发送给出租人。审批结果会显示在工作台和申请页面。</translation>
+    </message>
+    <message>
+        <source>Not submitted: {0} Nothing was lost; correct it and submit again.</source>
+        <translation>未提交：{0} 没有丢失任何内容；更正后再次提交即可。</translation>
+    </message>
+    <message>
+        <source>Saving the draft…</source>
+        <translation>正在保存草稿…</translation>
+    </message>
+    <message>
+        <source>Draft saved.</source>
+        <translation>草稿已保存。</translation>
+    </message>
+    <message>
+        <source>Draft {0}</source>
+        <translation>草稿 {0}</translation>
+    </message>
+    <message>
+        <source>New draft</source>
+        <translation>新草稿</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>证件</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系方式</translation>
+    </message>
+    <message>
+        <source>Vehicle &amp; quote</source>
+        <translation>车辆与报价</translation>
+    </message>
+    <message>
+        <source>Income &amp; pre-score</source>
+        <translation>收入与预审</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <source>Review &amp; submit</source>
+        <translation>核对与提交</translation>
+    </message>
+    <message>
+        <source>Alt+{0}; Ctrl+PgUp / Ctrl+PgDown move between steps</source>
+        <translation>Alt+{0}；Ctrl+PgUp / Ctrl+PgDown 在各步骤间切换</translation>
+    </message>
+    <message>
+        <source>◂ Back</source>
+        <translation>◂ 上一步</translation>
+    </message>
+    <message>
+        <source>Next ▸ (Ctrl+PgDn)</source>
+        <translation>下一步 ▸ (Ctrl+PgDn)</translation>
     </message>
 </context>
 <context>
@@ -1785,7 +2122,7 @@ Send that file to support if it happens again.</source>
         <translation>申请</translation>
     </message>
     <message>
-        <source>Every application of this desk, searchable, with its status timeline and the lessor&apos;s decision.</source>
+        <source>Every application of this desk, searchable, with its status timeline and the lessor's decision.</source>
         <translation>本工作台的全部申请，可搜索，并显示状态时间线和出租人的审批结果。</translation>
     </message>
     <message>
@@ -1793,7 +2130,7 @@ Send that file to support if it happens again.</source>
         <translation>按姓名、手机尾号、身份证号、车架号、状态和日期搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <source>Status timeline from draft to funded, with the lessor&apos;s reasons and conditions</source>
+        <source>Status timeline from draft to funded, with the lessor's reasons and conditions</source>
         <translation>从草稿到放款的状态时间线，附出租人的理由和条件</translation>
     </message>
     <message>
@@ -1805,7 +2142,7 @@ Send that file to support if it happens again.</source>
         <translation>库存与促销</translation>
     </message>
     <message>
-        <source>The dealer&apos;s vehicles and the financing offers that aged or overstocked vehicles trigger.</source>
+        <source>The dealer's vehicles and the financing offers that aged or overstocked vehicles trigger.</source>
         <translation>经销商的车辆，以及库龄长或库存多的车辆触发的金融优惠。</translation>
     </message>
     <message>
@@ -2011,7 +2348,7 @@ Send that file to support if it happens again.</source>
         <translation>手动输入车价</translation>
     </message>
     <message>
-        <source>Enter the vehicle&apos;s price.</source>
+        <source>Enter the vehicle's price.</source>
         <translation>请输入车价。</translation>
     </message>
     <message>
@@ -2039,7 +2376,7 @@ Send that file to support if it happens again.</source>
         <translation>融资比例超过上限：该产品对此车辆最多融资车价的 {0}。请提高首付，或将费用改为签约时支付。</translation>
     </message>
     <message>
-        <source>The down payment is below the product&apos;s minimum of {0} ({1} of the price).</source>
+        <source>The down payment is below the product's minimum of {0} ({1} of the price).</source>
         <translation>首付低于产品最低要求：至少 {0}（车价的 {1}）。</translation>
     </message>
     <message>
@@ -2137,6 +2474,37 @@ Send that file to support if it happens again.</source>
     <message>
         <source>The quote sheet could not be saved: {0} The quote is still here; try another folder.</source>
         <translation>报价单未能保存：{0} 报价仍保留在此页面；请换一个文件夹再试。</translation>
+    </message>
+</context>
+<context>
+    <name>QuoteStep</name>
+    <message>
+        <source>Plan {0}</source>
+        <translation>方案 {0}</translation>
+    </message>
+    <message>
+        <source>From stock: {0}, VIN {1}</source>
+        <translation>库存车辆：{0}，车架号 {1}</translation>
+    </message>
+    <message>
+        <source>VIN</source>
+        <translation>车架号</translation>
+    </message>
+    <message>
+        <source>Make</source>
+        <translation>品牌</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>17 characters, no I, O or Q</source>
+        <translation>17位，不含 I、O、Q</translation>
+    </message>
+    <message>
+        <source>The customer takes</source>
+        <translation>客户选择</translation>
     </message>
 </context>
 <context>
@@ -2293,7 +2661,7 @@ Send that file to support if it happens again.</source>
         <translation>包含个人信息</translation>
     </message>
     <message>
-        <source>Consultants&apos; names are masked in exports unless you include them. Every export is recorded in the audit log.</source>
+        <source>Consultants' names are masked in exports unless you include them. Every export is recorded in the audit log.</source>
         <translation>除非您选择包含，导出文件中的顾问姓名均会脱敏。每次导出都会记入审计日志。</translation>
     </message>
     <message>
@@ -2397,7 +2765,7 @@ Choose a longer range or fewer filters.</source>
         <translation>包含个人信息？</translation>
     </message>
     <message>
-        <source>The file will contain consultants&apos; names unmasked. The export is recorded in the audit log under your name. Include them?</source>
+        <source>The file will contain consultants' names unmasked. The export is recorded in the audit log under your name. Include them?</source>
         <translation>导出文件将包含未脱敏的顾问姓名。此次导出将以您的名义记入审计日志。确定包含吗？</translation>
     </message>
     <message>
@@ -2442,6 +2810,49 @@ Choose a longer range or fewer filters.</source>
     </message>
 </context>
 <context>
+    <name>ReviewStep</name>
+    <message>
+        <source>Complete: ready to submit.</source>
+        <translation>信息完整：可以提交。</translation>
+    </message>
+    <message>
+        <source>Still missing (click to go there):</source>
+        <translation>仍缺少（点击前往）：</translation>
+    </message>
+    <message>
+        <source>still open</source>
+        <translation>仍在办理中</translation>
+    </message>
+    <message>
+        <source>submitted in the last 30 days</source>
+        <translation>近30天内已提交</translation>
+    </message>
+    <message>
+        <source>The same ID number has other applications at this dealer:</source>
+        <translation>同一身份证号在本店还有其他申请：</translation>
+    </message>
+    <message>
+        <source>Check it is not a second application by mistake; you may still submit.</source>
+        <translation>请确认不是误重复申请；仍可以提交。</translation>
+    </message>
+    <message>
+        <source>Review and submit</source>
+        <translation>核对与提交</translation>
+    </message>
+    <message>
+        <source>Check the figures with the customer. Submitting works offline too: the application leaves as soon as the network allows, exactly once.</source>
+        <translation>请与客户核对各项数字。离线也可以提交：网络可用时申请即发出，且只发送一次。</translation>
+    </message>
+    <message>
+        <source>Submit to the lessor (Ctrl+Enter)</source>
+        <translation>提交给出租人 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Next customer</source>
+        <translation>下一位客户</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Administrator</source>
@@ -2467,8 +2878,8 @@ Choose a longer range or fewer filters.</source>
         <translation>编辑促销规则</translation>
     </message>
     <message>
-        <source>The rule in YAML: conditions that must all hold, and its effects. Rates and ratios as fractions (&quot;0.0299&quot;) or percentages (&quot;2.99%&quot;). Save checks it.</source>
-        <translation>以 YAML 编写规则：须全部满足的条件及其效果。利率和比例可写成小数（&quot;0.0299&quot;）或百分比（&quot;2.99%&quot;）。保存时会校验。</translation>
+        <source>The rule in YAML: conditions that must all hold, and its effects. Rates and ratios as fractions ("0.0299") or percentages ("2.99%"). Save checks it.</source>
+        <translation>以 YAML 编写规则：须全部满足的条件及其效果。利率和比例可写成小数（"0.0299"）或百分比（"2.99%"）。保存时会校验。</translation>
     </message>
     <message>
         <source>Save (Ctrl+S)</source>
@@ -2642,7 +3053,7 @@ Choose a longer range or fewer filters.</source>
         <translation>未导出：{0}</translation>
     </message>
     <message>
-        <source>The dealer&apos;s rules were exported to {0}.</source>
+        <source>The dealer's rules were exported to {0}.</source>
         <translation>经销商规则已导出到 {0}。</translation>
     </message>
     <message>
@@ -2775,6 +3186,38 @@ Data key: {4}</source>
         <translation>OCR引擎：{0}</translation>
     </message>
     <message>
+        <source>Save support bundle…</source>
+        <translation>保存支持包…</translation>
+    </message>
+    <message>
+        <source>A zip for support staff: the log files and a self-test, with ID, phone and bank card numbers masked. It holds no customer data or documents.</source>
+        <translation>供技术支持使用的压缩包：包含日志文件和自检报告，身份证号、手机号和银行卡号均已脱敏。不含客户资料或证件。</translation>
+    </message>
+    <message>
+        <source>Save support bundle</source>
+        <translation>保存支持包</translation>
+    </message>
+    <message>
+        <source>Zip files (*.zip)</source>
+        <translation>Zip 文件 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Writing {0}… (runs the self-test)</source>
+        <translation>正在写入 {0}…（运行自检）</translation>
+    </message>
+    <message>
+        <source>Saved to {0}. The self-test passed.</source>
+        <translation>已保存到 {0}。自检通过。</translation>
+    </message>
+    <message>
+        <source>Saved to {0}. Some self-test checks failed: the bundle says which.</source>
+        <translation>已保存到 {0}。部分自检未通过：详见支持包。</translation>
+    </message>
+    <message>
+        <source>The support bundle could not be saved: {0}</source>
+        <translation>支持包未能保存：{0}</translation>
+    </message>
+    <message>
         <source>in the system keyring</source>
         <translation>保存在系统密钥环中</translation>
     </message>
@@ -2897,7 +3340,7 @@ Data key: {4}</source>
         <translation>清除</translation>
     </message>
     <message>
-        <source>Signer&apos;s name (as on the ID card)</source>
+        <source>Signer's name (as on the ID card)</source>
         <translation>签署人姓名（与身份证一致）</translation>
     </message>
     <message>
@@ -3274,7 +3717,7 @@ Send it again only once the cause is fixed; otherwise it will be refused again.<
         <translation>离线：{0} 项保存在本机，网络恢复后自动发送。</translation>
     </message>
     <message>
-        <source>The lessor does not accept this desk&apos;s credentials: an administrator must enroll it again. Nothing is lost.</source>
+        <source>The lessor does not accept this desk's credentials: an administrator must enroll it again. Nothing is lost.</source>
         <translation>出租人不再接受本工作台的凭证：需由管理员重新注册。数据没有丢失。</translation>
     </message>
     <message>
@@ -3353,7 +3796,7 @@ Send it again only once the cause is fixed; otherwise it will be refused again.<
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <source>The lessor&apos;s decision arrived. Click to open the application.</source>
+        <source>The lessor's decision arrived. Click to open the application.</source>
         <translation>资方审批结果已到，点击查看该申请。</translation>
     </message>
     <message>
@@ -3398,6 +3841,41 @@ Send it again only once the cause is fixed; otherwise it will be refused again.<
     <message>
         <source>Not saved: {0}</source>
         <translation>未保存：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>Wizard</name>
+    <message>
+        <source>ID card, photo side</source>
+        <translation>身份证人像面</translation>
+    </message>
+    <message>
+        <source>ID card, emblem side</source>
+        <translation>身份证国徽面</translation>
+    </message>
+    <message>
+        <source>Business licence</source>
+        <translation>营业执照</translation>
+    </message>
+    <message>
+        <source>Driving licence</source>
+        <translation>驾驶证</translation>
+    </message>
+    <message>
+        <source>Vehicle licence</source>
+        <translation>行驶证</translation>
+    </message>
+    <message>
+        <source>Bank card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>Proof of income</source>
+        <translation>收入证明</translation>
+    </message>
+    <message>
+        <source>Signed consent</source>
+        <translation>签署的授权书</translation>
     </message>
 </context>
 </TS>
