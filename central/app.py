@@ -53,6 +53,7 @@ from central.schemas import (
     ErrorBody,
     Health,
     RefreshRequest,
+    RequoteIn,
     SignatureIn,
     TokenPair,
     UploadStart,
@@ -345,6 +346,34 @@ def create_app(db: Database) -> FastAPI:
         def work(s: Session) -> tuple[int, bytes, str]:
             app_row = own_application(s, who, application_id)
             service.withdraw(s, app_row, body.reason)
+            return (200, service.application_out(app_row).model_dump_json().encode(),
+                    "application/json")
+
+        stored = idempotency.run_once(db, who.dealer_id, key, operation, payload_hash, work)
+        return _stored_response(stored)
+
+    @app.post(
+        "/v1/applications/{application_id}/requote", response_model=ApplicationOut,
+        tags=["applications"],
+        responses={409: {"model": ErrorBody, "description": "Not a conditional approval, "
+                         "or the same key still in flight."},
+                   **ERROR_RESPONSES},
+    )
+    def requote(
+        application_id: str, body: RequoteIn, who: Caller,
+        idempotency_key: Annotated[str, Header(
+            min_length=8, max_length=128, pattern=idempotency.KEY_PATTERN,
+            description="As for submissions: the same on every retry of one requote.")],
+    ) -> Response:
+        """Answer a conditional approval with new figures; the application is decided
+        again at once and the outcome appears in the decision feed. Idempotent by key."""
+        key = idempotency.check_key(idempotency_key)
+        operation = f"requote:{application_id}"
+        payload_hash = idempotency.request_hash(operation, body.model_dump(mode="json"))
+
+        def work(s: Session) -> tuple[int, bytes, str]:
+            app_row = own_application(s, who, application_id)
+            service.requote(s, app_row, body)
             return (200, service.application_out(app_row).model_dump_json().encode(),
                     "application/json")
 

@@ -187,6 +187,18 @@ class ApplicationIn(Strict):
     consents: Consents
 
 
+class RequoteIn(Strict):
+    """A conditional approval answered with new figures (e.g. a higher down payment)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "quote": {"product_code": "auto_loan", "down_payment_fen": 4_500_000,
+                  "term_months": 36, "annual_rate": "0.0599", "monthly_payment_fen": 320_000,
+                  "residual_fen": 0, "fees": []},
+        "note": "首付提高到30%。"}]})
+    quote: QuoteIn
+    note: str = Field("", max_length=500, description="What changed, in the dealer's words.")
+
+
 class WithdrawalIn(Strict):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"reason": "客户改为全款购车。"}

@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 from central import contract_pdf, decision, finance
 from central.db import Application, Contract, Database, Dealer, StatusEvent, utcnow
 from central.errors import ApiError
-from central.schemas import ApplicationIn, ApplicationOut, ConditionOut, ReasonOut, SignatureIn
+from central.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    ConditionOut,
+    ReasonOut,
+    RequoteIn,
+    SignatureIn,
+)
 
 LESSOR_NAME = "示范融资租赁有限公司"
 CST = timezone(timedelta(hours=8), "CST")
@@ -231,6 +238,34 @@ def withdraw(s: Session, app: Application, reason: str) -> None:
     set_status(s, app, "withdrawn", reasons=[
         *app.reasons, {"code": "withdrawn_by_dealer", "zh": "经销商撤回：" + reason,
                        "en": "Withdrawn by the dealer: " + reason}])
+
+
+def requote(s: Session, app: Application, body: RequoteIn) -> None:
+    """New figures for a conditional approval: the application is decided again on them,
+    with the same rules (a condition met now approves; anything else decides as it
+    would have on first submission)."""
+    if app.status != "conditional":
+        raise ApiError(409, "not_conditional", "只有附条件批准的申请才能重新报价。",
+                       "Only a conditional approval can be requoted.")
+    payload = dict(app.payload)
+    payload["quote"] = body.quote.model_dump(mode="json")
+    if body.quote.down_payment_fen >= payload["vehicle"]["price_fen"]:
+        raise ApiError(422, "nothing_to_finance", "首付不低于车价，没有需要融资的金额。",
+                       "The down payment covers the price: there is nothing to finance.")
+    _check_quote(payload)
+    app.payload = payload
+    note = body.note.strip()
+    requoted = {"code": "requoted_by_dealer",
+                "zh": "经销商重新报价" + ("：" + note if note else "。"),
+                "en": "Requoted by the dealer" + (": " + note if note else ".")}
+    set_status(s, app, "in_review", reasons=[requoted], conditions=[])
+    verdict = decision.decide(_facts(payload, utcnow().astimezone(CST).date()))
+    reasons = [requoted] + [{"code": r.code, "zh": r.zh, "en": r.en} for r in verdict.reasons]
+    conditions = [{"code": c.code, "zh": c.zh, "en": c.en, "value": c.value}
+                  for c in verdict.conditions]
+    set_status(s, app, verdict.outcome, reasons, conditions)
+    if verdict.outcome == "approved":
+        issue_contract(s, app)
 
 
 def sign(s: Session, app: Application, body: SignatureIn) -> Contract:

@@ -609,6 +609,32 @@ def applications_of_customers(session: Session, dealer_id: str, customer_ids: tu
             for app, consultant in rows]
 
 
+def requote_application(session: Session, cipher: FieldCipher, application_id: str,
+                        terms: dict[str, Any]) -> None:
+    """New figures for a conditional approval, kept with the application and its draft;
+    the requote leaves through the outbox (the caller queues it in this transaction)."""
+    row = session.get(ApplicationRow, application_id)
+    if row is None:
+        raise KeyError(application_id)
+    if row.status != ApplicationStatus.CONDITIONAL.value:
+        raise ApplicationLockedError(
+            f"application {row.reference} is {row.status}: only a conditional approval "
+            "can be requoted")
+    draft = get_application_draft(session, cipher, application_id) or {}
+    previous = draft.get("quote")
+    draft["quote"] = terms
+    draft.setdefault("requotes", []).append(
+        {"at": utcnow().isoformat(), "previous": previous})
+    row.draft_enc = cipher.seal(_APPLICATION, "draft", application_id,
+                                json.dumps(draft, ensure_ascii=False).encode())
+    row.product_code = terms["product_code"]
+    row.down_payment_fen = int(terms["down_payment_fen"])
+    row.term_months = int(terms["term_months"])
+    row.financed_amount_fen = row.vehicle_price_fen - row.down_payment_fen
+    row.status = ApplicationStatus.QUEUED.value
+    row.updated_at = utcnow()
+
+
 _CHINA = timezone(timedelta(hours=8))
 
 

@@ -394,6 +394,13 @@ class CentralClient:
             "POST", f"/v1/applications/{application_id}/withdrawal", key=idempotency_key,
             json={"reason": reason}).json())
 
+    def requote(self, application_id: str, body: dict[str, Any], idempotency_key: str
+                ) -> RemoteApplication:
+        """New figures for a conditional approval; central decides again at once."""
+        return _application(self._request(
+            "POST", f"/v1/applications/{application_id}/requote", key=idempotency_key,
+            json=body).json())
+
     # --- catalog and campaigns ------------------------------------------------------------------
 
     def catalog(self, etag: str | None = None) -> CatalogResult:

@@ -225,6 +225,9 @@ class Dispatcher:
             elif kind == OutboxKind.SIGN_CONTRACT:
                 self.client.sign(self._central_id(aggregate), payload, key)
                 self._accepted(row_id, aggregate, None, "signed")
+            elif kind == OutboxKind.REQUOTE_APPLICATION:
+                result_app = self.client.requote(self._central_id(aggregate), payload, key)
+                self._accepted(row_id, aggregate, None, result_app.status)
             elif kind == OutboxKind.WITHDRAW_APPLICATION:
                 result_app = self.client.withdraw(self._central_id(aggregate),
                                                   payload["reason"], key)

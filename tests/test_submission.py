@@ -53,11 +53,11 @@ def add_document(store: Store, application_id: str, kind: DocumentType) -> str:
                                  fields={"kind": kind.value}).id
 
 
-def stock_terms(store: Store, down_percent: int = 30) -> dict:
+def stock_terms(store: Store, down_percent: int = 30, product: str = "auto_loan") -> dict:
     quoting = QuotingService(store)
     vehicle = next(v for v in quoting.stock() if v.category == "new_car")
     down = Money(vehicle.price.fen * down_percent // 100)
-    quote = quoting.quote(QuoteInput(product_code="auto_loan", price=vehicle.price,
+    quote = quoting.quote(QuoteInput(product_code=product, price=vehicle.price,
                                      down_payment=down, term_months=36,
                                      category=vehicle.category, is_nev=vehicle.is_nev),
                           quoting.catalog())
@@ -65,7 +65,8 @@ def stock_terms(store: Store, down_percent: int = 30) -> dict:
     return quote_terms(quote, vehicle.id, vehicle.vin, make, model or make, vehicle.is_nev)
 
 
-def ready_draft(store: Store, id_number: str = APPROVE_ID, consent: bool = True) -> str:
+def ready_draft(store: Store, id_number: str = APPROVE_ID, consent: bool = True,
+                down_percent: int = 30, product: str = "auto_loan") -> str:
     """A complete individual draft, as the wizard leaves it before Submit."""
     service = SubmissionService(store)
     consultant = user(store, "consultant")
@@ -74,7 +75,7 @@ def ready_draft(store: Store, id_number: str = APPROVE_ID, consent: bool = True)
     add_document(store, app_id, DocumentType.ID_CARD_BACK)
     service.save_contact(consultant, app_id, Contact(
         name="张伟", id_number=id_number, phone="13812345678", address="北京市朝阳区建国路88号"))
-    service.save_quote(consultant, app_id, stock_terms(store))
+    service.save_quote(consultant, app_id, stock_terms(store, down_percent, product))
     service.save_step(consultant, app_id, "applicant", {"applicant": {
         "monthly_income_fen": 2_000_000, "income_proven": True}})
     if consent:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import test_ui
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
@@ -236,7 +236,27 @@ def test_conditional_offers_a_requote(qtbot, desk, tmp_path) -> None:
     window, page = open_applications(qtbot, desk, tmp_path)
     choose(qtbot, page, app_id)
     assert "首付不低于30%" in page.central_text.text()
-    assert page.requote_button.isVisible()
-    page.requote_button.click()
-    assert window.current_page_key() == "quote"
+    assert page.requote_button.isVisible() and page.requote_button.isEnabled()
+    seen: dict[str, str] = {}
+
+    def answer() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets()
+                      if w.objectName() == "requoteDialog" and w.isVisible())
+        seen["conditions"] = dialog.conditions.text()
+        price = dialog.detail.vehicle_price.fen
+        dialog.down.setText(f"{price * 0.35 / 100:.2f}")
+        seen["result"] = dialog.result.text()
+        dialog.note.setText("首付提高到35%")
+        dialog.resubmit.click()
+
+    QTimer.singleShot(100, answer)
+    page.requote_button.click()  # modal until answered
+    assert "首付不低于30%" in seen["conditions"] and "月供" in seen["result"]
+    rows = outbox(services, "requote_application")
+    assert [r.aggregate_id for r in rows] == [app_id]
+    body = repo.outbox_payload(store.cipher, rows[0])
+    assert body["note"] == "首付提高到35%"
+    assert body["quote"]["down_payment_fen"] * 100 // page.detail.vehicle_price.fen in (34, 35)
+    qtbot.waitUntil(lambda: page.detail.status is ApplicationStatus.QUEUED, timeout=WAIT_MS)
+    assert window.current_page_key() == "applications"
     window.close()

@@ -209,8 +209,8 @@ class MainWindow(Retranslatable, QMainWindow):
             self.applications_page.focus_search()
 
     def _requote(self, _application_id: str) -> None:
-        # A conditional approval: the consultant reworks the figures on the quote page.
-        self.go("quote")
+        # New figures for a conditional approval are queued: send them now.
+        self.sync_worker.wake()
 
     def _new_application_page(self, resume_id: str | None = None) -> NewApplicationPage:
         page = NewApplicationPage(self.services, self.user, resume_id)

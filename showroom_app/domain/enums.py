@@ -119,6 +119,7 @@ class OutboxStatus(StrEnum):
 
 class OutboxKind(StrEnum):
     SUBMIT_APPLICATION = "submit_application"
+    REQUOTE_APPLICATION = "requote_application"  # new figures for a conditional approval
     UPLOAD_DOCUMENT = "upload_document"
     SIGN_CONTRACT = "sign_contract"
     WITHDRAW_APPLICATION = "withdraw_application"

@@ -82,6 +82,11 @@ class ApplicationDetail:
         return self.status in WITHDRAWABLE
 
     @property
+    def requotable(self) -> bool:
+        return (self.status is ApplicationStatus.CONDITIONAL
+                and OutboxKind.REQUOTE_APPLICATION.value not in self.pending_outbox)
+
+    @property
     def signable(self) -> bool:
         return (self.status is ApplicationStatus.CONTRACT_READY
                 and OutboxKind.SIGN_CONTRACT.value not in self.pending_outbox)
@@ -155,6 +160,33 @@ class ApplicationService:
             repo.set_application_status(s, application_id, ApplicationStatus.WITHDRAWN)
             repo.audit(s, AuditAction.SEND, "application", application_id, actor,
                        "withdrawal queued")
+        return key
+
+    def requote(self, actor: User, application_id: str, terms: dict[str, Any],
+                note: str = "") -> str:
+        """Answer a conditional approval with new figures (`submission.quote_terms` of
+        the new plan): queued for central, which decides again. Returns the key."""
+        require(actor, Permission.WORK_APPLICATIONS)
+        if len(note) > 500:
+            raise ValidationError("a note of at most 500 characters", field="note")
+        quote = {"product_code": terms["product_code"],
+                 "down_payment_fen": int(terms["down_payment_fen"]),
+                 "term_months": int(terms["term_months"]),
+                 "annual_rate": str(terms["annual_rate"]),
+                 "residual_fen": int(terms.get("residual_fen") or 0),
+                 "fees": [{"code": f["code"], "name_zh": f["name_zh"][:40],
+                           "amount_fen": int(f["amount_fen"]), "financed": bool(f["financed"])}
+                          for f in terms.get("fees") or []]}
+        if terms.get("monthly_payment_fen") is not None:
+            quote["monthly_payment_fen"] = int(terms["monthly_payment_fen"])
+        with self._store.transaction() as s:
+            reference, _status, _central = repo.application_state(s, application_id)
+            repo.requote_application(s, self._store.cipher, application_id, terms)
+            key = repo.enqueue(s, self._store.cipher, "application", application_id,
+                               OutboxKind.REQUOTE_APPLICATION,
+                               {"quote": quote, "note": note.strip()})
+            repo.audit(s, AuditAction.SEND, "application", application_id, actor,
+                       f"requote of {reference} queued")
         return key
 
     def sign(self, actor: User, application_id: str, signer_name: str, png: bytes,

@@ -72,8 +72,7 @@ def percent(rate: Decimal | None) -> str:
 
 
 class ApplicationsPage(Retranslatable, QWidget):
-    # The consultant wants to requote a conditional approval: the main window opens
-    # the quote page.
+    # A conditional approval was answered with new figures: the main window sends them.
     requote_requested = Signal(str)
 
     def __init__(self, services: DeskServices, user: User, parent: QWidget | None = None) -> None:
@@ -453,6 +452,7 @@ class ApplicationsPage(Retranslatable, QWidget):
         self._show_promotions(d)
         self.withdraw_button.setVisible(d.withdrawable)
         self.requote_button.setVisible(d.status is S.CONDITIONAL)
+        self.requote_button.setEnabled(d.requotable)
         self.sign_button.setVisible(d.status is S.CONTRACT_READY)
         self.sign_button.setEnabled(d.signable and d.has_contract_pdf)
         self._show_message()
@@ -668,8 +668,20 @@ class ApplicationsPage(Retranslatable, QWidget):
         self.message.show()
 
     def _requote(self) -> None:
-        if self.detail is not None:
-            self.requote_requested.emit(self.detail.id)
+        """A conditional approval answered with new figures, in a dialog; the lessor
+        decides again when they arrive."""
+        d = self.detail
+        if d is None or not d.requotable:
+            return
+        from ui.dialogs.requote import RequoteDialog
+
+        dialog = RequoteDialog(self.services, self.user, d, self)
+        if dialog.exec() == RequoteDialog.DialogCode.Accepted:
+            self.notice = self.tr("Resubmitted with the new figures: the lessor decides "
+                                  "again as soon as they arrive.")
+            self.requote_requested.emit(d.id)
+            self._after_action()
+        dialog.deleteLater()
 
     # --- signing ------------------------------------------------------------------------
 

@@ -293,6 +293,7 @@ def kind_text(kind: str) -> str:
     translate = QCoreApplication.translate
     return {
         OutboxKind.SUBMIT_APPLICATION: translate("SyncPage", "Submission"),
+        OutboxKind.REQUOTE_APPLICATION: translate("SyncPage", "Requote"),
         OutboxKind.UPLOAD_DOCUMENT: translate("SyncPage", "Document"),
         OutboxKind.SIGN_CONTRACT: translate("SyncPage", "Signature"),
         OutboxKind.WITHDRAW_APPLICATION: translate("SyncPage", "Withdrawal"),

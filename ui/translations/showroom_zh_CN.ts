@@ -431,6 +431,10 @@
         <translation>已撤回。撤回将随下次同步发出。</translation>
     </message>
     <message>
+        <source>Resubmitted with the new figures: the lessor decides again as soon as they arrive.</source>
+        <translation>已按新数字重新提交：出租人收到后会重新审批。</translation>
+    </message>
+    <message>
         <source>The contract is not on this desk yet.</source>
         <translation>合同尚未到达本工作台。</translation>
     </message>
@@ -2810,6 +2814,77 @@ Choose a longer range or fewer filters.</source>
     </message>
 </context>
 <context>
+    <name>RequoteDialog</name>
+    <message>
+        <source>Write the new down payment in yuan, e.g. 45,000.</source>
+        <translation>请填写新的首付金额（元），例如 45,000。</translation>
+    </message>
+    <message>
+        <source>{0:.1f} % of the price {1}</source>
+        <translation>占车价 {1} 的 {0:.1f}%</translation>
+    </message>
+    <message>
+        <source>These figures make no plan: {0}</source>
+        <translation>这些数字无法形成方案：{0}</translation>
+    </message>
+    <message>
+        <source>Monthly payment {0}, APR {1:.2f} % (all fees), financed {2}</source>
+        <translation>月供 {0}，年化利率 {1:.2f}%（含全部费用），融资金额 {2}</translation>
+    </message>
+    <message>
+        <source>Below the lessor's condition of {0:.0f} % down: it will not be met.</source>
+        <translation>低于出租人要求的首付 {0:.0f}%：条件不满足。</translation>
+    </message>
+    <message>
+        <source>Meets the lessor's condition of {0:.0f} % down.</source>
+        <translation>满足出租人要求的首付 {0:.0f}%。</translation>
+    </message>
+    <message>
+        <source>Not resubmitted: {0} The figures are still here.</source>
+        <translation>未重新提交：{0} 数字仍保留在这里。</translation>
+    </message>
+    <message>
+        <source>Requote {0}</source>
+        <translation>重新报价 {0}</translation>
+    </message>
+    <message>
+        <source>The lessor approves {0} on conditions</source>
+        <translation>出租人附条件批准 {0}</translation>
+    </message>
+    <message>
+        <source>Now: price {0}, down payment {1}, {2} months</source>
+        <translation>当前：车价 {0}，首付 {1}，{2} 个月</translation>
+    </message>
+    <message>
+        <source>New down payment</source>
+        <translation>新首付</translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Note to the lessor</source>
+        <translation>给出租人的说明</translation>
+    </message>
+    <message>
+        <source>e.g. the customer puts 30 % down</source>
+        <translation>例如：客户首付提高到30%</translation>
+    </message>
+    <message>
+        <source>{0} months</source>
+        <translation>{0} 个月</translation>
+    </message>
+    <message>
+        <source>Resubmit to the lessor</source>
+        <translation>重新提交给出租人</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>ReviewStep</name>
     <message>
         <source>Complete: ready to submit.</source>
@@ -3775,6 +3850,10 @@ Send it again only once the cause is fixed; otherwise it will be refused again.<
     <message>
         <source>Submission</source>
         <translation>提交申请</translation>
+    </message>
+    <message>
+        <source>Requote</source>
+        <translation>重新报价</translation>
     </message>
     <message>
         <source>Document</source>
