@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from faultproxy import FaultProxy
 from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 from test_outbox_service import enroll_desk
@@ -302,6 +303,22 @@ def test_approved_signed_end_to_end(qtbot, e2e_desk, tmp_path) -> None:
     qtbot.waitUntil(lambda: services.applications.detail(consultant, app_id).has_signed_pdf,
                     timeout=20_000)
     assert {"id_card_front", "id_card_back", "consent", "contract"} <= kinds
+
+    # The signed contract comes back: shown in the app and printed (to a PDF printer).
+    window.open_application(app_id)
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail.has_signed_pdf
+                    and page.signed_button.isVisible(), timeout=20_000)
+    page.signed_button.click()
+    qtbot.waitUntil(lambda: getattr(page, "contract_dialog", None) is not None, timeout=WAIT_MS)
+    dialog = page.contract_dialog
+    assert dialog.pages() >= 1
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert dialog.print_to(printer) == dialog.pages()
+    assert printed.read_bytes().startswith(b"%PDF") and printed.stat().st_size > 10_000
+    dialog.accept()
     window.close()
     QApplication.processEvents()
 

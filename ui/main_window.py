@@ -164,6 +164,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.new_page = self._new_application_page()
         self.applications_page = ApplicationsPage(self.services, self.user)
         self.applications_page.requote_requested.connect(self._requote)
+        self.applications_page.resume_requested.connect(self.restart_new_application)
         for key in PAGE_KEYS:
             if key == "desk":
                 page: QWidget = self.desk_page

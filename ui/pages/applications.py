@@ -74,6 +74,8 @@ def percent(rate: Decimal | None) -> str:
 class ApplicationsPage(Retranslatable, QWidget):
     # A conditional approval was answered with new figures: the main window sends them.
     requote_requested = Signal(str)
+    # A draft goes on in the new-application wizard, where it was left.
+    resume_requested = Signal(str)
 
     def __init__(self, services: DeskServices, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,6 +199,12 @@ class ApplicationsPage(Retranslatable, QWidget):
         self.requote_button = QPushButton()
         self.requote_button.setObjectName("requoteButton")
         self.requote_button.clicked.connect(self._requote)
+        self.resume_button = QPushButton()
+        self.resume_button.setObjectName("resumeButton")
+        self.resume_button.clicked.connect(self._resume)
+        self.signed_button = QPushButton()
+        self.signed_button.setObjectName("signedContractButton")
+        self.signed_button.clicked.connect(self.open_signed_contract)
         self.sign_button = QPushButton()
         self.sign_button.setObjectName("primary")
         self.sign_button.setAccessibleName("signContract")
@@ -205,6 +213,8 @@ class ApplicationsPage(Retranslatable, QWidget):
         actions.addWidget(self.withdraw_button)
         actions.addStretch(1)
         actions.addWidget(self.requote_button)
+        actions.addWidget(self.resume_button)
+        actions.addWidget(self.signed_button)
         actions.addWidget(self.sign_button)
         self.empty_hint = QLabel()
         self.empty_hint.setObjectName("hintText")
@@ -453,6 +463,8 @@ class ApplicationsPage(Retranslatable, QWidget):
         self.withdraw_button.setVisible(d.withdrawable)
         self.requote_button.setVisible(d.status is S.CONDITIONAL)
         self.requote_button.setEnabled(d.requotable)
+        self.resume_button.setVisible(d.status is S.DRAFT)
+        self.signed_button.setVisible(d.has_signed_pdf)
         self.sign_button.setVisible(d.status is S.CONTRACT_READY)
         self.sign_button.setEnabled(d.signable and d.has_contract_pdf)
         self._show_message()
@@ -683,6 +695,36 @@ class ApplicationsPage(Retranslatable, QWidget):
             self._after_action()
         dialog.deleteLater()
 
+    def _resume(self) -> None:
+        if self.detail is not None and self.detail.status is S.DRAFT:
+            self.resume_requested.emit(self.detail.id)
+
+    def open_signed_contract(self) -> None:
+        d = self.detail
+        if d is None or not d.has_signed_pdf:
+            return
+        job = functools.partial(self.services.applications.contract_pdf, self.user, d.id,
+                                True)
+        run_in_background(job, self._signed_loaded, self._action_failed)
+
+    def _signed_loaded(self, pdf: bytes | None) -> None:
+        d = self.detail
+        if pdf is None or d is None:
+            self._action_failed(RuntimeError(self.tr("The signed contract is not on this "
+                                                     "desk yet.")))
+            return
+        from ui.dialogs.contract_view import ContractViewDialog
+
+        self.contract_dialog = ContractViewDialog(d.reference, pdf, self)
+        self.contract_dialog.finished.connect(self._contract_closed)
+        self.contract_dialog.open()
+
+    def _contract_closed(self, _result: int) -> None:
+        dialog = getattr(self, "contract_dialog", None)
+        self.contract_dialog = None
+        if dialog is not None:
+            dialog.deleteLater()
+
     # --- signing ------------------------------------------------------------------------
 
     def open_signing(self) -> None:
@@ -775,6 +817,8 @@ class ApplicationsPage(Retranslatable, QWidget):
         self.reveal_phone.setToolTip(self.reveal_id.toolTip())
         self.withdraw_button.setText(self.tr("Withdraw…"))
         self.requote_button.setText(self.tr("Requote"))
+        self.resume_button.setText(self.tr("Continue the draft"))
+        self.signed_button.setText(self.tr("Signed contract…"))
         self.sign_button.setText(self.tr("Sign the contract"))
         self._fill_table()
         self._show_count()

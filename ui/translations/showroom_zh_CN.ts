@@ -435,6 +435,10 @@
         <translation>已按新数字重新提交：出租人收到后会重新审批。</translation>
     </message>
     <message>
+        <source>The signed contract is not on this desk yet.</source>
+        <translation>签署后的合同尚未到达本工作台。</translation>
+    </message>
+    <message>
         <source>The contract is not on this desk yet.</source>
         <translation>合同尚未到达本工作台。</translation>
     </message>
@@ -525,6 +529,14 @@
     <message>
         <source>Requote</source>
         <translation>重新报价</translation>
+    </message>
+    <message>
+        <source>Continue the draft</source>
+        <translation>继续填写草稿</translation>
+    </message>
+    <message>
+        <source>Signed contract…</source>
+        <translation>已签署合同…</translation>
     </message>
     <message>
         <source>Sign the contract</source>
@@ -1120,6 +1132,57 @@
     <message>
         <source>e.g. 13812345678</source>
         <translation>例如 13812345678</translation>
+    </message>
+</context>
+<context>
+    <name>ContractViewDialog</name>
+    <message>
+        <source>Signed contract {0}</source>
+        <translation>已签署合同 {0}</translation>
+    </message>
+    <message>
+        <source>This desk cannot show PDF files: save a copy and open it.</source>
+        <translation>本工作台无法显示PDF文件：请保存副本后打开。</translation>
+    </message>
+    <message>
+        <source>Print… (Ctrl+P)</source>
+        <translation>打印… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>保存副本…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>the printer could not be opened</source>
+        <translation>无法打开打印机</translation>
+    </message>
+    <message>
+        <source>Not printed: {0}</source>
+        <translation>未打印：{0}</translation>
+    </message>
+    <message>
+        <source>{0} page(s) sent to the printer.</source>
+        <translation>已将 {0} 页发送到打印机。</translation>
+    </message>
+    <message>
+        <source>Save a copy of the signed contract</source>
+        <translation>保存已签署合同的副本</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Not saved: {0} Choose another folder.</source>
+        <translation>未保存：{0} 请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>Saved to {0}.</source>
+        <translation>已保存到 {0}。</translation>
     </message>
 </context>
 <context>
