@@ -611,8 +611,9 @@ def applications_of_customers(session: Session, dealer_id: str, customer_ids: tu
 
 def requote_application(session: Session, cipher: FieldCipher, application_id: str,
                         terms: dict[str, Any]) -> None:
-    """New figures for a conditional approval, kept with the application and its draft;
-    the requote leaves through the outbox (the caller queues it in this transaction)."""
+    """New figures for a conditional approval, kept with the application and its draft
+    (the previous figures too); the requote leaves through the outbox (the caller queues
+    it in this transaction)."""
     row = session.get(ApplicationRow, application_id)
     if row is None:
         raise KeyError(application_id)
@@ -631,7 +632,8 @@ def requote_application(session: Session, cipher: FieldCipher, application_id: s
     row.down_payment_fen = int(terms["down_payment_fen"])
     row.term_months = int(terms["term_months"])
     row.financed_amount_fen = row.vehicle_price_fen - row.down_payment_fen
-    row.status = ApplicationStatus.QUEUED.value
+    # The status stays what central said (conditional) until central decides again: a
+    # requote central refuses must not leave the application looking sent.
     row.updated_at = utcnow()
 
 

@@ -102,7 +102,7 @@ def test_the_desk_queues_a_requote_and_central_decides_again(store, central) -> 
     with store.read() as s:
         kinds = [r.kind for r in s.scalars(select(OutboxRow).where(
             OutboxRow.aggregate_id == app_id)).all()]
-        assert s.get(ApplicationRow, app_id).status == ApplicationStatus.QUEUED.value
+        assert s.get(ApplicationRow, app_id).status == ApplicationStatus.CONDITIONAL.value
     assert kinds[-1] == OutboxKind.REQUOTE_APPLICATION.value
     Dispatcher(store, client).drain(timeout=30)
     assert applications.detail(consultant, app_id).status is ApplicationStatus.CONTRACT_READY

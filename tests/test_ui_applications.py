@@ -257,6 +257,9 @@ def test_conditional_offers_a_requote(qtbot, desk, tmp_path) -> None:
     body = repo.outbox_payload(store.cipher, rows[0])
     assert body["note"] == "首付提高到35%"
     assert body["quote"]["down_payment_fen"] * 100 // page.detail.vehicle_price.fen in (34, 35)
-    qtbot.waitUntil(lambda: page.detail.status is ApplicationStatus.QUEUED, timeout=WAIT_MS)
+    # Still conditional until the lessor decides again; no second requote meanwhile.
+    qtbot.waitUntil(lambda: not page.detail.requotable, timeout=WAIT_MS)
+    assert page.detail.status is ApplicationStatus.CONDITIONAL
+    assert not page.requote_button.isEnabled() and "重新审批" in page.message.text()
     assert window.current_page_key() == "applications"
     window.close()

@@ -152,3 +152,72 @@ def test_a_company_needs_its_licence_and_shows_its_fields(qtbot, desk, tmp_path)
     new.show_step(1)
     assert new.step_name() == "documents"
     window.close()
+
+
+def test_what_is_on_screen_is_saved_before_the_page_is_replaced(qtbot, desk, tmp_path) -> None:
+    services, translations = desk
+    consultant = sign_in(services, "consultant")
+    window = open_window(qtbot, services, consultant, translations, tmp_path / "ui.ini")
+    window.go("new")
+    new = window.new_page
+    fill_contact(qtbot, new)  # typed, the step not left, nothing waited for
+    app_id = new.application_id
+    window.restart_new_application(app_id)  # e.g. Continue on the Applications page
+    resumed = window.new_page
+    assert resumed is not new and resumed.application_id == app_id
+    assert resumed.step_name() == "contact"
+    assert resumed.contact_step.phone.text() == "13812345678"
+    window.close()
+
+
+def test_a_failed_save_is_said_and_saved_again_once_corrected(qtbot, desk, tmp_path) -> None:
+    services, translations = desk
+    consultant = sign_in(services, "consultant")
+    window = open_window(qtbot, services, consultant, translations, tmp_path / "ui.ini")
+    window.go("new")
+    new = window.new_page
+    new.customer_step.set_customer_type(CustomerType.COMPANY)
+    fill_contact(qtbot, new)
+    contact = new.contact_step
+    contact.company_name.setText("很长的公司名称" * 40)  # 280 characters: central allows 200
+    contact.uscc.setText("91510100MA6CGUQ01X")
+    new.show_step(3)
+    wait_saved(qtbot, new)
+    assert "未保存" in new.status.text() and new.contact_saved is None
+    message = contact.messages["company_name"]
+    assert not message.isHidden() and message.text() == "最多200个字符。"  # on the step
+    new.show_step(2)
+    contact.company_name.setText("成都顺达物流有限公司")
+    new.show_step(3)
+    wait_saved(qtbot, new)
+    assert new.contact_saved is not None
+    assert new.contact_saved.company_name == "成都顺达物流有限公司"
+    assert services.submission.resume(consultant, new.application_id).draft["company"][
+        "company_name"] == "成都顺达物流有限公司"
+    window.close()
+
+
+def test_submit_twice_sends_once(qtbot, desk, tmp_path) -> None:
+    from sqlalchemy import func, select
+    from test_submission import ready_draft
+
+    from local_store.orm import OutboxRow
+
+    services, translations = desk
+    consultant = sign_in(services, "consultant")
+    store = services.applications._store
+    app_id = ready_draft(store)
+    window = open_window(qtbot, services, consultant, translations, tmp_path / "ui.ini")
+    window.restart_new_application(app_id)
+    new = window.new_page
+    new.show_step(6)
+    qtbot.waitUntil(lambda: "✔" in new.review_step.missing_box.text(), timeout=WAIT_MS)
+    new.submit()
+    new.submit()  # Ctrl+Enter pressed again while the first is on its way
+    qtbot.waitUntil(lambda: new.done is not None, timeout=WAIT_MS)
+    qtbot.wait(200)
+    assert "未提交" not in new.status.text()
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxRow).where(
+            OutboxRow.aggregate_id == app_id, OutboxRow.kind == "submit_application")) == 1
+    window.close()

@@ -143,8 +143,8 @@ class MainWindow(Retranslatable, QMainWindow):
     # --- pages ---------------------------------------------------------------
 
     def _build_pages(self) -> None:
-        if getattr(self, "capture_page", None) is not None:
-            self.capture_page.shutdown()
+        if getattr(self, "new_page", None) is not None:
+            self.new_page.shutdown()  # the step on screen is saved first
         while self.pages.count():
             page = self.pages.widget(0)
             self.pages.removeWidget(page)
@@ -402,6 +402,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def lock(self) -> None:
         """Hide everything on screen until the user (or another user) signs in again."""
         self.idle.pause()
+        self.new_page.flush()  # the wizard's step on screen is saved before the lock
         self.capture_page.shutdown()  # no camera runs behind the lock screen
         self.toasts.clear()  # references are not left on a locked screen
         self.centralWidget().hide()
@@ -456,7 +457,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.ui_state.setValue("main/geometry", self.saveGeometry())
         self.ui_state.sync()
         QApplication.instance().removeEventFilter(self.idle)
-        self.capture_page.shutdown()
+        self.new_page.shutdown()  # saves the wizard's step on screen, stops the camera
         self.sync_worker.stop()
         self.toasts.clear()
         if self.tray is not None:

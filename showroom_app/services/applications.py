@@ -300,6 +300,17 @@ class ApplicationService:
                            "signed contract opened" if signed else "contract opened")
         return data
 
+    def contract_exported(self, actor: User, application_id: str, how: str) -> None:
+        """The signed contract (it names the customer) left the app: printed or saved
+        as a file. Audited like any export of personal data."""
+        require(actor, Permission.WORK_APPLICATIONS)
+        if how not in ("print", "save"):
+            raise ValueError(f"unknown export {how!r}")
+        with self._store.transaction() as s:
+            repo.audit(s, AuditAction.EXPORT, "application", application_id, actor,
+                       "signed contract printed" if how == "print"
+                       else "signed contract saved as a file")
+
     def contract_terms(self, actor: User, detail: ApplicationDetail) -> ContractTerms:
         """Loan or lease, and the APR of the application's own figures (what the top of
         the signing view says), worked out by the same engine as the quote page."""

@@ -312,6 +312,12 @@ class PromotionService:
                     "fee_saving_fen": pq.fee_saving.fen,
                     "dealer_cost_fen": pq.dealer_cost.fen}]
 
+    def clear(self, actor: User, application_id: str) -> None:
+        """The draft's plan no longer carries a promotion: none is recorded with it."""
+        require(actor, Permission.WORK_APPLICATIONS)
+        with self._store.transaction() as s:
+            repo.set_application_promotions(s, application_id, [])
+
     def record(self, actor: User, application_id: str, pq: PromotedQuote) -> None:
         require(actor, Permission.WORK_APPLICATIONS)
         with self._store.transaction() as s:

@@ -217,6 +217,9 @@ class SubmissionService:
             raise ValidationError("an ID number has 17 digits and a digit or X",
                                   field="id_number")
         uscc = (contact.uscc or "").strip().upper() or None
+        if len((contact.company_name or "").strip()) > 200:
+            raise ValidationError("a company name of at most 200 characters",
+                                  field="company_name")
         if uscc is not None and not _USCC.match(uscc):
             raise ValidationError("a unified social credit code has 18 characters",
                                   field="uscc")
@@ -258,6 +261,12 @@ class SubmissionService:
                      vehicle_price=Money(terms["price_fen"]),
                      down_payment=Money(terms["down_payment_fen"]),
                      term_months=int(terms["term_months"]))
+
+    def clear_quote(self, actor: User, application_id: str, plan: dict[str, Any] | None = None
+                    ) -> None:
+        """The quote step was left without a valid plan: the draft keeps none (never a
+        plan the quote page no longer shows)."""
+        self._update(actor, application_id, None, {"quote": None, "plan": plan or {}})
 
     def record_consent(self, actor: User, application_id: str, signer_name: str, png: bytes,
                        strokes: list[list[dict[str, float]]], signed_at: datetime) -> str:

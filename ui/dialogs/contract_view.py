@@ -3,6 +3,7 @@ customer, or saved as a copy. Nothing of it stays in memory after the dialog clo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
@@ -31,8 +32,12 @@ PRINT_DPI = 200  # sharp on paper, light enough for an old PC's printer driver
 
 
 class ContractViewDialog(QDialog):
-    def __init__(self, reference: str, pdf: bytes, parent: QWidget | None = None) -> None:
+    def __init__(self, reference: str, pdf: bytes, parent: QWidget | None = None,
+                 record_export: Callable[[str], None] | None = None) -> None:
+        """`record_export("print" | "save")` is called once the contract left the app
+        (the caller audits it)."""
         super().__init__(parent)
+        self.record_export = record_export
         self.setObjectName("contractView")
         self.reference = reference
         self.pdf = pdf
@@ -111,6 +116,8 @@ class ContractViewDialog(QDialog):
             self._say(self.tr("Not printed: {0}").format(describe(exc)), RED)
             return
         self._say(self.tr("{0} page(s) sent to the printer.").format(pages), GREEN)
+        if self.record_export is not None:
+            self.record_export("print")
 
     def save_copy(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -125,6 +132,8 @@ class ContractViewDialog(QDialog):
                                                                              or exc), RED)
             return
         self._say(self.tr("Saved to {0}.").format(path), GREY)
+        if self.record_export is not None:
+            self.record_export("save")
 
     def _say(self, text: str, colour: str) -> None:
         self.status.setText(text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -42,8 +43,9 @@ class RequoteDialog(Retranslatable, QDialog):
         self.quote: Any = None
         self.busy = False
         # The repayment method and fees the application was submitted with stay as they
-        # were; so does the vehicle's promotion where it still applies.
+        # were; so do its vehicle and the vehicle's promotion where it still applies.
         submitted = services.applications.draft(user, detail.id).get("quote") or {}
+        self.vehicle = dict(submitted.get("vehicle") or {})
         self.method = str(submitted.get("method") or "equal_installment")
         fees = submitted.get("fees") or []
         self.optional_fees = tuple(str(f["code"]) for f in fees)
@@ -181,12 +183,20 @@ class RequoteDialog(Retranslatable, QDialog):
             return
         d = self.detail
         make, _, model = d.vehicle.partition(" ")
-        terms = quote_terms(self.quote, None, d.vin, make, model or make, d.is_nev)
+        v = self.vehicle
+        terms = quote_terms(self.quote, v.get("inventory_item_id"), v.get("vin") or d.vin,
+                            v.get("make") or make, v.get("model") or model or make, d.is_nev)
         self.busy = True
         self.resubmit.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(False)
         run_in_background(functools.partial(self.services.applications.requote, self.user,
                                             d.id, terms, self.note.text()),
                           self._done, self._failed)
+
+    def reject(self) -> None:
+        # The requote is already on its way into the outbox: it cannot be called back.
+        if not self.busy:
+            super().reject()
 
     def _done(self, _key: str) -> None:
         self.busy = False
@@ -194,6 +204,7 @@ class RequoteDialog(Retranslatable, QDialog):
 
     def _failed(self, error: Exception) -> None:
         self.busy = False
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(True)
         self._show(self.tr("Not resubmitted: {0} The figures are still here.").format(
             describe(error)), RED)
 
@@ -202,8 +213,8 @@ class RequoteDialog(Retranslatable, QDialog):
         self.setWindowTitle(self.tr("Requote {0}").format(d.reference))
         self.heading.setText(self.tr("The lessor approves {0} on conditions").format(
             d.reference))
-        items = "".join(f"<li>{self._words(c)}</li>" for c in d.conditions) or \
-            f"<li>{self.tr('(no condition given)')}</li>"
+        items = "".join(f"<li>{escape(self._words(c))}</li>" for c in d.conditions) or \
+            f"<li>{escape(self.tr('(no condition given)'))}</li>"
         self.conditions.setText(f"<ul style='margin:0'>{items}</ul>")
         self.current.setText(self.tr("Now: price {0}, down payment {1}, {2} months").format(
             money_text(d.vehicle_price), money_text(d.down_payment), d.term_months))

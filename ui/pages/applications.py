@@ -473,7 +473,10 @@ class ApplicationsPage(Retranslatable, QWidget):
         d = self.detail
         text, colour = self.notice or "", "#1a7f37"
         if d is not None and not text:
-            if d.status is S.CONTRACT_READY and d.signature_queued:
+            if d.status is S.CONDITIONAL and not d.requotable:
+                text = self.tr("The new figures are queued: they leave with the next sync "
+                               "and the lessor decides again.")
+            elif d.status is S.CONTRACT_READY and d.signature_queued:
                 text = self.tr("The signature is queued: it leaves with the next sync, and "
                                "the signed contract comes back by itself.")
             elif d.status is S.CONTRACT_READY and not d.has_contract_pdf:
@@ -715,9 +718,20 @@ class ApplicationsPage(Retranslatable, QWidget):
             return
         from ui.dialogs.contract_view import ContractViewDialog
 
-        self.contract_dialog = ContractViewDialog(d.reference, pdf, self)
+        self.contract_dialog = ContractViewDialog(d.reference, pdf, self,
+                                                  self._contract_exported)
         self.contract_dialog.finished.connect(self._contract_closed)
         self.contract_dialog.open()
+
+    def _contract_exported(self, how: str) -> None:
+        d = self.detail
+        if d is not None:
+            run_in_background(functools.partial(self.services.applications.contract_exported,
+                                                self.user, d.id, how),
+                              self._export_recorded, self._action_failed)
+
+    def _export_recorded(self, _result: object) -> None:
+        """Nothing to show: the audit log has it."""
 
     def _contract_closed(self, _result: int) -> None:
         dialog = getattr(self, "contract_dialog", None)

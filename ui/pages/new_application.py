@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -99,8 +100,11 @@ class NewApplicationPage(Retranslatable, QWidget):
         self.prescore_saved: Any = None
         self.consent_kept_at: str | None = None
         self.done: Submitted | None = None
-        self.jobs: deque[tuple[Callable[[], Any], Callable[[Any], None] | None]] = deque()
+        self.jobs: deque[tuple[Callable[[], Any], Callable[[Any], None] | None, str]] = deque()
         self.job_running = False
+        self.current_marker = ""
+        self.submitting = False
+        self.closed = False
         self.review_wanted = False
         self.error: str | None = None
 
@@ -253,19 +257,29 @@ class NewApplicationPage(Retranslatable, QWidget):
             # Going back with a malformed value: kept on screen, saved once corrected.
             if not wrong and contact.name and contact != self.contact_saved:
                 self._queue(functools.partial(submission.save_contact, self.user, app_id,
-                                              contact), functools.partial(self._contact_kept,
-                                                                          contact))
+                                              contact),
+                            functools.partial(self._contact_kept, contact), "contact")
             self.applicant_page.set_id_number(contact.id_number)
         elif step == "quote":
             terms = self.quote_step.terms()
-            if terms is not None and terms != self.quote_saved:
-                settings = self.quote_step.plan_settings()
+            settings = self.quote_step.plan_settings()
+            if terms is None and self.quote_saved is not None:
+                # No valid plan on screen: the draft keeps none, nor its promotions.
+                self._queue(functools.partial(submission.clear_quote, self.user, app_id,
+                                              settings), None, "quote")
+                self._queue(functools.partial(self.services.promotions.clear, self.user,
+                                              app_id), None)
+                self.quote_saved = None
+            elif terms is not None and terms != self.quote_saved:
                 self._queue(functools.partial(submission.save_quote, self.user, app_id, terms,
-                                              settings), None)
+                                              settings), None, "quote")
                 promoted = self.quote_step.chosen_promotion()
                 if promoted is not None:
                     self._queue(functools.partial(self.services.promotions.record, self.user,
-                                                  app_id, promoted), None)
+                                                  app_id, promoted), None, "quote")
+                else:
+                    self._queue(functools.partial(self.services.promotions.clear, self.user,
+                                                  app_id), None, "quote")
                 self.quote_saved = terms
         elif step == "applicant":
             self.applicant_page.recompute()
@@ -274,11 +288,13 @@ class NewApplicationPage(Retranslatable, QWidget):
             result = self.applicant_page.result
             if data != self.applicant_saved:
                 self._queue(functools.partial(submission.save_step, self.user, app_id,
-                                              "applicant", {"applicant": data}), None)
+                                              "applicant", {"applicant": data}), None,
+                            "applicant")
                 self.applicant_saved = data
             if result is not None and result is not self.prescore_saved:
                 self._queue(functools.partial(self.services.prescore.save, self.user, app_id,
-                                              result, scored_at=datetime.now(UTC)), None)
+                                              result, scored_at=datetime.now(UTC)), None,
+                            "prescore")
                 self.prescore_saved = result
         elif step == "consent":
             consent = self.consent_step
@@ -288,7 +304,7 @@ class NewApplicationPage(Retranslatable, QWidget):
                     consent.pad.to_png(), [list(s) for s in consent.pad.strokes],
                     datetime.now().astimezone())
                 consent.recorded_key = consent.key()
-                self._queue(job, self._consent_kept)
+                self._queue(job, self._consent_kept, "consent")
         # Where the consultant is, so that a reopened draft starts there.
         self._queue(functools.partial(submission.save_step, self.user, app_id,
                                       STEPS[target]), None)
@@ -439,20 +455,38 @@ class NewApplicationPage(Retranslatable, QWidget):
 
     # --- saving, one job after another -----------------------------------------------------
 
-    def _queue(self, fn: Callable[[], Any], done: Callable[[Any], None] | None) -> None:
-        self.jobs.append((fn, done))
+    def _queue(self, fn: Callable[[], Any], done: Callable[[Any], None] | None,
+               marker: str = "") -> None:
+        """`marker`: what the page takes as saved once queued; forgotten if the save
+        fails, so that leaving the step again saves it again."""
+        self.jobs.append((fn, done, marker))
         self._run_next()
 
     def _run_next(self) -> None:
-        if self.job_running or not self.jobs:
+        if self.job_running or not self.jobs or self.closed:
             return
-        fn, done = self.jobs.popleft()
+        fn, done, marker = self.jobs.popleft()
         self.job_running = True
-        self.current_done = done
+        self.current_done, self.current_marker = done, marker
         self._update_footer()
         run_in_background(fn, self._job_done, self._job_failed)
 
+    def _forget(self, marker: str) -> None:
+        if marker == "contact":
+            self.contact_saved = None
+        elif marker == "quote":
+            self.quote_saved = None
+        elif marker == "applicant":
+            self.applicant_saved = None
+        elif marker == "prescore":
+            self.prescore_saved = None
+        elif marker == "consent":
+            self.consent_step.recorded_key = None
+            self.consent_step.show_state()
+
     def _job_done(self, result: Any) -> None:
+        if self.closed:
+            return
         self.job_running = False
         done = self.current_done
         if done is not None:
@@ -461,14 +495,17 @@ class NewApplicationPage(Retranslatable, QWidget):
         self._after_jobs()
 
     def _job_failed(self, error: Exception) -> None:
+        if self.closed:
+            return
         self.job_running = False
+        self._forget(self.current_marker)
         log.warning("wizard save failed: %s", type(error).__name__)
         self.error = self.tr("Not saved: {0} What you entered is still on screen; go back "
                              "to the step and on again to retry.").format(describe(error))
         field_name = getattr(error, "field", None)
         if field_name in self.contact_step.editors:
-            self.contact_saved = None
-            self.contact_step.say(field_name, describe(error))
+            self.contact_step.say(field_name, self.contact_step.refusal(field_name)
+                                  or describe(error))
         self._after_jobs()
 
     def _after_jobs(self) -> None:
@@ -505,10 +542,19 @@ class NewApplicationPage(Retranslatable, QWidget):
                     submission.duplicates(self.user, app_id, now))
 
         self.review_wanted = False
-        run_in_background(check, self._review_checked, self._job_failed)
+        run_in_background(check, self._review_checked, self._review_failed)
         self._show_summary()
 
+    def _review_failed(self, error: Exception) -> None:
+        if self.closed:
+            return
+        log.warning("review check failed: %s", type(error).__name__)
+        self._say(self.tr("The check before submitting failed: {0} Open the step again to "
+                          "retry.").format(describe(error)), RED)
+
     def _review_checked(self, outcome: tuple[list[Missing], list[Duplicate]]) -> None:
+        if self.closed:
+            return
         missing, duplicates = outcome
         self.last_missing = missing
         self.review_step.show_missing(missing, self.missing_words())
@@ -567,12 +613,14 @@ class NewApplicationPage(Retranslatable, QWidget):
         return words
 
     def submit(self) -> None:
-        if self.step_name() != "review" or self.done is not None or self.application_id is None:
+        if self.step_name() != "review" or self.done is not None or self.submitting \
+                or self.application_id is None:
             return
         if self.job_running or self.jobs:
             self._say(self.tr("Saving… submit again in a moment."), GREY)
             return
         app_id = self.application_id
+        self.submitting = True
         self.review_step.submit_button.setEnabled(False)
         self._say(self.tr("Submitting…"), GREY)
         run_in_background(functools.partial(self.services.submission.submit, self.user, app_id,
@@ -580,6 +628,9 @@ class NewApplicationPage(Retranslatable, QWidget):
                           self._submitted, self._submit_failed)
 
     def _submitted(self, outcome: Submitted) -> None:
+        self.submitting = False
+        if self.closed:
+            return
         self.done = outcome
         self.review_step.result.setText(self.tr(
             "{0} is queued: it goes to the lessor as soon as the network allows, with {1} "
@@ -594,6 +645,9 @@ class NewApplicationPage(Retranslatable, QWidget):
         self.submitted.emit(self.application_id or "")
 
     def _submit_failed(self, error: Exception) -> None:
+        self.submitting = False
+        if self.closed or self.done is not None:
+            return
         self.review_step.submit_button.setEnabled(True)
         self._say(self.tr("Not submitted: {0} Nothing was lost; correct it and submit "
                           "again.").format(describe(error)), RED)
@@ -633,7 +687,21 @@ class NewApplicationPage(Retranslatable, QWidget):
         self.reference_label.setText(self.tr("Draft {0}").format(self.reference)
                                      if self.reference else self.tr("New draft"))
 
+    def flush(self, timeout: float = 10.0) -> None:
+        """Save the step on screen and wait for every queued save: before the page is
+        replaced (next customer, a draft reopened) or the window closes."""
+        if self.closed:
+            return
+        if self.application_id is not None and self.done is None:
+            self._leave(self.step_name(), self.current_step())
+        deadline = time.monotonic() + timeout
+        while (self.job_running or self.jobs) and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.005)
+
     def shutdown(self) -> None:
+        self.flush()
+        self.closed = True
         self.capture_page.shutdown()
 
     def retranslate(self) -> None:

@@ -340,6 +340,16 @@ class ContactStep(Retranslatable, QWidget):
                      else self.tr("18 characters, from the business licence."), AMBER)
             self.say("company_name", "" if c.company_name else self.tr("Required."), AMBER)
 
+    def refusal(self, key: str) -> str:
+        """What the service refused in a field, in the consultant's language."""
+        return {
+            "name": self.tr("Required (at most 100 characters)."),
+            "phone": self.tr("A mobile number has 11 digits and starts with 13–19."),
+            "id_number": self.tr("17 digits and a last digit or X."),
+            "uscc": self.tr("18 characters, from the business licence."),
+            "company_name": self.tr("At most 200 characters."),
+        }.get(key, "")
+
     def problems(self) -> list[str]:
         """Malformed values, which keep the consultant on the step (a required field
         may stay empty for now: the review lists it)."""
@@ -472,11 +482,17 @@ class QuoteStep(Retranslatable, QWidget):
 
     def _vehicle_changed(self, _index: int = 0) -> None:
         vehicle = self.page.selected_vehicle()
-        self.typed.setVisible(vehicle is None)
-        self.stock_note.setVisible(vehicle is not None)
-        if vehicle is not None:
+        # A stock record without its VIN (typed in by hand, say) needs it typed here.
+        needs_vin = vehicle is None or not vehicle.vin
+        self.typed.setVisible(needs_vin)
+        self.stock_note.setVisible(not needs_vin)
+        if vehicle is not None and not vehicle.vin:
+            make, _, model = vehicle.label.partition(" ")
+            self.make.setText(self.make.text() or make)
+            self.model.setText(self.model.text() or model or make)
+        if vehicle is not None and vehicle.vin:
             self.stock_note.setText(self.tr("From stock: {0}, VIN {1}").format(
-                vehicle.label, vehicle.vin or "—"))
+                vehicle.label, vehicle.vin))
 
     def _vin_edited(self, text: str) -> None:
         upper = text.upper()
@@ -494,8 +510,8 @@ class QuoteStep(Retranslatable, QWidget):
         vehicle = self.page.selected_vehicle()
         if vehicle is not None:
             make, _, model = vehicle.label.partition(" ")
-            return quote_terms(quote, vehicle.id, vehicle.vin, make, model or make,
-                               vehicle.is_nev)
+            return quote_terms(quote, vehicle.id, vehicle.vin or self.vin.text(), make,
+                               model or make, vehicle.is_nev)
         return quote_terms(quote, None, self.vin.text(), self.make.text(), self.model.text(),
                            quote.category == "nev")
 
@@ -554,7 +570,8 @@ class QuoteStep(Retranslatable, QWidget):
         out = []
         if self.chosen_quote() is None:
             out.append("quote")
-        if self.page.selected_vehicle() is None:
+        vehicle = self.page.selected_vehicle()
+        if vehicle is None or not vehicle.vin:
             if not _VIN.match(self.vin.text().strip().upper()):
                 out.append("vin")
             if not self.make.text().strip() or not self.model.text().strip():

@@ -355,6 +355,10 @@
         <translation>销售顾问</translation>
     </message>
     <message>
+        <source>The new figures are queued: they leave with the next sync and the lessor decides again.</source>
+        <translation>新数字已排队：将随下次同步发出，出租人会重新审批。</translation>
+    </message>
+    <message>
         <source>The signature is queued: it leaves with the next sync, and the signed contract comes back by itself.</source>
         <translation>签名已排队：将随下次同步发出，签署后的合同会自动回传。</translation>
     </message>
@@ -1090,6 +1094,14 @@
         <translation>18位，见营业执照。</translation>
     </message>
     <message>
+        <source>Required (at most 100 characters).</source>
+        <translation>必填（最多100个字符）。</translation>
+    </message>
+    <message>
+        <source>At most 200 characters.</source>
+        <translation>最多200个字符。</translation>
+    </message>
+    <message>
         <source>Contact</source>
         <translation>联系方式</translation>
     </message>
@@ -1633,6 +1645,10 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Not saved: {0} What you entered is still on screen; go back to the step and on again to retry.</source>
         <translation>未保存：{0} 您输入的内容仍在屏幕上；返回该步骤再前进即可重试。</translation>
+    </message>
+    <message>
+        <source>The check before submitting failed: {0} Open the step again to retry.</source>
+        <translation>提交前的检查失败：{0} 请重新打开此步骤重试。</translation>
     </message>
     <message>
         <source>Application</source>
