@@ -1017,6 +1017,23 @@ def get_document_image(session: Session, cipher: FieldCipher, document_id: str) 
     return cipher.open(_DOCUMENT, "image", binding, row.image_enc)
 
 
+def copy_document(session: Session, cipher: FieldCipher, document_id: str,
+                  application_id: str) -> DocumentInfo:
+    """The same document for another application (a fleet's vehicles each go to the
+    lessor as their own application, with the customer's documents): sealed anew to
+    its new owner, as every document is."""
+    row = session.get(DocumentRow, document_id)
+    if row is None:
+        raise KeyError(document_id)
+    binding = _document_binding(row.id, row.application_id, row.customer_id)
+    image = cipher.open(_DOCUMENT, "image", binding, row.image_enc)
+    fields = None if row.fields_enc is None else json.loads(
+        cipher.open(_DOCUMENT, "fields", binding, row.fields_enc))
+    return add_document(session, cipher, DocumentType(row.doc_type), image, row.mime_type,
+                        application_id=application_id, customer_id=row.customer_id,
+                        fields=fields)
+
+
 def get_document(session: Session, document_id: str) -> DocumentInfo | None:
     row = session.get(DocumentRow, document_id)
     return None if row is None else _document(row)

@@ -246,3 +246,60 @@ def test_unfinished_drafts_are_the_consultants_own_recent_ones(seeded) -> None:
     now = datetime.now(UTC)
     assert [(i, r) for i, r, _ in service.unfinished(consultant, now)] == [(app_id, reference)]
     assert service.unfinished(consultant, now + timedelta(days=4)) == []
+
+
+def test_a_fleet_goes_as_one_application_per_vehicle_with_its_documents(
+        seeded, central) -> None:
+    client = enroll_desk(seeded, central)
+    service = SubmissionService(seeded)
+    consultant = user(seeded, "consultant")
+    app_id, reference = service.start(consultant, CustomerType.COMPANY, NOW.date())
+    for kind in (DocumentType.BUSINESS_LICENCE, DocumentType.ID_CARD_FRONT,
+                 DocumentType.ID_CARD_BACK):
+        add_document(seeded, app_id, kind)
+    service.save_contact(consultant, app_id, Contact(
+        name="李强", id_number=APPROVE_ID, phone="13812345678", address="成都市武侯区",
+        company_name="成都顺达物流有限公司", uscc="91510100MA6CGUQ01X"))
+    quoting = QuotingService(seeded)
+    cars = [v for v in quoting.stock() if v.category == "new_car"][:3]
+    terms = []
+    for car in cars:
+        quote = quoting.quote(QuoteInput(product_code="auto_loan", price=car.price,
+                                         down_payment=Money(car.price.fen * 30 // 100),
+                                         term_months=36, category=car.category),
+                              quoting.catalog())
+        make, _, model = car.label.partition(" ")
+        terms.append(quote_terms(quote, car.id, car.vin, make, model or make))
+    service.save_quote(consultant, app_id, terms[0])
+    service.save_fleet(consultant, app_id, [terms[1], terms[0]])
+    service.save_step(consultant, app_id, "applicant", {"applicant": {
+        "monthly_income_fen": 50_000_000, "income_proven": True}})
+    service.record_consent(consultant, app_id, "李强", signature_png(), STROKES, NOW)
+    codes = [m.code for m in service.missing(consultant, app_id, NOW.date())]
+    assert codes == ["fleet_same_vehicle"]  # the first car twice
+    service.save_fleet(consultant, app_id, terms[1:])
+    assert service.missing(consultant, app_id, NOW.date()) == []
+
+    sent = service.submit(consultant, app_id, NOW)
+    assert sent.fleet == (f"{reference}-2", f"{reference}-3")
+    with seeded.read() as s:
+        rows = s.scalars(select(ApplicationRow).where(
+            ApplicationRow.reference.like(f"{reference}%"))).all()
+        assert sorted(r.reference for r in rows) == [reference, *sent.fleet]
+        assert {r.customer_id for r in rows} == {rows[0].customer_id}
+        assert {r.inventory_item_id for r in rows} == {c.id for c in cars}
+        submissions = s.scalars(select(OutboxRow).where(
+            OutboxRow.kind == OutboxKind.SUBMIT_APPLICATION.value)).all()
+        assert len(submissions) == 3
+        bodies = [repo.outbox_payload(seeded.cipher, r) for r in submissions]
+    assert sorted(b["vehicle"]["vin"] for b in bodies) == sorted(c.vin for c in cars)
+    assert {b["applicant"]["company_name"] for b in bodies} == {"成都顺达物流有限公司"}
+    Dispatcher(seeded, client).drain(timeout=60)
+    with seeded.read() as s:
+        ids = {r.reference: r.central_id for r in s.scalars(select(ApplicationRow).where(
+            ApplicationRow.reference.like(f"{reference}%")))}
+    with central.db.session() as s:
+        for central_id in ids.values():
+            kinds = sorted(d.doc_type for d in s.scalars(select(CentralDocument).where(
+                CentralDocument.application_id == central_id)))
+            assert kinds == ["business_licence", "consent", "id_card_back", "id_card_front"]

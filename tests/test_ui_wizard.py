@@ -221,3 +221,38 @@ def test_submit_twice_sends_once(qtbot, desk, tmp_path) -> None:
         assert s.scalar(select(func.count()).select_from(OutboxRow).where(
             OutboxRow.aggregate_id == app_id, OutboxRow.kind == "submit_application")) == 1
     window.close()
+
+
+def test_a_company_adds_several_vehicles(qtbot, desk, tmp_path) -> None:
+    services, translations = desk
+    consultant = sign_in(services, "consultant")
+    window = open_window(qtbot, services, consultant, translations, tmp_path / "ui.ini")
+    window.go("new")
+    new = window.new_page
+    new.customer_step.set_customer_type(CustomerType.COMPANY)
+    new.show_step(3)
+    step = new.quote_step
+    assert step.fleet_box.isVisible()
+    page = step.page
+    page.vehicle.setCurrentIndex(1)
+    page.recompute()
+    step.add_vehicle.click()
+    assert len(step.fleet) == 1 and step.fleet_list.count() == 1
+    step.add_vehicle.click()  # the same car again: refused, in words
+    assert len(step.fleet) == 1 and "已在" in step.fleet_note.text()
+    page.vehicle.setCurrentIndex(2)
+    page.recompute()
+    new.show_step(6)  # leaving the step saves the plan on the page and the added car
+    qtbot.waitUntil(lambda: not new.jobs and not new.job_running, timeout=WAIT_MS)
+    draft = services.submission.resume(consultant, new.application_id).draft
+    assert [v["vehicle"]["vin"] for v in draft["fleet"]] == [page.stock[0].vin]
+    assert draft["quote"]["vehicle"]["vin"] == page.stock[1].vin
+    qtbot.waitUntil(lambda: "车辆 2" in new.review_step.summary.text(), timeout=WAIT_MS)
+    window.close()
+
+    # An individual has one vehicle: no fleet list.
+    window = open_window(qtbot, services, consultant, translations, tmp_path / "ui.ini")
+    window.go("new")
+    window.new_page.show_step(3)
+    assert not window.new_page.quote_step.fleet_box.isVisible()
+    window.close()

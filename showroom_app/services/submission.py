@@ -52,6 +52,7 @@ REQUIRED_DOCUMENTS: dict[CustomerType, tuple[DocumentType, ...]] = {
 # Documents that travel to central with the application (contracts come the other way).
 UPLOADED = frozenset(DocumentType) - {DocumentType.CONTRACT, DocumentType.SIGNED_CONTRACT}
 DUPLICATE_DAYS = 30
+MAX_FLEET = 20  # vehicles in one fleet application
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
@@ -112,6 +113,7 @@ class Submitted:
     reference: str
     idempotency_key: str
     uploads: int
+    fleet: tuple[str, ...] = ()  # the references of the fleet's other vehicles
 
 
 @dataclass
@@ -261,6 +263,15 @@ class SubmissionService:
                      vehicle_price=Money(terms["price_fen"]),
                      down_payment=Money(terms["down_payment_fen"]),
                      term_months=int(terms["term_months"]))
+
+    def save_fleet(self, actor: User, application_id: str,
+                   vehicles: list[dict[str, Any]]) -> None:
+        """A company's other vehicles in this application (each `quote_terms` of its
+        plan); on submission each goes to the lessor as an application of its own."""
+        if len(vehicles) > MAX_FLEET - 1:
+            raise ValidationError(f"at most {MAX_FLEET} vehicles in one application",
+                                  field="fleet")
+        self._update(actor, application_id, None, {"fleet": list(vehicles)})
 
     def clear_quote(self, actor: User, application_id: str, plan: dict[str, Any] | None = None
                     ) -> None:
@@ -431,15 +442,56 @@ class SubmissionService:
                     repo.enqueue(s, self._store.cipher, "application", application_id,
                                  OutboxKind.UPLOAD_DOCUMENT, {"document_id": doc.id})
                     uploads += 1
+            fleet = self._submit_fleet(s, actor, links, draft, customer.pii, documents, now)
             draft["step"] = "review"
             draft["submitted_at"] = now.isoformat()
+            draft["fleet_references"] = list(fleet)
             repo.save_application_draft(s, self._store.cipher, application_id, draft)
             repo.set_application_status(s, application_id, ApplicationStatus.QUEUED, at=now)
             repo.audit(s, AuditAction.SEND, "application", application_id, actor,
-                       f"submission queued with {uploads} document(s)")
-        log.info("application %s queued for central with %d document(s)",
-                 links["reference"], uploads)
-        return Submitted(reference=links["reference"], idempotency_key=key, uploads=uploads)
+                       f"submission queued with {uploads} document(s)"
+                       + (f" and {len(fleet)} more vehicle(s)" if fleet else ""))
+        log.info("application %s queued for central with %d document(s), %d more vehicle(s)",
+                 links["reference"], uploads, len(fleet))
+        return Submitted(reference=links["reference"], idempotency_key=key, uploads=uploads,
+                         fleet=fleet)
+
+    def _submit_fleet(self, s: Any, actor: User, links: dict[str, Any], draft: dict[str, Any],
+                      pii: CustomerPII, documents: list[Any], now: datetime
+                      ) -> tuple[str, ...]:
+        """A fleet's other vehicles: each an application of its own at the lessor (its
+        own decision and contract), with the customer's documents and consent, queued
+        in the caller's transaction. References: the application's, then -2, -3…"""
+        references = []
+        cipher = self._store.cipher
+        for number, terms in enumerate(draft.get("fleet") or [], start=2):
+            reference = f"{links['reference']}-{number}"
+            vehicle = terms["vehicle"]
+            sibling_draft = {key: draft.get(key) for key in
+                             ("wizard", "customer_type", "company", "applicant", "consent")}
+            sibling_draft.update({"quote": terms, "fleet_of": links["id"], "step": "review",
+                                  "submitted_at": now.isoformat()})
+            sibling = repo.add_application(
+                s, cipher, reference=reference, dealer_id=links["dealer_id"],
+                consultant_id=actor.id, customer_type=links["customer_type"],
+                customer_id=links["customer_id"],
+                inventory_item_id=vehicle.get("inventory_item_id"),
+                status=ApplicationStatus.QUEUED, product_code=terms["product_code"],
+                vehicle_price=Money(terms["price_fen"]),
+                down_payment=Money(terms["down_payment_fen"]),
+                term_months=int(terms["term_months"]), draft=sibling_draft, created_at=now)
+            repo.set_application_status(s, sibling, ApplicationStatus.QUEUED, at=now)
+            body = _submission_body({**links, "reference": reference}, sibling_draft, pii, now)
+            repo.enqueue(s, cipher, "application", sibling, OutboxKind.SUBMIT_APPLICATION, body)
+            for doc in documents:
+                if doc.doc_type in UPLOADED:
+                    copy = repo.copy_document(s, cipher, doc.id, sibling)
+                    repo.enqueue(s, cipher, "application", sibling, OutboxKind.UPLOAD_DOCUMENT,
+                                 {"document_id": copy.id})
+            repo.audit(s, AuditAction.SEND, "application", sibling, actor,
+                       f"fleet vehicle {number} of {links['reference']} queued")
+            references.append(reference)
+        return tuple(references)
 
 
 def _segment(customer_type: CustomerType) -> str:
@@ -482,6 +534,18 @@ def _check(links: dict[str, Any], draft: dict[str, Any], pii: CustomerPII | None
             checked.need("vin", "quote")
         if not vehicle.get("make") or not vehicle.get("model"):
             checked.need("make_model", "quote")
+    fleet = draft.get("fleet") or []
+    if fleet and customer_type is not CustomerType.COMPANY:
+        checked.need("fleet_company_only", "quote")
+    vins = [((quote or {}).get("vehicle") or {}).get("vin")]
+    for extra in fleet:
+        vin = (extra.get("vehicle") or {}).get("vin") or ""
+        if not re.fullmatch(r"[A-HJ-NPR-Z0-9]{17}", vin) or \
+                set(vin_problems(vin)) & {Problem.FORMAT, Problem.VIN_LETTERS}:
+            checked.need("fleet_vin", "quote", vin)
+        if vin in vins:
+            checked.need("fleet_same_vehicle", "quote", vin)
+        vins.append(vin)
     applicant = draft.get("applicant") or {}
     if applicant.get("monthly_income_fen") is None:
         checked.need("income", "applicant")

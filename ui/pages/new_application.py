@@ -98,6 +98,7 @@ class NewApplicationPage(Retranslatable, QWidget):
         self.quote_saved: dict[str, Any] | None = None
         self.applicant_saved: dict[str, Any] | None = None
         self.prescore_saved: Any = None
+        self.fleet_saved: list[dict[str, Any]] = []
         self.consent_kept_at: str | None = None
         self.done: Submitted | None = None
         self.jobs: deque[tuple[Callable[[], Any], Callable[[Any], None] | None, str]] = deque()
@@ -281,6 +282,11 @@ class NewApplicationPage(Retranslatable, QWidget):
                     self._queue(functools.partial(self.services.promotions.clear, self.user,
                                                   app_id), None, "quote")
                 self.quote_saved = terms
+            fleet = list(self.quote_step.fleet)
+            if fleet != self.fleet_saved:
+                self._queue(functools.partial(submission.save_fleet, self.user, app_id, fleet),
+                            None, "fleet")
+                self.fleet_saved = fleet
         elif step == "applicant":
             self.applicant_page.recompute()
             data, _problems = self.applicant_page.collect()
@@ -369,6 +375,7 @@ class NewApplicationPage(Retranslatable, QWidget):
             self._queue(functools.partial(self.services.submission.set_customer_type,
                                           self.user, self.application_id, kind), None)
         self.contact_step.set_customer_type(kind)
+        self.quote_step.set_customer_type(kind)
         self.applicant_page.set_segment(SEGMENT_OF[kind])
         self.capture_page.application_id = self.application_id
         self._queue(functools.partial(self.services.submission.save_step, self.user,
@@ -398,6 +405,7 @@ class NewApplicationPage(Retranslatable, QWidget):
         self.customer_type = resumed.customer_type
         self.customer_step.set_customer_type(resumed.customer_type)
         self.contact_step.set_customer_type(resumed.customer_type)
+        self.quote_step.set_customer_type(resumed.customer_type)
         self.applicant_page.set_segment(SEGMENT_OF[resumed.customer_type])
         self.capture_page.application_id = resumed.id
         self.documents = dict(resumed.documents)
@@ -409,6 +417,9 @@ class NewApplicationPage(Retranslatable, QWidget):
         if draft.get("plan"):
             self.quote_step.restore(draft["plan"])
             self.quote_saved = draft.get("quote")
+        self.quote_step.fleet = list(draft.get("fleet") or [])
+        self.fleet_saved = list(self.quote_step.fleet)
+        self.quote_step.show_fleet()
         if draft.get("applicant"):
             self.applicant_page.restore(draft["applicant"])
             self.applicant_saved = draft["applicant"]
@@ -480,6 +491,8 @@ class NewApplicationPage(Retranslatable, QWidget):
             self.applicant_saved = None
         elif marker == "prescore":
             self.prescore_saved = None
+        elif marker == "fleet":
+            self.fleet_saved = []
         elif marker == "consent":
             self.consent_step.recorded_key = None
             self.consent_step.show_state()
@@ -583,6 +596,13 @@ class NewApplicationPage(Retranslatable, QWidget):
                 terms["term_months"], money_or_dash(terms["monthly_payment_fen"]))))
             rows.append((self.tr("APR (all fees)"),
                          f"{Decimal(terms['apr_nominal']) * 100:.2f} %"))
+        for number, extra in enumerate(self.fleet_saved, start=2):
+            v = extra["vehicle"]
+            rows.append((self.tr("Vehicle {0}").format(number),
+                         self.tr("{0} {1} · {2} · {3} down, {4} months, {5} a month").format(
+                             v["make"], v["model"], v["vin"],
+                             money_or_dash(extra["down_payment_fen"]), extra["term_months"],
+                             money_or_dash(extra["monthly_payment_fen"]))))
         result = self.prescore_saved
         if result is not None:
             rows.append((self.tr("Pre-score (advisory)"),
@@ -609,6 +629,9 @@ class NewApplicationPage(Retranslatable, QWidget):
             "make_model": self.tr("The vehicle's make and model"),
             "income": self.tr("The monthly income"),
             "consent": self.tr("The customer's signed consent"),
+            "fleet_vin": self.tr("A VIN among the other vehicles"),
+            "fleet_same_vehicle": self.tr("The same vehicle twice in the application"),
+            "fleet_company_only": self.tr("Several vehicles: only for a company"),
         })
         return words
 
@@ -632,10 +655,14 @@ class NewApplicationPage(Retranslatable, QWidget):
         if self.closed:
             return
         self.done = outcome
-        self.review_step.result.setText(self.tr(
+        text = self.tr(
             "{0} is queued: it goes to the lessor as soon as the network allows, with {1} "
             "document(s). The decision shows on the Desk and the Applications page.").format(
-                outcome.reference, outcome.uploads))
+                outcome.reference, outcome.uploads)
+        if outcome.fleet:
+            text += " " + self.tr("The other vehicles go as {0}, each decided on its own.") \
+                .format(", ".join(outcome.fleet))
+        self.review_step.result.setText(text)
         self.review_step.result.setStyleSheet(f"color: {GREEN};")
         self.review_step.submit_button.hide()
         self.review_step.next_button.show()

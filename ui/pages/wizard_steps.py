@@ -418,6 +418,37 @@ class QuoteStep(Retranslatable, QWidget):
         self.plan_combo = QComboBox()
         self.plan_combo.setObjectName("chosenPlan")
         self.plan_label.setBuddy(self.plan_combo)
+        # A company may finance several vehicles in one application: the ones added
+        # here, and the one on the page.
+        self.fleet: list[dict[str, Any]] = []
+        self.fleet_box = QWidget()
+        self.fleet_box.setObjectName("fleetBox")
+        self.fleet_label = QLabel()
+        self.fleet_list = QListWidget()
+        self.fleet_list.setObjectName("fleetList")
+        self.fleet_list.setMaximumHeight(72)
+        self.add_vehicle = QPushButton()
+        self.add_vehicle.setObjectName("addFleetVehicle")
+        self.add_vehicle.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.add_vehicle.clicked.connect(self.add_to_fleet)
+        self.remove_vehicle = QPushButton()
+        self.remove_vehicle.setObjectName("removeFleetVehicle")
+        self.remove_vehicle.clicked.connect(self.remove_from_fleet)
+        self.fleet_note = QLabel()
+        self.fleet_note.setObjectName("fleetNote")
+        self.fleet_note.setWordWrap(True)
+        fleet_buttons = QVBoxLayout()
+        fleet_buttons.addWidget(self.add_vehicle)
+        fleet_buttons.addWidget(self.remove_vehicle)
+        fleet_row = QHBoxLayout(self.fleet_box)
+        fleet_row.setContentsMargins(24, 0, 24, 4)
+        fleet_left = QVBoxLayout()
+        fleet_left.addWidget(self.fleet_label)
+        fleet_left.addWidget(self.fleet_list)
+        fleet_left.addWidget(self.fleet_note)
+        fleet_row.addLayout(fleet_left, 1)
+        fleet_row.addLayout(fleet_buttons)
+        self.fleet_box.hide()
         self.typed = QWidget()
         typed = QHBoxLayout(self.typed)
         typed.setContentsMargins(0, 0, 0, 0)
@@ -438,10 +469,54 @@ class QuoteStep(Retranslatable, QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.page, 1)
         layout.addLayout(bottom)
+        layout.addWidget(self.fleet_box)
         self.page.vehicle.currentIndexChanged.connect(self._vehicle_changed)
         self.vin.textEdited.connect(self._vin_edited)
         self._vehicle_changed()
         self.retranslate()
+
+    def set_customer_type(self, kind: CustomerType) -> None:
+        self.fleet_box.setVisible(kind is CustomerType.COMPANY)
+
+    def add_to_fleet(self) -> None:
+        """The vehicle and plan on the page join the application; the page is free for
+        the next vehicle."""
+        terms = self.terms()
+        wrong = self.problems()
+        if terms is None or wrong:
+            self._fleet_say(self.tr("Make a valid plan with the vehicle's VIN first."), RED)
+            return
+        vin = terms["vehicle"]["vin"]
+        if any(v["vehicle"]["vin"] == vin for v in self.fleet):
+            self._fleet_say(self.tr("This vehicle is already in the application."), RED)
+            return
+        self.fleet.append(terms)
+        self.show_fleet()
+        self._fleet_say(self.tr("Added. Choose the next vehicle, or go on: the vehicle on the "
+                                "page goes with them."), GREEN)
+
+    def remove_from_fleet(self) -> None:
+        row = self.fleet_list.currentRow()
+        if 0 <= row < len(self.fleet):
+            del self.fleet[row]
+            self.show_fleet()
+
+    def show_fleet(self) -> None:
+        self.fleet_list.clear()
+        for i, terms in enumerate(self.fleet, start=2):
+            v = terms["vehicle"]
+            self.fleet_list.addItem(self.tr("{0}. {1} {2} · VIN {3} · {4} down, {5} months")
+                                    .format(i, v["make"], v["model"], v["vin"],
+                                            money_or_dash(terms["down_payment_fen"]),
+                                            terms["term_months"]))
+        self.remove_vehicle.setEnabled(bool(self.fleet))
+        self.fleet_label.setText(self.tr("Other vehicles in this application: {0}").format(
+            len(self.fleet)) if self.fleet else self.tr("One vehicle so far: add more for a "
+                                                        "fleet."))
+
+    def _fleet_say(self, text: str, colour: str) -> None:
+        self.fleet_note.setText(text)
+        self.fleet_note.setStyleSheet(f"color: {colour};")
 
     # QuoteSource for the pre-score step: the plan the customer takes comes first.
     @property
@@ -584,8 +659,11 @@ class QuoteStep(Retranslatable, QWidget):
         self.model_label.setText(self.tr("Model"))
         self.vin.setPlaceholderText(self.tr("17 characters, no I, O or Q"))
         self.plan_label.setText(self.tr("The customer takes"))
+        self.add_vehicle.setText(self.tr("Add this vehicle (Ctrl+Shift+A)"))
+        self.remove_vehicle.setText(self.tr("Remove"))
         self.refresh_plans()
         self._vehicle_changed()
+        self.show_fleet()
 
 
 # --- 6. consent ----------------------------------------------------------------------------

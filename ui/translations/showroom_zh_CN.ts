@@ -1695,6 +1695,14 @@ Send that file to support if it happens again.</source>
         <translation>年化利率（含全部费用）</translation>
     </message>
     <message>
+        <source>Vehicle {0}</source>
+        <translation>车辆 {0}</translation>
+    </message>
+    <message>
+        <source>{0} {1} · {2} · {3} down, {4} months, {5} a month</source>
+        <translation>{0} {1} · {2} · 首付 {3}，{4} 个月，月供 {5}</translation>
+    </message>
+    <message>
         <source>Pre-score (advisory)</source>
         <translation>预审（仅供参考）</translation>
     </message>
@@ -1755,6 +1763,18 @@ Send that file to support if it happens again.</source>
         <translation>客户签署的授权书</translation>
     </message>
     <message>
+        <source>A VIN among the other vehicles</source>
+        <translation>其他车辆中的车架号</translation>
+    </message>
+    <message>
+        <source>The same vehicle twice in the application</source>
+        <translation>同一辆车在申请中出现了两次</translation>
+    </message>
+    <message>
+        <source>Several vehicles: only for a company</source>
+        <translation>多辆车：仅限企业客户</translation>
+    </message>
+    <message>
         <source>Saving… submit again in a moment.</source>
         <translation>正在保存…请稍后再次提交。</translation>
     </message>
@@ -1765,6 +1785,10 @@ Send that file to support if it happens again.</source>
     <message>
         <source>{0} is queued: it goes to the lessor as soon as the network allows, with {1} document(s). The decision shows on the Desk and the Applications page.</source>
         <translation>{0} 已排队：网络可用时将连同 {1} 份证件发送给出租人。审批结果会显示在工作台和申请页面。</translation>
+    </message>
+    <message>
+        <source>The other vehicles go as {0}, each decided on its own.</source>
+        <translation>其他车辆以 {0} 发送，分别审批。</translation>
     </message>
     <message>
         <source>Not submitted: {0} Nothing was lost; correct it and submit again.</source>
@@ -2562,6 +2586,30 @@ Send that file to support if it happens again.</source>
 <context>
     <name>QuoteStep</name>
     <message>
+        <source>Make a valid plan with the vehicle's VIN first.</source>
+        <translation>请先用该车的车架号做出有效方案。</translation>
+    </message>
+    <message>
+        <source>This vehicle is already in the application.</source>
+        <translation>这辆车已在申请中。</translation>
+    </message>
+    <message>
+        <source>Added. Choose the next vehicle, or go on: the vehicle on the page goes with them.</source>
+        <translation>已添加。请选择下一辆车，或继续下一步：页面上的车辆也会一并申请。</translation>
+    </message>
+    <message>
+        <source>{0}. {1} {2} · VIN {3} · {4} down, {5} months</source>
+        <translation>{0}. {1} {2} · 车架号 {3} · 首付 {4}，{5} 个月</translation>
+    </message>
+    <message>
+        <source>Other vehicles in this application: {0}</source>
+        <translation>本申请中的其他车辆：{0} 辆</translation>
+    </message>
+    <message>
+        <source>One vehicle so far: add more for a fleet.</source>
+        <translation>目前只有一辆车：车队可继续添加。</translation>
+    </message>
+    <message>
         <source>Plan {0}</source>
         <translation>方案 {0}</translation>
     </message>
@@ -2588,6 +2636,14 @@ Send that file to support if it happens again.</source>
     <message>
         <source>The customer takes</source>
         <translation>客户选择</translation>
+    </message>
+    <message>
+        <source>Add this vehicle (Ctrl+Shift+A)</source>
+        <translation>添加此车辆 (Ctrl+Shift+A)</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
     </message>
 </context>
 <context>
