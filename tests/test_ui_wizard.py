@@ -256,3 +256,29 @@ def test_a_company_adds_several_vehicles(qtbot, desk, tmp_path) -> None:
     window.new_page.show_step(3)
     assert not window.new_page.quote_step.fleet_box.isVisible()
     window.close()
+
+
+def test_a_proof_of_income_is_attached_from_a_file(qtbot, desk, tmp_path) -> None:
+    services, translations = desk
+    consultant = sign_in(services, "consultant")
+    window = open_window(qtbot, services, consultant, translations, tmp_path / "ui.ini")
+    window.go("new")
+    new = window.new_page
+    new.show_step(4)
+    applicant = new.applicant_page
+    assert applicant.attach_proof.isVisible() and not applicant.income_proven.isChecked()
+    statement = tmp_path / "bank-statement.pdf"
+    statement.write_bytes(b"%PDF-1.4\n% a bank statement\n%%EOF\n")
+    new.attach_proof_file(statement)
+    wait_saved(qtbot, new)
+    assert applicant.income_proven.isChecked() and "1" in applicant.proof_note.text()
+    assert services.submission.documents(consultant, new.application_id)[
+        DocumentType.INCOME_PROOF] == 1
+    # Not a picture nor a PDF: refused in words, nothing kept.
+    wrong = tmp_path / "notes.txt"
+    wrong.write_text("月收入两万")
+    new.attach_proof_file(wrong)
+    wait_saved(qtbot, new)
+    assert "未保存" in new.status.text()
+    assert new.documents[DocumentType.INCOME_PROOF] == 1
+    window.close()

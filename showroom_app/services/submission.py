@@ -53,6 +53,9 @@ REQUIRED_DOCUMENTS: dict[CustomerType, tuple[DocumentType, ...]] = {
 UPLOADED = frozenset(DocumentType) - {DocumentType.CONTRACT, DocumentType.SIGNED_CONTRACT}
 DUPLICATE_DAYS = 30
 MAX_FLEET = 20  # vehicles in one fleet application
+MAX_PROOF_BYTES = 20 * 1024 * 1024  # central takes documents up to this size
+_PROOF_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
+                (b"%PDF-", "application/pdf"))
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
@@ -272,6 +275,28 @@ class SubmissionService:
             raise ValidationError(f"at most {MAX_FLEET} vehicles in one application",
                                   field="fleet")
         self._update(actor, application_id, None, {"fleet": list(vehicles)})
+
+    def attach_proof(self, actor: User, application_id: str, data: bytes, name: str) -> str:
+        """A proof of income (payslip, bank statement, tax record) from a file: a JPEG,
+        PNG or PDF of at most 20 MB, kept with the draft and sent with it."""
+        require(actor, Permission.WORK_APPLICATIONS)
+        mime = next((m for magic, m in _PROOF_TYPES if data.startswith(magic)), None)
+        if mime is None:
+            raise ValidationError("a proof of income is a JPEG, PNG or PDF file",
+                                  field="proof")
+        if len(data) > MAX_PROOF_BYTES:
+            raise ValidationError("a proof of income of at most 20 MB", field="proof")
+        with self._store.transaction() as s:
+            links = repo.application_links(s, application_id)
+            if links["status"] is not ApplicationStatus.DRAFT:
+                raise InvalidStateError(f"application {links['reference']} has left the desk")
+            doc = repo.add_document(s, self._store.cipher, DocumentType.INCOME_PROOF, data,
+                                    mime, application_id=application_id,
+                                    customer_id=links["customer_id"],
+                                    fields={"kind": "income_proof", "file": name[-120:]})
+            repo.audit(s, AuditAction.CREATE, "document", doc.id, actor,
+                       f"proof of income attached to {links['reference']}")
+        return doc.id
 
     def clear_quote(self, actor: User, application_id: str, plan: dict[str, Any] | None = None
                     ) -> None:

@@ -17,12 +17,14 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from showroom_app.domain.enums import CustomerType, DocumentType
+from showroom_app.domain.errors import ValidationError
 from showroom_app.domain.masking import mask_id_number, mask_name, mask_phone
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
@@ -173,6 +176,7 @@ class NewApplicationPage(Retranslatable, QWidget):
         layout.addLayout(footer)
 
         self.capture_page.document_confirmed.connect(self._document_confirmed)
+        self.applicant_page.attach_proof.clicked.connect(self.attach_proof)
         self.customer_step.resume_requested.connect(self.restart_requested)
         self.customer_step.chosen.connect(self._type_chosen)
         self.consent_step.changed.connect(self._update_footer)
@@ -409,6 +413,7 @@ class NewApplicationPage(Retranslatable, QWidget):
         self.applicant_page.set_segment(SEGMENT_OF[resumed.customer_type])
         self.capture_page.application_id = resumed.id
         self.documents = dict(resumed.documents)
+        self.applicant_page.show_proofs(self.documents.get(DocumentType.INCOME_PROOF, 0))
         draft = resumed.draft
         if resumed.contact is not None:
             self.contact_step.fill(resumed.contact)
@@ -455,6 +460,37 @@ class NewApplicationPage(Retranslatable, QWidget):
             # Every document this customer needs is in: on to the contact step, where
             # the mobile number is all that is left to type.
             self.show_step(STEPS.index("contact"))
+
+    def attach_proof(self) -> None:
+        """A proof of income from a file (photo, scan or PDF), kept with the draft."""
+        if self.application_id is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Attach a proof of income"), "",
+            self.tr("Photos, scans and PDF files (*.jpg *.jpeg *.png *.pdf)"))
+        if path:
+            self.attach_proof_file(Path(path))
+
+    def attach_proof_file(self, path: Path) -> None:
+        app_id = self.application_id
+        if app_id is None:
+            return
+
+        def job() -> str:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ValidationError(f"the file cannot be read ({exc.strerror or exc})",
+                                      field="proof") from exc
+            return self.services.submission.attach_proof(self.user, app_id, data, path.name)
+
+        self._queue(job, self._proof_attached)
+
+    def _proof_attached(self, _document_id: str) -> None:
+        count = self.documents.get(DocumentType.INCOME_PROOF, 0) + 1
+        self.documents[DocumentType.INCOME_PROOF] = count
+        self.applicant_page.show_proofs(count)
+        self.applicant_page.income_proven.setChecked(True)
 
     def missing_documents(self) -> list[DocumentType]:
         return [d for d in REQUIRED_DOCUMENTS[self.customer_type] if not self.documents.get(d)]

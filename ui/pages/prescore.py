@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -474,7 +475,15 @@ class ApplicantPage(Retranslatable, QWidget):
         self.monthly_income = _line("monthlyIncome", True)
         self.income_proven = QCheckBox()
         self.income_proven.setObjectName("incomeProven")
-        self._add(form, "monthly_income", self.monthly_income, self.income_proven)
+        # The wizard takes the file: the page only offers the button and counts.
+        self.attach_proof = QPushButton()
+        self.attach_proof.setObjectName("attachProof")
+        self.attach_proof.setShortcut(QKeySequence("Ctrl+I"))
+        self.proof_note = QLabel()
+        self.proof_note.setObjectName("proofNote")
+        self.proof_note.setStyleSheet(f"color: {GREY};")
+        self._add(form, "monthly_income", self.monthly_income, self.income_proven,
+                  self.attach_proof, self.proof_note)
         self.employment_type = QComboBox()
         self.employment_type.setObjectName("employmentType")
         self.employment_type.addItem("", None)
@@ -702,6 +711,9 @@ class ApplicantPage(Retranslatable, QWidget):
             editor = self.fields[key].editor
             if isinstance(editor, QLineEdit):
                 editor.setPlaceholderText(unknown)
+        self.attach_proof.setText(self.tr("Attach proof… (Ctrl+I)"))
+        self.attach_proof.setToolTip(self.tr("A payslip, bank statement or tax record: a photo, scan or PDF; it goes to the lessor with the application"))
+        self.show_proofs(getattr(self, "proofs", 0))
         self.take_quote.setText(self.tr("Take from the quote step"))
         self.take_quote.setToolTip(self.tr("Copy the category, price, down payment, term and monthly payment of the plan the customer takes (step 4)"))
         self._show_take_note()
@@ -729,6 +741,10 @@ class ApplicantPage(Retranslatable, QWidget):
                 self.id_long_term.setChecked(False)
                 self.id_valid_until.setText(valid_to)
         self.schedule_recompute()
+
+    def show_proofs(self, count: int) -> None:
+        self.proofs = count
+        self.proof_note.setText(self.tr("{0} proof(s) attached").format(count) if count else "")
 
     def set_segment(self, segment: str) -> None:
         index = self.segment.findData(segment)

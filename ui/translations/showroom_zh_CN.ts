@@ -184,12 +184,24 @@
         <translation>必填</translation>
     </message>
     <message>
+        <source>Attach proof… (Ctrl+I)</source>
+        <translation>附上证明… (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>A payslip, bank statement or tax record: a photo, scan or PDF; it goes to the lessor with the application</source>
+        <translation>工资单、银行流水或纳税记录：照片、扫描件或PDF；随申请一并发送给出租人</translation>
+    </message>
+    <message>
         <source>Take from the quote step</source>
         <translation>从报价步骤带入</translation>
     </message>
     <message>
         <source>Copy the category, price, down payment, term and monthly payment of the plan the customer takes (step 4)</source>
         <translation>带入客户所选方案的车辆类别、车价、首付、期限和月供（第4步）</translation>
+    </message>
+    <message>
+        <source>{0} proof(s) attached</source>
+        <translation>已附 {0} 份证明</translation>
     </message>
     <message>
         <source>Not read yet: confirm the ID card in step 2 (Alt+2).</source>
@@ -1641,6 +1653,14 @@ Send that file to support if it happens again.</source>
     <message>
         <source>Draft {0} reopened where it was left.</source>
         <translation>草稿 {0} 已从上次离开处重新打开。</translation>
+    </message>
+    <message>
+        <source>Attach a proof of income</source>
+        <translation>附上收入证明</translation>
+    </message>
+    <message>
+        <source>Photos, scans and PDF files (*.jpg *.jpeg *.png *.pdf)</source>
+        <translation>照片、扫描件和PDF文件 (*.jpg *.jpeg *.png *.pdf)</translation>
     </message>
     <message>
         <source>Not saved: {0} What you entered is still on screen; go back to the step and on again to retry.</source>
