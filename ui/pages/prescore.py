@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -482,8 +483,9 @@ class ApplicantPage(Retranslatable, QWidget):
         self.proof_note = QLabel()
         self.proof_note.setObjectName("proofNote")
         self.proof_note.setStyleSheet(f"color: {GREY};")
-        self._add(form, "monthly_income", self.monthly_income, self.income_proven,
-                  self.attach_proof, self.proof_note)
+        self._add(form, "monthly_income", self.monthly_income, self.income_proven)
+        self.attach_proof.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self._add(form, "income_proof", self.attach_proof, self.proof_note)
         self.employment_type = QComboBox()
         self.employment_type.setObjectName("employmentType")
         self.employment_type.addItem("", None)
@@ -646,7 +648,7 @@ class ApplicantPage(Retranslatable, QWidget):
         return not self.services.settings.language.startswith("zh")
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Applicant & pre-score"))
+        self.title.setText(self.tr("Income & pre-score"))
         self.subtitle.setText(self.tr(
             "Type what the customer tells you; leave a field empty when it is not known. "
             "The pre-score follows as you type."))
@@ -658,6 +660,7 @@ class ApplicantPage(Retranslatable, QWidget):
             "birth_date": self.tr("Birth date"),
             "id_valid_until": self.tr("ID card valid until"),
             "monthly_income": self.tr("Monthly income"),
+            "income_proof": self.tr("Proof of income"),
             "employment_type": self.tr("Employment"),
             "employment_years": self.tr("Years in this work"),
             "residence_years": self.tr("Years at this address"),

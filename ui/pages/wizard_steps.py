@@ -917,5 +917,5 @@ def _html(text: str) -> str:
 
 
 def money_or_dash(fen: int | None) -> str:
-    return "—" if fen is None else "¥" + money_text(Money(int(fen)))
+    return "—" if fen is None else money_text(Money(int(fen)))
 

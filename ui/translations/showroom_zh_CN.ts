@@ -4,10 +4,6 @@
 <context>
     <name>ApplicantPage</name>
     <message>
-        <source>Applicant &amp; pre-score</source>
-        <translation>客户与预审</translation>
-    </message>
-    <message>
         <source>Type what the customer tells you; leave a field empty when it is not known. The pre-score follows as you type.</source>
         <translation>按客户所述填写；不知道的项留空即可。预审结果随输入即时更新。</translation>
     </message>
@@ -82,6 +78,14 @@
     <message>
         <source>Other loans, monthly</source>
         <translation>现有负债月还款</translation>
+    </message>
+    <message>
+        <source>Income &amp; pre-score</source>
+        <translation>收入与预审</translation>
+    </message>
+    <message>
+        <source>Proof of income</source>
+        <translation>收入证明</translation>
     </message>
     <message>
         <source>Inquiries (3 months)</source>
