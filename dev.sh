@@ -130,7 +130,14 @@ case "$cmd" in
   test)
     setup
     export QT_QPA_PLATFORM=offscreen
-    exec "$VENV/bin/python" -m pytest "$@"
+    "$VENV/bin/python" -m pytest "$@"
+    # The whole suite (no arguments, as CI runs it) also builds the bundle with the normal
+    # OpenCV wheel and runs the frozen self-test (~2 min; the slim release build is
+    # `build/build.sh --slim`). SHOWROOM_SKIP_BUNDLE=1 skips it.
+    if [ $# -eq 0 ] && [ -z "${SHOWROOM_SKIP_BUNDLE:-}" ]; then
+      say "Building the bundle and running the frozen self-test"
+      PYTHON="$VENV/bin/python" build/build.sh --no-archive
+    fi
     ;;
   *)
     echo "usage: ./dev.sh demo|test|screenshots|i18n|setup" >&2

@@ -101,6 +101,8 @@ HIDDEN_IMPORTS = [
     # wheel, pyside6-pdf): imported inside a try.
     "PySide6.QtPdf",
     "PySide6.QtPdfWidgets",
+    # The signed contract is printed from the Applications page (imported on Print).
+    "PySide6.QtPrintSupport",
 ]
 
 # Modules the desk never imports at run time (checked with `python -X importtime` and
@@ -108,7 +110,8 @@ HIDDEN_IMPORTS = [
 # from following optional imports into them.
 EXCLUDES = [
     # Qt modules the desk does not use (it uses QtCore, QtGui, QtWidgets, QtCharts,
-    # QtPdf/QtPdfWidgets for the contract and QtNetwork's QNetworkInformation only).
+    # QtPdf/QtPdfWidgets for the contract, QtPrintSupport to print the signed one and
+    # QtNetwork's QNetworkInformation only).
     *(f"PySide6.{m}" for m in (
         "QtWebEngineCore", "QtWebEngineWidgets", "QtWebEngineQuick", "QtWebChannel",
         "QtWebSockets", "QtWebView", "Qt3DCore", "Qt3DRender", "Qt3DInput", "Qt3DLogic",
@@ -119,7 +122,7 @@ EXCLUDES = [
         "QtSerialPort", "QtDataVisualization", "QtGraphs",
         "QtGraphsWidgets", "QtScxml", "QtStateMachine", "QtTextToSpeech",
         "QtRemoteObjects", "QtHttpServer", "QtCanvasPainter", "QtAxContainer",
-        "QtConcurrent", "QtDBus", "QtXml", "QtNetworkAuth", "QtPrintSupport",
+        "QtConcurrent", "QtDBus", "QtXml", "QtNetworkAuth",
         # QtCharts' libraries link Qt's OpenGL libraries (collected as binaries), but the
         # Python bindings (10 MB) are never imported.
         "QtOpenGL", "QtOpenGLWidgets",
@@ -161,6 +164,10 @@ QT_DROP = [
     "PySide6/*plugins/imageformats/*qtiff*", "PySide6/*plugins/imageformats/*qtga*",
     "PySide6/*plugins/imageformats/*qwbmp*", "PySide6/*plugins/imageformats/*qicns*",
     "PySide6/*plugins/platforminputcontexts/*virtualkeyboard*",
+    # The GTK3 theme: the desk draws with Fusion and its own style sheet, and Qt's own file
+    # dialogs (translated) replace GTK's. It would drag in cairo, pango, gdk-pixbuf, ATK…
+    # (5 MB, LIB_DROP) to run against whatever GTK the desktop has.
+    "PySide6/*plugins/platformthemes/*gtk3*",
     # Translations: only the languages of the desk (zh_CN; English is built in).
     "PySide6/*translations/*",
 ]
@@ -172,6 +179,11 @@ QT_KEEP = [
 LIB_DROP = [
     "*Qt6WebEngine*", "*Qt6Quick*", "*Qt6Qml*", "*Qt6VirtualKeyboard*",
     "*Qt6Multimedia*", "*Qt63D*", "*Qt6Designer*", "*QtWebEngineProcess*",
+    # Linked by the GTK3 theme plugin only (checked with readelf over the bundle).
+    "libcairo.so.*", "libcairo-gobject.so.*", "libpango-1.0.so.*", "libpangoft2-1.0.so.*",
+    "libpangocairo-1.0.so.*", "libgdk_pixbuf-2.0.so.*", "libatk-1.0.so.*", "libpixman-1.so.*",
+    "libgraphite2.so.*", "libharfbuzz.so.*", "libfribidi.so.*", "libthai.so.*",
+    "libdatrie.so.*", "libXrender.so.*", "libXext.so.*", "libjpeg.so.62*",
 ]
 
 

@@ -154,6 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="data folder, schema and counts")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("support-bundle", help="a zip for support staff: logs and self-test, "
+                       "personal data masked (no database, keys or documents)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="the zip to write")
+    p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -652,6 +657,27 @@ def cmd_info(options: RunOptions, as_json: bool) -> int:
     return EXIT_OK
 
 
+def cmd_support_bundle(options: RunOptions, args: argparse.Namespace) -> int:
+    # Only the folder, not the store: the bundle must be made even when the desk cannot
+    # open its database or its key (that is when support is called).
+    from showroom_app.config import resolve_paths
+    from showroom_app.services.selftest import run_check
+    from showroom_app.services.support import write_support_bundle
+    from ui.selftest import qt_checks
+
+    paths = resolve_paths(options)
+    out = args.out if args.out.suffix.lower() == ".zip" else args.out.with_name(
+        args.out.name + ".zip")
+    bundle = write_support_bundle(out, data_dir=paths.data_dir, version=__version__,
+                                  qt_results=[run_check(n, fn) for n, fn in qt_checks()])
+    data = {"path": str(bundle.path), "files": list(bundle.files),
+            "self_test_ok": bundle.checks_ok, "size_bytes": bundle.size_bytes}
+    _print(data, args.json, f"{bundle.path}: {len(bundle.files)} files, "
+           f"{bundle.size_bytes:,} bytes; self-test "
+           f"{'passed' if bundle.checks_ok else 'FAILED (see selftest.txt)'}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     options = RunOptions(
@@ -686,6 +712,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_promotions(options, args)
         if args.command == "report":
             return cmd_report(options, args)
+        if args.command == "support-bundle":
+            return cmd_support_bundle(options, args)
     except ShowroomError as exc:
         logging.getLogger(__name__).error("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)

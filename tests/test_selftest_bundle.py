@@ -1,11 +1,15 @@
 """The bundle's manifest (build/bundle_data.py, read by build/showroom.spec) lists files
 that exist, and the self-test's sample card is what the self-test expects. Fast: nothing
-is built or frozen here."""
+is built or frozen here (./dev.sh test builds and self-tests the bundle after the suite)."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,6 +87,7 @@ def test_qt_filter_keeps_the_needed_plugins(bundle_data):
             "PySide6/Qt/translations/qtbase_zh_CN.qm",
             "PySide6/Qt/lib/libQt6Charts.so.6"]
     drop = ["PySide6/Qt/plugins/imageformats/libqpdf.so",
+            "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "libcairo.so.2",
             "PySide6/Qt/translations/qtbase_de.qm",
             "PySide6/translations/qtwebengine_zh_CN.qm",
             "PySide6/Qt/lib/libQt6WebEngineCore.so.6"]
@@ -99,3 +104,91 @@ def test_sample_card_matches_its_truth():
     image = folder / "id_card_front.jpg"
     assert image.is_file()
     assert image.stat().st_size < 200_000  # the bundle and the repository stay small
+
+
+# --- the release bundle's slim OpenCV and trimmed ICU data -----------------------------
+
+
+def _build_module(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "build" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cv2_check_covers_every_call_and_passes_on_the_installed_opencv():
+    """build/check_cv2.py vets the slim OpenCV build; here it runs against the normal wheel,
+    so a cv2 function newly called by the desk or RapidOCR but missing from the check (or
+    a check that is wrong) fails the suite, not only the next release build."""
+    run = subprocess.run([sys.executable, str(ROOT / "build" / "check_cv2.py")],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "cv2 check passed" in run.stdout
+    check = _build_module("check_cv2")
+    used = check.used_names()
+    # The ones whose absence would hurt most: the card finder, the warp, the codecs, video.
+    for name in ("approxPolyN", "minAreaRect", "warpPerspective", "imdecode", "VideoCapture",
+                 "invert", "fillPoly"):
+        assert name in used
+
+
+def test_cv2_check_fails_on_a_call_it_does_not_make():
+    check = _build_module("check_cv2")
+    used = check.used_names() | {"medianBlur": {"ui/new_feature.py"}}
+    problems = check.check_functions(used)
+    assert any("cv2.medianBlur is used but build/check_cv2.py does not call it" in p
+               for p in problems), problems
+
+
+def test_icu_trim_rules():
+    trim = _build_module("trim_icu")
+    keep = ["icudt73l/coll/zh.res", "icudt73l/coll/root.res", "icudt73l/coll/ucadata.icu",
+            "icudt73l/zh_Hans_CN.res", "icudt73l/en_US_POSIX.res", "icudt73l/unit/en_GB.res",
+            "icudt73l/curr/pool.res", "icudt73l/res_index.res", "icudt73l/supplementalData.res",
+            "icudt73l/brkitr/cjdict.dict", "icudt73l/brkitr/line.brk", "icudt73l/nfkc.nrm",
+            "icudt73l/zone/tzdbNames.res"]
+    drop = ["icudt73l/coll/de.res", "icudt73l/ja.res", "icudt73l/unit/fr_CA.res",
+            "icudt73l/brkitr/thaidict.dict", "icudt73l/translit/root.res"]
+    assert [n for n in keep if not trim.keep(n, 1000)] == []
+    assert [n for n in drop if trim.keep(n, 1000)] == []
+    assert trim.keep("icudt73l/gb18030.cnv", 233_000)
+    assert not trim.keep("icudt73l/ibm-930_P120-1999.cnv", 100_000)  # EBCDIC Japanese
+    assert trim.keep("icudt73l/ibm-850_P100-1995.cnv", 10_000)  # single-byte: small
+
+
+def _icu_data() -> Path:
+    found = sorted(Path(_build_module("bundle_data").package_dir("PySide6")).glob(
+        "Qt/lib/libicudata.so.*"))
+    if sys.platform != "linux" or not found:
+        pytest.skip("the Linux PySide6 wheel's ICU only")
+    if not (shutil.which("cc") and shutil.which("nm") and shutil.which("strip")):
+        pytest.skip("needs cc, nm and strip (build-essential)")
+    return found[0]
+
+
+def test_trimmed_icu_reads_back_and_qt_answers_the_same(tmp_path: Path):
+    trim = _build_module("trim_icu")
+    out = tmp_path / "lib" / _icu_data().name
+    total, kept, before, after = trim.trim(_icu_data(), out)
+    assert kept < total / 2 and after < before / 2
+    _, items, symbol = trim.read_package(out)
+    names = [name for name, _ in items]
+    assert names == sorted(names, key=str.encode) and symbol.startswith("icudt")
+    assert "icudt73l/coll/zh.res".replace("73", symbol[5:7]) in names
+
+    def probe(preload: Path | None) -> dict:
+        env = dict(os.environ)
+        if preload is not None:
+            env["LD_PRELOAD"] = str(preload)
+        run = subprocess.run([sys.executable, str(ROOT / "build" / "trim_icu.py"), "--probe"],
+                             capture_output=True, text=True, env=env, timeout=120, check=True)
+        return json.loads(run.stdout)
+
+    full = probe(None)
+    assert probe(out) == full
+    # The probe can tell: without the Chinese collation, zh_CN sorts differently.
+    header, items, symbol = trim.read_package(out)
+    poorer = tmp_path / "poorer" / out.name
+    trim.write_library(trim.build_package(
+        header, [(n, d) for n, d in items if "/coll/zh" not in n]), symbol, out.name, poorer)
+    assert probe(poorer)["sort zh_CN"] != full["sort zh_CN"]

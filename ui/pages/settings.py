@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,10 +29,13 @@ from showroom_app.domain.enums import Permission, Role
 from showroom_app.domain.errors import ShowroomError
 from showroom_app.domain.models import User
 from showroom_app.services.app import DeskServices
+from showroom_app.services.selftest import run_check
+from showroom_app.services.support import SupportBundle, write_support_bundle
 from ui.errors import describe
 from ui.i18n import LANGUAGES
+from ui.selftest import qt_checks
 from ui.style import role_label
-from ui.widgets import Retranslatable
+from ui.widgets import Retranslatable, run_in_background
 
 
 class SettingsPage(Retranslatable, QWidget):
@@ -94,7 +101,20 @@ class SettingsPage(Retranslatable, QWidget):
         self.about_text = QLabel()
         self.about_text.setWordWrap(True)
         self.about_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        QVBoxLayout(self.about).addWidget(self.about_text)
+        # Support bundle: logs + self-test in one zip, personal data masked.
+        self.support_button = QPushButton()
+        self.support_button.setObjectName("supportBundleButton")
+        self.support_button.clicked.connect(self._support_clicked)
+        self.support_status = QLabel()
+        self.support_status.setWordWrap(True)
+        self.support_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.support_bundle: SupportBundle | None = None
+        support_row = QHBoxLayout()
+        support_row.addWidget(self.support_button)
+        support_row.addWidget(self.support_status, 1)
+        about_layout = QVBoxLayout(self.about)
+        about_layout.addWidget(self.about_text)
+        about_layout.addLayout(support_row)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
@@ -136,6 +156,59 @@ class SettingsPage(Retranslatable, QWidget):
             + "\n" + self.tr("Pre-score models: {0}").format(models)
             + "\n" + self.tr("OCR engine: {0}").format(s.intake.engine_description())
         )
+        self.support_button.setText(self.tr("Save support bundle…"))
+        self.support_button.setToolTip(self.tr(
+            "A zip for support staff: the log files and a self-test, with ID, phone and bank "
+            "card numbers masked. It holds no customer data or documents."))
+
+    def _support_clicked(self) -> None:
+        name = f"showroom-support-{datetime.now().astimezone():%Y%m%d-%H%M}.zip"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save support bundle"), str(Path.home() / name),
+            self.tr("Zip files (*.zip)"))
+        if path:
+            target = Path(path)
+            if target.suffix.lower() != ".zip":
+                target = target.with_name(target.name + ".zip")
+            self.save_support_bundle(target)
+
+    def save_support_bundle(self, path: Path) -> None:
+        """Write the support bundle to `path` off the UI thread (the self-test reads the
+        sample card with the OCR engine: seconds)."""
+        if not self.support_button.isEnabled():
+            return
+        self.support_button.setEnabled(False)
+        self.support_bundle = None
+        self.support_status.setStyleSheet("color: #57606a;")
+        self.support_status.setText(self.tr("Writing {0}… (runs the self-test)").format(path.name))
+        # Qt's checks need the UI thread; the rest runs in the background.
+        qt_results = [run_check(name, fn) for name, fn in qt_checks()]
+        data_dir, version = self.services.data_dir, self.services.version
+
+        def job() -> SupportBundle:
+            return write_support_bundle(path, data_dir=data_dir, version=version,
+                                        qt_results=qt_results)
+
+        run_in_background(job, self._support_saved, self._support_failed)
+
+    def _support_saved(self, bundle: SupportBundle) -> None:
+        self.support_button.setEnabled(True)
+        self.support_bundle = bundle
+        if bundle.checks_ok:
+            self.support_status.setStyleSheet("color: #1a7f37;")
+            text = self.tr("Saved to {0}. The self-test passed.")
+        else:
+            self.support_status.setStyleSheet("color: #9a6700;")
+            text = self.tr("Saved to {0}. Some self-test checks failed: the bundle says which.")
+        self.support_status.setText(text.format(str(bundle.path)))
+
+    def _support_failed(self, error: Exception) -> None:
+        self.support_button.setEnabled(True)
+        self.support_status.setStyleSheet("color: #cf222e;")
+        # A folder not writable or a full disk: the system's own words say it best.
+        reason = (error.strerror or str(error)) if isinstance(error, OSError) else describe(error)
+        self.support_status.setText(
+            self.tr("The support bundle could not be saved: {0}").format(reason))
 
     def _key_storage_text(self) -> str:
         if self.services.key_storage == "keyring":
