@@ -71,10 +71,16 @@ def _close_desk(translations: Translations) -> None:
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, MainWindow | QDialog) and widget.isVisible():
             widget.close()
-    # Workers read the store, which the conftest closes right after this fixture.
-    QThreadPool.globalInstance().waitForDone(10_000)
-    QCoreApplication.processEvents()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # Workers read the store, which the conftest closes right after this fixture. A
+    # window closing can post one more refresh that starts one more worker (a segfault at
+    # teardown was seen once): wait, let posted events run, and wait again until quiet.
+    pool = QThreadPool.globalInstance()
+    for _ in range(5):
+        pool.waitForDone(10_000)
+        QCoreApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        if pool.activeThreadCount() == 0:
+            break
     translations.set_language("en")  # removes the zh_CN translator, resets QLocale
     root = logging.getLogger()
     for handler in list(root.handlers):
