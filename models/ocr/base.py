@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from models.ocr.ctc import CtcPosteriors
 
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
     """One recognised line. `box` is its four corners (x, y) in the pixels of the
     image that was read, clockwise from top-left; `score` is the recogniser's
-    confidence in 0..1."""
+    confidence in 0..1. `ctc`, when the engine keeps it, is what the recogniser saw
+    in the line (see models.ocr.ctc); it is not part of the line's identity."""
 
     text: str
     score: float
     box: tuple[tuple[float, float], tuple[float, float], tuple[float, float],
                tuple[float, float]]
+    ctc: CtcPosteriors | None = field(default=None, compare=False, repr=False)
 
     @property
     def left(self) -> float:

@@ -19,6 +19,7 @@ Three traps in RapidOCR 3.x that this wrapper avoids:
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ import cv2
 import numpy as np
 
 from models.ocr.base import TextLine
+from models.ocr.ctc import CtcPosteriors
 from models.ocr.errors import OcrEngineUnavailable
 
 DET_MODEL = "PP-OCRv6_det_small.onnx"
@@ -137,6 +139,34 @@ def quad(points: Any) -> Box:
     return p[0], p[1], p[2], p[3]
 
 
+def line_crop(image: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """A detected quad warped flat, as RapidOCR cuts lines for its classifier and
+    recogniser; a box much taller than wide (a line running down the picture) is turned
+    a quarter turn to read along."""
+    pts = np.asarray(box, dtype=np.float32).reshape(4, 2)
+    w = max(1, int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3]))))
+    h = max(1, int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2]))))
+    dst = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    crop = cv2.warpPerspective(image, cv2.getPerspectiveTransform(pts, dst), (w, h),
+                               flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return np.ascontiguousarray(np.rot90(crop)) if h >= 1.5 * w else crop
+
+
+# A line votes only when the classifier is this sure of it (RapidOCR's own threshold for
+# turning a line): an unsure line does not turn the picture.
+VOTE_MIN_SCORE = 0.9
+
+
+def upside_down_vote(labels: Sequence[tuple[str, float]], weights: Sequence[float]) -> bool:
+    """True when the classifier's sure per-line answers, weighted (by line length), say
+    the text is upside down."""
+    total = 0.0
+    for (label, score), weight in zip(labels, weights, strict=True):
+        if score >= VOTE_MIN_SCORE:
+            total += weight if "180" in str(label) else -weight
+    return total > 0
+
+
 class RapidOcrEngine:
     """`OcrEngine` on RapidOCR. Thread-safe (one call at a time); build it once and reuse.
 
@@ -152,6 +182,8 @@ class RapidOcrEngine:
     """
 
     name = "rapidocr"
+    # `read` turns all lines of a picture the way most of its text lies (see there).
+    orients_whole_image = True
 
     def __init__(
         self,
@@ -237,27 +269,65 @@ class RapidOcrEngine:
             self._ocr._load_det_model()
             self._ocr._load_cls_model()
             self._rec = self._ocr._load_rec_model()
+            self._classes = {ch: i for i, ch in
+                             enumerate(self._rec.postprocess_op.character) if i}
         except OcrEngineUnavailable:
             raise
         except Exception as exc:
             raise OcrEngineUnavailable(f"RapidOCR failed to load its models: {exc}") from exc
 
     def read(self, image: np.ndarray) -> list[TextLine]:
-        """Detect, classify (if `use_cls`) and recognise every line; reading order."""
+        """Detect, classify (if `use_cls`) and recognise every line; reading order.
+
+        The classifier's 0°/180° answers are pooled over the whole image, and every line
+        is turned the way most of the text (weighted by line length) says: one picture
+        holds one document, which lies one way. RapidOCR's own per-line decision turns
+        single lines of a soft picture the wrong way ("邵飞" upside down scores < 0.5 and
+        is dropped; "961" comes back as "196")."""
         img = as_bgr(image)
         with self._lock:
-            out = self._ocr(
-                img, use_det=True, use_cls=self.use_cls, use_rec=True,
-                text_score=self.text_score,
-            )
-        boxes, txts, scores = (getattr(out, k, None) for k in ("boxes", "txts", "scores"))
-        if boxes is None or txts is None or scores is None:
-            return []
+            det = self._ocr(img, use_det=True, use_cls=False, use_rec=False)
+            boxes = getattr(det, "boxes", None)
+            if boxes is None or len(boxes) == 0:
+                return []
+            boxes = [np.asarray(b, dtype=np.float32).reshape(4, 2) for b in boxes]
+            crops = [line_crop(img, b) for b in boxes]
+            if self.use_cls and upside_down_vote(self._ocr.text_cls(crops).cls_res or [],
+                                                  [c.shape[1] for c in crops]):
+                crops = [cv2.rotate(c, cv2.ROTATE_180) for c in crops]
+            reads = self._recognize(crops)
         lines = [
-            TextLine(text=str(text), score=float(score), box=quad(box))
-            for box, text, score in zip(boxes, txts, scores, strict=True)
+            TextLine(text=text, score=score, box=quad(box), ctc=ctc)
+            for box, (text, score, ctc) in zip(boxes, reads, strict=True)
+            if text.strip() and score >= self.text_score
         ]
         return reading_order(lines)
+
+    def _recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float, CtcPosteriors]]:
+        """RapidOCR's recogniser step (same batching, resizing and greedy decoding),
+        keeping each line's frame posteriors. Caller holds the lock."""
+        rec = self._rec
+        _channels, img_h, img_w = rec.rec_image_shape[:3]
+        ratios = [c.shape[1] / float(c.shape[0]) for c in crops]
+        order = np.argsort(np.array(ratios))
+        out: list[tuple[str, float, CtcPosteriors] | None] = [None] * len(crops)
+        for start in range(0, len(crops), rec.rec_batch_num):
+            batch = order[start:start + rec.rec_batch_num]
+            max_ratio = max([img_w / img_h] + [ratios[i] for i in batch])
+            norm = np.concatenate([rec.resize_norm_img(crops[i], max_ratio)[np.newaxis]
+                                   for i in batch]).astype(np.float32)
+            preds = rec.session(norm)
+            decoded, _words = rec.postprocess_op(
+                preds, False, wh_ratio_list=[ratios[i] for i in batch],
+                max_wh_ratio=max_ratio)
+            padded_w = int(img_h * max_ratio)
+            for row, i in enumerate(batch):
+                text, score = decoded[row]
+                crop_w = min(padded_w, math.ceil(img_h * ratios[i]))
+                frames = preds.shape[1] * crop_w / padded_w
+                out[i] = (str(text), float(score),
+                          CtcPosteriors(preds[row], frames, self._classes))
+        return [r for r in out if r is not None]
 
     def detect(self, image: np.ndarray) -> list[Box]:
         """Text line boxes only (four corners, clockwise from top-left), reading order."""
@@ -274,12 +344,16 @@ class RapidOcrEngine:
         """Recognise single-line crops in batches (no detection, no score filter)."""
         if not crops:
             return []
-        from rapidocr.ch_ppocr_rec import TextRecInput
+        return [(text, score) for text, score, _ctc in self.recognize_ctc(crops)]
 
+    def recognize_ctc(self, crops: list[np.ndarray]
+                      ) -> list[tuple[str, float, CtcPosteriors]]:
+        """`recognize`, with what the recogniser saw in each crop (models.ocr.ctc)."""
+        if not crops:
+            return []
         images = [as_bgr(c) for c in crops]
         with self._lock:
-            out = self._rec(TextRecInput(img=images))
-        return [(str(t), float(s)) for t, s in zip(out.txts, out.scores, strict=True)]
+            return self._recognize(images)
 
     def warm_up(self) -> None:
         """Run det, cls and rec once on a synthetic card-sized image with a few lines of

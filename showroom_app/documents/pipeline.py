@@ -3,6 +3,7 @@ it by layout and pattern, validate every field."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -11,10 +12,18 @@ import cv2
 import numpy as np
 
 from models.ocr.base import OcrEngine, TextLine
+from models.ocr.ctc import CtcPosteriors
 from showroom_app.documents import capture
-from showroom_app.documents.fields import DocKind, ParsedDocument
-from showroom_app.documents.parsers import detect_kind, id_front_address_gap, parse, upright
+from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind, FieldValue, ParsedDocument
+from showroom_app.documents.parsers import (
+    ETHNICITIES,
+    detect_kind,
+    id_front_address_gap,
+    parse,
+    upright,
+)
 from showroom_app.documents.parsers.common import find_date
+from showroom_app.documents.parsers.regions import read_region_start
 from showroom_app.domain.errors import ShowroomError
 
 ASPECT_OF: dict[DocKind, float] = {
@@ -92,23 +101,86 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         raise UnrecognizedDocument(
             "no known document was recognised in the picture: lay it flat, fully in view")
     height, width_px = small.shape[:2]
-    lines = _second_look(engine, small, lines)
     lines, flipped = upright(found_kind, lines, width_px, height)
+    image_up = cv2.rotate(small, cv2.ROTATE_180) if flipped else small
+    if flipped and not (find and card is image) and not _orients_whole_image(engine):
+        # (An unrectified picture has no single "way up" to turn its lines to.)
+        lines = _reread(engine, image_up, lines)
+    lines = _second_look(engine, image_up, lines)
     if found_kind is DocKind.ID_FRONT:
-        lines = _probe_address_tail(engine, cv2.rotate(small, cv2.ROTATE_180) if flipped
-                                    else small, lines)
+        lines = _probe_address_tail(engine, image_up, lines)
+        lines = [_region_start(ln) for ln in lines]
     document = parse(found_kind, lines, width_px, height, today or today_in_china(),
                      is_upright=True)
     if found_kind is DocKind.ID_FRONT and (document.fields["sex"].value is None
                                            or document.fields["ethnicity"].value is None):
-        image_up = cv2.rotate(small, cv2.ROTATE_180) if flipped else small
         extra = _probe_sex_row(engine, image_up, lines)
         if extra:
-            document = parse(found_kind, lines + extra, width_px, height,
+            lines = lines + extra
+            document = parse(found_kind, lines, width_px, height,
                              today or today_in_china(), is_upright=True)
+    if found_kind is DocKind.ID_FRONT:
+        unsure = {key for key, lexicon in (("sex", SEXES), ("ethnicity", ETHNICITIES))
+                  if document.fields[key].value not in lexicon}
+        chosen = _lexicon_probe(engine, image_up, lines, unsure) if unsure else {}
+        if chosen:
+            document = parse(found_kind, lines, width_px, height,
+                             today or today_in_china(), is_upright=True, chosen=chosen)
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
     elapsed = (time.perf_counter() - started) * 1000
     return ReadResult(document, card, elapsed, timings)
+
+
+def crop_line(image: np.ndarray, line: TextLine) -> np.ndarray:
+    """The line's quad warped flat, as the engine cuts it for its recogniser."""
+    pts = np.float32(line.box)
+    w = max(1, int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3]))))
+    h = max(1, int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2]))))
+    dst = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    crop = cv2.warpPerspective(image, cv2.getPerspectiveTransform(pts, dst), (w, h),
+                               flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    # A box much taller than wide is a line running down the picture (a card lying
+    # sideways that was not found): the engine turns those a quarter turn too.
+    return np.rot90(crop) if h >= 1.5 * w else crop
+
+
+def _reread(engine: OcrEngine, image_up: np.ndarray, lines: list[TextLine]
+            ) -> list[TextLine]:
+    """Recognise every line again from the card turned upright. The engine's line
+    classifier decides 0°/180° per line and gets short lines wrong on a soft picture
+    ("961" read upside down as "196", 女 as "4"); once the layout has told which way
+    up the whole card lies, no line needs that guess."""
+    if not lines:
+        return lines
+    reads = _recognize(engine, [crop_line(image_up, ln) for ln in lines])
+    return [TextLine(text, score, ln.box, ctc=ctc) if text.strip() else ln
+            for ln, (text, score, ctc) in zip(lines, reads, strict=True)]
+
+
+def _orients_whole_image(engine: OcrEngine) -> bool:
+    """Whether the engine already turns every line of a picture the same way (see
+    RapidOcrEngine.read); then a card found upside down reads right already."""
+    return bool(getattr(engine, "orients_whole_image", False))
+
+
+def _recognize(engine: OcrEngine, crops: list[np.ndarray]
+               ) -> list[tuple[str, float, CtcPosteriors | None]]:
+    """The engine's reading of each crop, with what its recogniser saw when the engine
+    keeps that (RapidOCR does)."""
+    recognize_ctc = getattr(engine, "recognize_ctc", None)
+    if recognize_ctc is not None:
+        return list(recognize_ctc(crops))
+    return [(text, score, None) for text, score in engine.recognize(crops)]
+
+
+def _region_start(line: TextLine) -> TextLine:
+    """The line with the start of an address read against the GB/T 2260 names (see
+    parsers.regions). When the list decided, the confidence stays under the review
+    threshold: the consultant confirms what the picture alone did not show."""
+    text, decided = read_region_start(line.text, line.ctc)
+    if not decided:
+        return line
+    return TextLine(text, min(line.score, LOW_CONFIDENCE - 0.01), line.box, ctc=line.ctc)
 
 
 def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
@@ -160,15 +232,15 @@ def _second_look(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
         crops += [image[y0:y1, x0:x1] for x0, y0, x1, y1 in pieces]
     if not crops:
         return lines
-    reads = iter(engine.recognize(crops))
+    reads = iter(_recognize(engine, crops))
     replaced: dict[int, list[TextLine]] = {}
     for ln, pieces in plans:
         parts = [(next(reads), piece) for piece in pieces]
-        kept = [((text, score), p) for (text, score), p in parts if text.strip()]
-        if kept and min(score for (_t, score), _p in kept) > ln.score:
+        kept = [(read, p) for read, p in parts if read[0].strip()]
+        if kept and min(read[1] for read, _p in kept) > ln.score:
             replaced[id(ln)] = [
-                TextLine(text, score, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
-                for (text, score), (x0, y0, x1, y1) in kept]
+                TextLine(text, score, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), ctc=ctc)
+                for (text, score, ctc), (x0, y0, x1, y1) in kept]
     out: list[TextLine] = []
     for ln in lines:
         out += replaced.get(id(ln), [ln])
@@ -212,10 +284,10 @@ SEX_VALUE_X = (0.165, 0.32)
 ETHNICITY_VALUE_X = (0.40, 0.62)
 
 
-def _probe_sex_row(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
-                   ) -> list[TextLine]:
-    """Read the sex and ethnicity values where the layout puts them. They are one or
-    two characters each, which the detector misses most easily on a soft picture."""
+def _sex_row_crops(image: np.ndarray, lines: list[TextLine]
+                   ) -> list[tuple[str, np.ndarray, tuple[int, int, int, int]]]:
+    """(field, crop, box) for the sex and ethnicity values where the layout puts them,
+    each cut to its ink."""
     height, width = image.shape[:2]
     name = [ln for ln in lines if ln.bottom < 0.30 * height and ln.left < 0.62 * width]
     birth = [ln for ln in lines if find_date_line(ln) and ln.top > 0.25 * height]
@@ -224,8 +296,8 @@ def _probe_sex_row(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
     if bottom - top < 0.05 * height:
         return []
     y0, y1 = int(top), int(bottom)
-    boxes, crops = [], []
-    for x_share in (SEX_VALUE_X, ETHNICITY_VALUE_X):
+    out = []
+    for key, x_share in (("sex", SEX_VALUE_X), ("ethnicity", ETHNICITY_VALUE_X)):
         x0, x1 = int(x_share[0] * width), int(x_share[1] * width)
         crop = image[y0:y1, x0:x1]
         gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
@@ -236,11 +308,18 @@ def _probe_sex_row(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
         pad = 4
         a, b = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + pad + 1)
         c, d = max(0, rows[0] - pad), min(crop.shape[0], rows[-1] + pad + 1)
-        crops.append(crop[c:d, a:b])
-        boxes.append((x0 + a, y0 + c, x0 + b, y0 + d))
+        out.append((key, crop[c:d, a:b], (x0 + a, y0 + c, x0 + b, y0 + d)))
+    return out
+
+
+def _probe_sex_row(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
+                   ) -> list[TextLine]:
+    """Read the sex and ethnicity values where the layout puts them. They are one or
+    two characters each, which the detector misses most easily on a soft picture."""
+    found = _sex_row_crops(image, lines)
+    reads = engine.recognize([crop for _k, crop, _b in found]) if found else []
     out = []
-    for (text, score), (x0, y0_, x1, y1_) in zip(engine.recognize(crops) if crops else [],
-                                                  boxes, strict=True):
+    for (text, score), (_key, _crop, (x0, y0_, x1, y1_)) in zip(reads, found, strict=True):
         if text.strip() and score >= 0.5:
             out.append(TextLine(text.strip(), score,
                                 ((x0, y0_), (x1, y0_), (x1, y1_), (x0, y1_))))
@@ -248,6 +327,49 @@ def _probe_sex_row(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
     return [ln for ln in out if not any(abs(ln.center[0] - old.center[0]) < old.height
                                         and abs(ln.center[1] - old.center[1]) < old.height
                                         for old in lines)]
+
+
+SEXES = ("男", "女")
+# A crop cut to the ink can keep the end of the label before the value.
+_LABEL_TAILS = {"sex": ("", "别", "性别"), "ethnicity": ("", "族", "民族")}
+# How much likelier (natural log) the chosen entry must be than the next one, and how
+# likely at all (ln P of the whole crop reading as it): below either, nothing is chosen.
+LEXICON_MARGIN = 2.0
+LEXICON_MIN_LOG_LIKELIHOOD = -12.0
+
+
+def _lexicon_probe(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
+                   keys: set[str]) -> dict[str, FieldValue]:
+    """Sex and ethnicity read as the entry of their closed list (男/女, the 56 groups)
+    that the recogniser finds likeliest in the value's crop. This is still reading the
+    print: each entry is scored on the recogniser's own evidence for the crop. When the
+    free reading was not that entry, the list decided, so the confidence stays under
+    the review threshold and the field is highlighted for the consultant."""
+    recognize_ctc = getattr(engine, "recognize_ctc", None)
+    if recognize_ctc is None:
+        return {}
+    found = [f for f in _sex_row_crops(image, lines) if f[0] in keys]
+    if not found:
+        return {}
+    out: dict[str, FieldValue] = {}
+    for (key, _crop, _box), (text, score, ctc) in zip(
+            found, recognize_ctc([crop for _k, crop, _b in found]), strict=True):
+        lexicon = SEXES if key == "sex" else ETHNICITIES
+        best: dict[str, float] = {}
+        for entry in lexicon:
+            best[entry] = max(ctc.log_likelihood(tail + entry) for tail in _LABEL_TAILS[key])
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        (entry, ll), (_other, ll2) = ranked[0], ranked[1]
+        if ll < LEXICON_MIN_LOG_LIKELIHOOD or ll - ll2 < LEXICON_MARGIN:
+            continue
+        read = text.strip()
+        # The chosen entry's share of the likelihood over the whole list.
+        share = 1.0 / sum(math.exp(other - ll) for _e, other in ranked)
+        confidence = min(score, share)
+        if not any(read == tail + entry for tail in _LABEL_TAILS[key]):
+            confidence = min(confidence, LOW_CONFIDENCE - 0.01)
+        out[key] = FieldValue(entry, confidence)
+    return out
 
 
 def find_date_line(line: TextLine) -> bool:

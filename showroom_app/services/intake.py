@@ -21,6 +21,7 @@ from models.ocr.factory import BackgroundWarmUp
 from showroom_app.documents import capture
 from showroom_app.documents.capture import UnreadableImage
 from showroom_app.documents.fields import FIELD_KEYS, DocKind, ParsedDocument, Problem
+from showroom_app.documents.parsers import regions
 from showroom_app.documents.pipeline import (
     ASPECT_OF,
     ReadResult,
@@ -183,6 +184,10 @@ class IntakeService:
         with self._lock:
             if self._warm is None:
                 self._warm = BackgroundWarmUp("rapidocr")
+                # The place-name table the address parser checks against (~65 ms to
+                # build): built now, not on the first card read.
+                threading.Thread(target=regions.region_tree, name="region-table",
+                                 daemon=True).start()
 
     @property
     def engine_ready(self) -> bool:

@@ -5,6 +5,7 @@ reads each line the right way up; only the positions are flipped)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -37,7 +38,7 @@ def flip(lines: list[TextLine], width: float, height: float) -> list[TextLine]:
     out = []
     for ln in lines:
         p = [(width - x, height - y) for x, y in ln.box]
-        out.append(TextLine(ln.text, ln.score, (p[2], p[3], p[0], p[1])))
+        out.append(TextLine(ln.text, ln.score, (p[2], p[3], p[0], p[1]), ctc=ln.ctc))
     return out
 
 
@@ -147,15 +148,18 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         for ln in row.lines:
             text = normalize(ln.text)
             if ln.left < LABEL_COLUMN * width:
-                if ln.right < VALUE_COLUMN * width or len(text) <= 2:
+                # A two-character box is the label alone, unless it reaches a character
+                # width into the value column ("性女": label and a one-character value).
+                if ln.right < VALUE_COLUMN * width or (
+                        len(text) <= 2 and ln.right < (VALUE_COLUMN + 0.04) * width):
                     continue
                 text = _drop_label(text, ln, width)
             parts.append(text)
         return strip_any_label("".join(parts), _ID_LABELS)
 
     sex_row = next((i for i, r in enumerate(rows) if re.search(r"[男女]", r.text)
-                    and find_date(r.text) is None), None)
-    birth_row = next((i for i, r in enumerate(rows) if find_date(r.text)), None)
+                    and _row_date(r) is None), None)
+    birth_row = next((i for i, r in enumerate(rows) if _row_date(r)), None)
     if sex_row is not None:
         row = rows[sex_row]
         text = value_text(row)
@@ -171,7 +175,7 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         fields["name"] = _field(value_text(row) or None, row.score)
     if birth_row is not None:
         row = rows[birth_row]
-        fields["birth_date"] = _field(iso(find_date(row.text)), row.score)
+        fields["birth_date"] = _field(iso(_row_date(row)), row.score)
         address_rows = rows[birth_row + 1:]
     else:
         address_rows = rows[(sex_row or 0) + 2:]
@@ -179,6 +183,30 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         text = "".join(value_text(r) for r in address_rows)
         fields["address"] = _field(text or None, min(r.score for r in address_rows))
     return fields
+
+
+def _row_date(row) -> tuple[int, int, int] | None:
+    """The date a row holds. Year, month and day often come back as separate boxes
+    when the small 年/月 between them is lost ("1986", "4", "18"): the gap between two
+    boxes separates numbers as the characters would."""
+    return (find_date(row.text)
+            or find_date("/".join(normalize(ln.text) for ln in row.lines))
+            or find_date("/".join(_spaced_text(ln) for ln in row.lines)))
+
+
+def _spaced_text(line: TextLine) -> str:
+    """The line's text with "/" wherever the recogniser placed two characters much
+    further apart than the line's usual pitch: on the ID front that gap is the small
+    年 or 月 between numbers, which a soft picture loses ("198468" is 1984 年 6 月 8)."""
+    centres = line.ctc.char_centres() if line.ctc is not None else []
+    if len(centres) < 3 or len(centres) != len(line.text):
+        return normalize(line.text)
+    steps = [b - a for a, b in itertools.pairwise(centres)]
+    pitch = sorted(steps)[len(steps) // 2]
+    out = line.text[0]
+    for ch, step in zip(line.text[1:], steps, strict=True):
+        out += ("/" if step > 1.6 * pitch else "") + ch
+    return normalize(out)
 
 
 def id_front_address_gap(lines: list[TextLine], width: float, height: float
@@ -213,14 +241,23 @@ def _drop_label(text: str, line: TextLine, width: float) -> str:
     """Remove the label glued in front of a value. Characters that belong to a label
     go (however many of them were read); when the label was misread into other
     characters, as many as fit in the label column go."""
+    brushes = line.left > LABEL_START * width  # only brushes the label column
+    centres = line.ctc.char_centres() if line.ctc is not None and not brushes else []
+    if centres and len(centres) == len(line.text):
+        # Where the recogniser put each character: those in the label column belong
+        # to the label, whether it was read, misread or read as nothing at all.
+        span = line.right - line.left
+        kept = "".join(ch for ch, c in zip(line.text, centres, strict=True)
+                       if line.left + c * span >= VALUE_COLUMN * width)
+        if normalize(kept):
+            return normalize(kept)
     n = 0
     while n < min(2, len(text) - 1) and text[n] in _ID_LABEL_CHARS:
         n += 1
     if n:
         return text[n:]
-    if line.left > LABEL_START * width:
-        # The box only brushes the label column: no label characters were read.
-        return text
+    if brushes:
+        return text  # no label characters were read
     per_char = (line.right - line.left) / max(len(text), 1)
     in_column = round((VALUE_COLUMN * width - line.left) / per_char) if per_char else 0
     return text[max(0, min(2, in_column, len(text) - 1)):]
@@ -522,14 +559,18 @@ def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
 
 
 def parse(kind: DocKind, lines: list[TextLine], width: float, height: float,
-          today: date, is_upright: bool = False) -> ParsedDocument:
+          today: date, is_upright: bool = False,
+          chosen: dict[str, FieldValue] | None = None) -> ParsedDocument:
+    """`chosen`: fields read some other way than from `lines` (a closed-list reading
+    of a value's crop); they replace the parsed ones before validation."""
     if not is_upright:
         lines, _flipped = upright(kind, lines, width, height)
     fields = PARSERS[kind](lines, width, height, today)
+    fields.update(chosen or {})
     validate(kind, fields, today)
     ordered = {key: fields[key] for key in FIELD_KEYS[kind]}
     return ParsedDocument(kind, ordered)
 
 
-__all__ = ["PARSERS", "Problem", "detect_kind", "flip", "id_front_address_gap", "parse",
-           "upright", "validate"]
+__all__ = ["ETHNICITIES", "PARSERS", "Problem", "detect_kind", "flip", "id_front_address_gap",
+           "parse", "upright", "validate"]

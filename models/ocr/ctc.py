@@ -1,0 +1,80 @@
+"""What a CTC recogniser saw in one line, kept after decoding: the class posteriors of
+every output frame. With it a caller can ask how likely *another* text is for the same
+line (the likelihood the recogniser gives that exact sequence, summed over every
+alignment) and where each read character sits, without running the model again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+# Posteriors are clipped here before the log: one impossible frame must not make a
+# whole reading -inf, only very unlikely.
+FLOOR = 1e-6
+BLANK = 0  # CTC blank is class 0 in PP-OCR recognisers
+
+
+@dataclass(frozen=True, eq=False)
+class CtcPosteriors:
+    """probs: (frames, classes) posteriors, a view into the recogniser's batch output
+    (nothing is copied: most lines are never asked). frames_in_crop: how many frames
+    cover the crop itself (the rest is padding), to turn a frame into an x position.
+    classes: character → class index of the recogniser."""
+
+    probs: np.ndarray
+    frames_in_crop: float
+    classes: Mapping[str, int]
+
+    @property
+    def frames(self) -> int:
+        return int(self.probs.shape[0])
+
+    def log_likelihood(self, text: str) -> float:
+        """ln P(text | line) under CTC: every alignment of `text` to the frames. A
+        character the recogniser cannot emit at all gives -inf."""
+        ids = [self.classes.get(ch) for ch in text]
+        if any(i is None for i in ids):
+            return -math.inf
+        n = len(ids)
+        # Extended label: blank, c1, blank, c2, ..., cn, blank.
+        ext = np.full(2 * n + 1, BLANK, dtype=np.int64)
+        ext[1::2] = ids
+        emit = np.log(np.maximum(self.probs[:, ext], FLOOR))
+        if n == 0:
+            return float(emit[:, 0].sum())
+        # A skip over a blank is allowed between two different characters only.
+        skip = np.zeros(2 * n + 1, dtype=bool)
+        skip[3::2] = ext[3::2] != ext[1:-2:2]
+        alpha = np.full(2 * n + 1, -np.inf)
+        alpha[0], alpha[1] = emit[0, 0], emit[0, 1]
+        shifted = np.empty_like(alpha)
+        jumped = np.empty_like(alpha)
+        for t in range(1, self.frames):
+            shifted[0], shifted[1:] = -np.inf, alpha[:-1]
+            jumped[:2], jumped[2:] = -np.inf, alpha[:-2]
+            jumped[~skip] = -np.inf
+            alpha = np.logaddexp(np.logaddexp(alpha, shifted), jumped) + emit[t]
+        return float(np.logaddexp(alpha[-1], alpha[-2]))
+
+    def best_path(self) -> list[tuple[int, int, int]]:
+        """The greedy reading as (class id, first frame, last frame) per character, the
+        way the decoder reads it (repeats merged, blanks dropped)."""
+        top = self.probs.argmax(axis=1)
+        out: list[tuple[int, int, int]] = []
+        prev = BLANK
+        for t, c in enumerate(top.tolist()):
+            if c != BLANK and c == prev and out:
+                out[-1] = (c, out[-1][1], t)
+            elif c != BLANK:
+                out.append((c, t, t))
+            prev = c
+        return out
+
+    def char_centres(self) -> list[float]:
+        """Each greedily read character's centre as a share of the crop width."""
+        return [min(1.0, (a + b + 1) / 2 / self.frames_in_crop)
+                for _c, a, b in self.best_path()]

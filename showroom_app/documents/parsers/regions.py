@@ -1,0 +1,169 @@
+"""Region names an ID-card address starts with (GB/T 2260, as python-stdnum ships them in
+`stdnum/cn/loc.dat`, retired names included: older cards print them), and the reading
+of an address line's start as one of them.
+
+An address on the card is printed as province + prefecture + county ("浙江省杭州市西湖区"),
+province + county-level city ("山东省寿光市"), or municipality + district
+("北京市朝阳区"). These names are a closed list, so a soft picture's "浙江省杭州市西区"
+can be read against it: each near entry is scored on the recogniser's own evidence for
+the line (the CTC likelihood of the line's text with that start), and taken only when
+that evidence supports it nearly as well as the free reading.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from models.ocr.ctc import CtcPosteriors
+
+# Placeholder rows of the code table, never printed in an address.
+_PLACEHOLDERS = ("市辖区", "市区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划",
+                 "省直辖县级行政单位", "自治区直辖县级行政单位")
+# Last characters of region names: an address continues with a street or a town, so a
+# reading left with one of these right after its region start has lost part of a name.
+_SUFFIXES = frozenset("区县市旗盟州")
+# How many nats less likely than the free reading a closed-list start may be and still
+# be taken: the log prior odds against a printed start that is not in the table (a name
+# newer than the table, ~1e-4). Real misreads needed 0-7.3 nats on the bench's degraded
+# frames; deleting a character the recogniser saw clearly costs ~12.
+REGION_PRIOR_NATS = 9.0
+# The start is looked for this many characters into the line at most (a label merged
+# in front: "住址").
+MAX_OFFSET = 3
+
+
+@dataclass
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+
+
+def _names(raw: str) -> list[str]:
+    """The names one table row has held, without their [from-to] years."""
+    return [re.sub(r"\[[^\]]*\]", "", part).strip() for part in raw.split(",")
+            if re.sub(r"\[[^\]]*\]", "", part).strip()]
+
+
+@cache
+def region_tree() -> dict[str, _Node]:
+    """Province → (prefecture or county-level city) → county, by name."""
+    text = (resources.files("stdnum.cn") / "loc.dat").read_text(encoding="utf-8")
+    tree: dict[str, _Node] = {}
+    provinces: list[str] = []
+    prefectures: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = re.match(r'^(\d{2}) province="([^"]*)"', line)
+        if m:
+            provinces = _names(m.group(2))
+            for p in provinces:
+                tree.setdefault(p, _Node())
+            prefectures = {}
+            continue
+        m = re.match(r'^\s+(\d{2})(\d{2}) county="([^"]*)"', line)
+        if not m or not provinces:
+            continue
+        pref, county, names = m.group(1), m.group(2), _names(m.group(3))
+        names = [n for n in names if n not in _PLACEHOLDERS and "直辖" not in n]
+        if pref == "00":
+            continue
+        if county == "00":
+            prefectures[pref] = names
+            for p in provinces:
+                for n in names:
+                    tree[p].children.setdefault(n, _Node())
+            continue
+        parents = prefectures.get(pref) or []
+        for p in provinces:
+            for n in names:
+                if not parents or n.endswith("市"):
+                    # Municipality districts and county-level cities follow the
+                    # province directly ("北京市朝阳区", "山东省寿光市").
+                    tree[p].children.setdefault(n, _Node())
+                for parent in parents:
+                    tree[p].children.setdefault(parent, _Node()).children.setdefault(
+                        n, _Node())
+    return tree
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _allowed(name: str) -> int:
+    """Edits a read may be from a name to make it a candidate."""
+    return 1 if len(name) <= 3 else 2
+
+
+def _matches(level: dict[str, _Node], text: str, start: int
+             ) -> list[tuple[str, _Node, int, int]]:
+    """(name, node, characters of `text` it covers, edits) for the names at this level
+    that `text[start:]` begins with, give or take a few edits."""
+    out = []
+    for name, node in level.items():
+        allowed = _allowed(name)
+        window = set(text[start:start + len(name) + 1])
+        if len(set(name) - window) > allowed:
+            continue  # more characters missing than edits allowed
+        for used in (len(name) - 1, len(name), len(name) + 1):
+            if used <= 0 or start + used > len(text):
+                continue
+            d = _distance(name, text[start:start + used])
+            if d <= allowed:
+                out.append((name, node, used, d))
+    return out
+
+
+def candidates(text: str) -> list[str]:
+    """Readings of `text` whose region start is an entry of the table, each within a
+    few edits of what was read; `text` itself is never among them."""
+    tree = region_tree()
+    found: set[str] = set()
+    for offset in range(min(MAX_OFFSET, len(text)) + 1):
+        # After a merged label ("住址"), only a province read exactly starts the address.
+        provinces = _matches(tree, text, 0) if offset == 0 else [
+            (p, node, len(p), 0) for p, node in tree.items() if text.startswith(p, offset)]
+        for p, pnode, pu, pd in provinces:
+            rest = offset + pu
+            # A province alone is no evidence of an address start (a road may be called
+            # 海南路): a second level must follow.
+            for f, fnode, fu, fd in _matches(pnode.children, text, rest):
+                thirds = _matches(fnode.children, text, rest + fu) or [("", _Node(), 0, 0)]
+                for c, _cnode, cu, cd in thirds:
+                    if pd + fd + cd == 0:
+                        # The start as read already is an entry: nothing to choose.
+                        return []
+                    used = rest + fu + cu
+                    if text[used:used + 1] in _SUFFIXES:
+                        continue  # what follows is the end of a region name, mangled
+                    found.add(text[:offset] + p + f + c + text[used:])
+    found.discard(text)
+    return sorted(found)
+
+
+def read_region_start(text: str, ctc: CtcPosteriors | None) -> tuple[str, bool]:
+    """The line's text with its region start read against the table: (text, whether
+    the table decided). Unchanged when the read start already is an entry, when nothing
+    near it is, or when the recogniser's evidence does not support the entry."""
+    if ctc is None or len(text) < 6:
+        return text, False
+    options = candidates(text)
+    if not options:
+        return text, False
+    free = ctc.log_likelihood(text)
+    if free == -math.inf:
+        return text, False
+    scored = max((ctc.log_likelihood(o), o) for o in options)
+    if scored[0] >= free - REGION_PRIOR_NATS:
+        return scored[1], True
+    return text, False
