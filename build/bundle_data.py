@@ -184,6 +184,12 @@ LIB_DROP = [
     "libpangocairo-1.0.so.*", "libgdk_pixbuf-2.0.so.*", "libatk-1.0.so.*", "libpixman-1.so.*",
     "libgraphite2.so.*", "libharfbuzz.so.*", "libfribidi.so.*", "libthai.so.*",
     "libdatrie.so.*", "libXrender.so.*", "libXext.so.*", "libjpeg.so.62*",
+    # CUPS and what only it links (checked with readelf over the bundle): Qt's CUPS
+    # print plugin uses the desktop's own libcups, which every Linux desktop that prints
+    # has, configured for its printers; without it Qt prints to PDF files only.
+    "libcups.so.*", "libgnutls.so.*", "libavahi-client.so.*", "libavahi-common.so.*",
+    "libnettle.so.*", "libhogweed.so.*", "libp11-kit.so.*", "libtasn1.so.*",
+    "libidn2.so.*", "libunistring.so.*", "libgmp.so.*",
 ]
 
 
