@@ -361,9 +361,7 @@ class SubmissionService:
                                       phone=customer.pii.phone, address=customer.pii.address,
                                       company_name=company.get("company_name"),
                                       uscc=company.get("uscc"))
-            counts: dict[DocumentType, int] = {}
-            for doc in repo.list_documents(s, application_id):
-                counts[doc.doc_type] = counts.get(doc.doc_type, 0) + 1
+            counts = _counts(repo.list_documents(s, application_id))
             repo.audit(s, AuditAction.VIEW, "application", application_id, actor,
                        f"draft {links['reference']} resumed")
         return Resumed(id=application_id, reference=links["reference"],
@@ -381,10 +379,7 @@ class SubmissionService:
     def documents(self, actor: User, application_id: str) -> dict[DocumentType, int]:
         require(actor, Permission.WORK_APPLICATIONS)
         with self._store.read() as s:
-            counts: dict[DocumentType, int] = {}
-            for doc in repo.list_documents(s, application_id):
-                counts[doc.doc_type] = counts.get(doc.doc_type, 0) + 1
-        return counts
+            return _counts(repo.list_documents(s, application_id))
 
     # --- before sending ----------------------------------------------------------------
 
@@ -426,9 +421,7 @@ class SubmissionService:
             draft = repo.get_application_draft(s, self._store.cipher, application_id) or {}
             customer = (repo.get_customer(s, self._store.cipher, links["customer_id"])
                         if links["customer_id"] else None)
-            counts: dict[DocumentType, int] = {}
-            for doc in repo.list_documents(s, application_id):
-                counts[doc.doc_type] = counts.get(doc.doc_type, 0) + 1
+            counts = _counts(repo.list_documents(s, application_id))
         return _check(links, draft, customer.pii if customer else None, counts, today).missing
 
     def submit(self, actor: User, application_id: str, now: datetime) -> Submitted:
@@ -449,9 +442,7 @@ class SubmissionService:
             customer = (repo.get_customer(s, self._store.cipher, links["customer_id"])
                         if links["customer_id"] else None)
             documents = repo.list_documents(s, application_id)
-            counts: dict[DocumentType, int] = {}
-            for doc in documents:
-                counts[doc.doc_type] = counts.get(doc.doc_type, 0) + 1
+            counts = _counts(documents)
             checked = _check(links, draft, customer.pii if customer else None, counts, today)
             if checked.missing:
                 raise ValidationError(
@@ -517,6 +508,14 @@ class SubmissionService:
                        f"fleet vehicle {number} of {links['reference']} queued")
             references.append(reference)
         return tuple(references)
+
+
+def _counts(documents: list[Any]) -> dict[DocumentType, int]:
+    """Confirmed documents per kind."""
+    counts: dict[DocumentType, int] = {}
+    for doc in documents:
+        counts[doc.doc_type] = counts.get(doc.doc_type, 0) + 1
+    return counts
 
 
 def _segment(customer_type: CustomerType) -> str:
