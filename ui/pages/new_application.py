@@ -712,8 +712,13 @@ class NewApplicationPage(Retranslatable, QWidget):
         if self.closed or self.done is not None:
             return
         self.review_step.submit_button.setEnabled(True)
-        self._say(self.tr("Not submitted: {0} Nothing was lost; correct it and submit "
-                          "again.").format(describe(error)), RED)
+        if isinstance(error, ValidationError) and str(error).startswith("not ready"):
+            # The service lists codes; the review lists them in words, with links.
+            self._say(self.tr("Not submitted: something is still missing (listed above, "
+                              "each with a link to its step). Nothing was lost."), RED)
+        else:
+            self._say(self.tr("Not submitted: {0} Nothing was lost; correct it and submit "
+                              "again.").format(describe(error)), RED)
         self.review_wanted = True
         self._refresh_review()
 

@@ -1815,6 +1815,10 @@ Send that file to support if it happens again.</source>
         <translation>其他车辆以 {0} 发送，分别审批。</translation>
     </message>
     <message>
+        <source>Not submitted: something is still missing (listed above, each with a link to its step). Nothing was lost.</source>
+        <translation>未提交：仍有缺少的项目（见上方列表，点击可前往对应步骤）。没有丢失任何内容。</translation>
+    </message>
+    <message>
         <source>Not submitted: {0} Nothing was lost; correct it and submit again.</source>
         <translation>未提交：{0} 没有丢失任何内容；更正后再次提交即可。</translation>
     </message>
