@@ -13,10 +13,25 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 os.environ.pop("SHOWROOM_PASSPHRASE", None)
 
+import gc
+
 from local_store.db import Store, open_store
 from local_store.keys import FileKeyStore
 
 TEST_PASSPHRASE = "correct horse battery staple"
+
+# Python's cyclic collector runs whenever allocations pass a threshold, which in a Qt
+# test is often inside a Python callback Qt is running (an event filter, a slot): if it
+# then frees the wrapper of a Qt object from an earlier test, PySide6 can crash there
+# (seen: a segfault collecting inside the idle filter's eventFilter). Collect only at a
+# safe point instead: after each test, once its windows are closed and its events run.
+gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture
