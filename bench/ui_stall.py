@@ -131,6 +131,7 @@ def run(seconds: float, cold: bool) -> int:
     window.resize(1366, 768)
     window.show()
     window.go("new")
+    window.new_page.show_step(1)  # the wizard's documents step: the camera runs there
     page = window.capture_page
     meter, driver = StallMeter(), Driver(page)
     deadline = QTimer()

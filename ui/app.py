@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QThreadPool
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from showroom_app import APP_NAME
@@ -29,6 +30,35 @@ OpenServices = Callable[[Callable[[bool, str | None], str | None]], DeskServices
 
 
 _app: QApplication | None = None
+_collector: GarbageCollector | None = None
+
+
+class GarbageCollector(QObject):
+    """Python's cyclic collector, run from the UI thread's event loop only.
+
+    Left automatic, it runs wherever allocations cross a threshold: inside a callback Qt
+    is running (an event filter, a slot) or on a worker thread, and freeing a Qt object
+    there can crash PySide6 (seen in the tests: a collection inside the idle filter's
+    eventFilter). Here it runs between events, generation by generation with Python's
+    own thresholds, so a collection costs what the automatic one would."""
+
+    def __init__(self, interval_ms: int = 1000) -> None:
+        super().__init__()
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check)
+        gc.disable()
+        self.timer.start()
+
+    def check(self) -> None:
+        t0, t1, t2 = gc.get_threshold()
+        c0, c1, c2 = gc.get_count()
+        if c0 > t0:
+            gc.collect(0)
+            if c1 > t1:
+                gc.collect(1)
+                if c2 > t2:
+                    gc.collect(2)
 
 
 def create_application(language: str) -> tuple[QApplication, Translations]:
@@ -37,6 +67,9 @@ def create_application(language: str) -> tuple[QApplication, Translations]:
     global _app  # noqa: PLW0603
     _app = QApplication.instance() or QApplication(sys.argv)
     app = _app
+    global _collector  # noqa: PLW0603 - one per process, with the application
+    if _collector is None:
+        _collector = GarbageCollector()
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Showroom")
     apply_style(app)
