@@ -31,16 +31,11 @@ gc.disable()
 @pytest.fixture(autouse=True)
 def _collect_between_tests() -> Iterator[None]:
     yield
-    # Generation by generation with Python's own thresholds (as ui.app's collector does):
-    # a full collection after every test costs minutes over the suite's large heap.
-    t0, t1, t2 = gc.get_threshold()
-    c0, c1, c2 = gc.get_count()
-    if c0 > t0:
-        gc.collect(0)
-        if c1 > t1:
-            gc.collect(1)
-            if c2 > t2:
-                gc.collect(2)
+    # Generation by generation with Python's own thresholds: a full collection after
+    # every test costs minutes over the suite's large heap.
+    from ui.app import collect_due_generations
+
+    collect_due_generations()
 
 
 @pytest.fixture
