@@ -10,9 +10,9 @@ import hashlib
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.routing import APIRoute
@@ -324,6 +324,23 @@ def create_app(db: Database) -> FastAPI:
     def get_application(application_id: str, who: Caller, s: Db) -> ApplicationOut:
         return service.application_out(own_application(s, who, application_id))
 
+    def application_action(who: Any, application_id: str, idempotency_key: str, name: str,
+                           body: Any, act: Callable[[Session, Any], object]) -> Response:
+        """A change to one of the dealer's applications, idempotent by key: `act` runs
+        once per key; a retry gets the stored answer."""
+        key = idempotency.check_key(idempotency_key)
+        operation = f"{name}:{application_id}"
+        payload_hash = idempotency.request_hash(operation, body.model_dump(mode="json"))
+
+        def work(s: Session) -> tuple[int, bytes, str]:
+            app_row = own_application(s, who, application_id)
+            act(s, app_row)
+            return (200, service.application_out(app_row).model_dump_json().encode(),
+                    "application/json")
+
+        stored = idempotency.run_once(db, who.dealer_id, key, operation, payload_hash, work)
+        return _stored_response(stored)
+
     @app.post(
         "/v1/applications/{application_id}/withdrawal", response_model=ApplicationOut,
         tags=["applications"],
@@ -339,18 +356,8 @@ def create_app(db: Database) -> FastAPI:
     ) -> Response:
         """Withdraw an application before its contract is signed; the reason is added to
         its reasons and the change appears in the decision feed. Idempotent by key."""
-        key = idempotency.check_key(idempotency_key)
-        operation = f"withdraw:{application_id}"
-        payload_hash = idempotency.request_hash(operation, body.model_dump(mode="json"))
-
-        def work(s: Session) -> tuple[int, bytes, str]:
-            app_row = own_application(s, who, application_id)
-            service.withdraw(s, app_row, body.reason)
-            return (200, service.application_out(app_row).model_dump_json().encode(),
-                    "application/json")
-
-        stored = idempotency.run_once(db, who.dealer_id, key, operation, payload_hash, work)
-        return _stored_response(stored)
+        return application_action(who, application_id, idempotency_key, "withdraw", body,
+                                  lambda s, row: service.withdraw(s, row, body.reason))
 
     @app.post(
         "/v1/applications/{application_id}/requote", response_model=ApplicationOut,
@@ -367,18 +374,8 @@ def create_app(db: Database) -> FastAPI:
     ) -> Response:
         """Answer a conditional approval with new figures; the application is decided
         again at once and the outcome appears in the decision feed. Idempotent by key."""
-        key = idempotency.check_key(idempotency_key)
-        operation = f"requote:{application_id}"
-        payload_hash = idempotency.request_hash(operation, body.model_dump(mode="json"))
-
-        def work(s: Session) -> tuple[int, bytes, str]:
-            app_row = own_application(s, who, application_id)
-            service.requote(s, app_row, body)
-            return (200, service.application_out(app_row).model_dump_json().encode(),
-                    "application/json")
-
-        stored = idempotency.run_once(db, who.dealer_id, key, operation, payload_hash, work)
-        return _stored_response(stored)
+        return application_action(who, application_id, idempotency_key, "requote", body,
+                                  lambda s, row: service.requote(s, row, body))
 
     # --- decision feed ---------------------------------------------------------------
 
