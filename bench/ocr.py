@@ -50,6 +50,10 @@ def run(kinds: list[str], per_kind: int, degrade: str, seed: int, engine,
     latencies: dict[str, list[float]] = defaultdict(list)
     wrong_presented_valid = 0
     invalid_flagged = invalid_total = 0
+    # Fields not legible on the card, shown as the valid ID number encodes them and
+    # highlighted for the consultant: counted apart so the reading itself stays visible.
+    from_number: dict[str, int] = defaultdict(int)
+    read_every: dict[str, list[bool]] = defaultdict(list)
     misses: list[str] = []
     for kind in kinds:
         for _ in range(per_kind):
@@ -69,6 +73,10 @@ def run(kinds: list[str], per_kind: int, degrade: str, seed: int, engine,
                         for k, want in truth.items() if not k.startswith("_"))
             if accepted:
                 gated[kind].append(every)
+            filled = {k for k, fv in fields.items() if "from_id_number" in fv.problems}
+            read_every[kind].append(every and not filled)
+            for key in filled:
+                from_number[key] += fields[key].value == truth.get(key)
             for key, want in truth.items():
                 if key.startswith("_"):
                     continue
@@ -87,7 +95,8 @@ def run(kinds: list[str], per_kind: int, degrade: str, seed: int, engine,
                 if number is not None and number.value != truth["id_number"] and not problems:
                     wrong_presented_valid += 1
     return {"exact": exact, "latencies": latencies, "misses": misses, "gated": gated,
-            "wrong_presented_valid": wrong_presented_valid,
+            "wrong_presented_valid": wrong_presented_valid, "from_number": from_number,
+            "read_every": read_every,
             "invalid_flagged": (invalid_flagged, invalid_total)}
 
 
@@ -126,6 +135,11 @@ def main() -> None:
                   + ", ".join(f"{k} {pct(v)}" for k, v in fields.items()))
         if "id_front" in args.kinds:
             flagged, total = out["invalid_flagged"]
+            filled = out["from_number"]
+            print(f"all fields exact without any value filled from the ID number "
+                  f"{pct(out['read_every']['id_front'])}; exact values filled from the "
+                  f"number (illegible, highlighted): "
+                  + (", ".join(f"{k} {n}" for k, n in sorted(filled.items())) or "none"))
             print(f"ID number exact {pct(out['exact']['id_front']['id_number'])}; printed "
                   f"wrong check character flagged {flagged}/{total}; misread numbers "
                   f"presented as valid: {out['wrong_presented_valid']}")

@@ -360,3 +360,30 @@ def test_flag_confidence_and_missing() -> None:
     assert fields["bank"].problems == [Problem.MISSING]
     assert fields["other"].problems == []
     assert fields["card_number"].value == "6222021234567890"
+
+
+def test_check_id_front_fills_an_illegible_birth_date_and_sex_from_a_valid_number() -> None:
+    fields = _id_front(sex=None, birth_date="")
+    check_id_front(fields, TODAY)
+    assert fields["birth_date"].value == "1988-03-15"
+    assert fields["sex"].value == "男"
+    for key in ("birth_date", "sex"):
+        assert fields[key].problems == [Problem.FROM_ID_NUMBER]
+        assert fields[key].needs_review and fields[key].confidence == 0.0
+    check_id_front(fields, TODAY)  # idempotent: no MISSING or LOW_CONFIDENCE added later
+    assert fields["sex"].problems == [Problem.FROM_ID_NUMBER]
+
+
+def test_check_id_front_never_fills_from_a_number_that_fails_its_check() -> None:
+    fields = _id_front(sex=None, birth_date=None, id_number="110105198803151233")
+    check_id_front(fields, TODAY)
+    assert fields["sex"].value is None and fields["sex"].problems == [Problem.MISSING]
+    assert fields["birth_date"].value is None
+    assert fields["birth_date"].problems == [Problem.MISSING]
+
+
+def test_check_id_front_keeps_a_printed_value_that_disagrees_with_the_number() -> None:
+    fields = _id_front(sex="女")
+    check_id_front(fields, TODAY)
+    assert fields["sex"].value == "女"
+    assert fields["sex"].problems == [Problem.SEX_MISMATCH]

@@ -48,6 +48,9 @@ class Problem(StrEnum):
     BIRTH_DATE_MISMATCH = "birth_date_mismatch"  # printed date vs the ID number
     SEX_MISMATCH = "sex_mismatch"  # printed sex vs the ID number
     DATE_INVALID = "date_invalid"
+    # Not legible on the card: the value shown is the one the (valid) ID number encodes,
+    # for the consultant to compare with the card and confirm.
+    FROM_ID_NUMBER = "from_id_number"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
     VIN_LETTERS = "vin_letters"  # I, O or Q in a VIN

@@ -14,7 +14,13 @@ import numpy as np
 from models.ocr.base import OcrEngine, TextLine
 from models.ocr.ctc import CtcPosteriors
 from showroom_app.documents import capture
-from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind, FieldValue, ParsedDocument
+from showroom_app.documents.fields import (
+    LOW_CONFIDENCE,
+    DocKind,
+    FieldValue,
+    ParsedDocument,
+    Problem,
+)
 from showroom_app.documents.parsers import (
     ETHNICITIES,
     detect_kind,
@@ -112,8 +118,8 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         lines = [_region_start(ln) for ln in lines]
     document = parse(found_kind, lines, width_px, height, today or today_in_china(),
                      is_upright=True)
-    if found_kind is DocKind.ID_FRONT and (document.fields["sex"].value is None
-                                           or document.fields["ethnicity"].value is None):
+    if found_kind is DocKind.ID_FRONT and (_unread(document.fields["sex"])
+                                           or _unread(document.fields["ethnicity"])):
         extra = _probe_sex_row(engine, image_up, lines)
         if extra:
             lines = lines + extra
@@ -121,7 +127,8 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
                              today or today_in_china(), is_upright=True)
     if found_kind is DocKind.ID_FRONT:
         unsure = {key for key, lexicon in (("sex", SEXES), ("ethnicity", ETHNICITIES))
-                  if document.fields[key].value not in lexicon}
+                  if _unread(document.fields[key])
+                  or document.fields[key].value not in lexicon}
         chosen = _lexicon_probe(engine, image_up, lines, unsure) if unsure else {}
         if chosen:
             document = parse(found_kind, lines, width_px, height,
@@ -129,6 +136,12 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
     elapsed = (time.perf_counter() - started) * 1000
     return ReadResult(document, card, elapsed, timings)
+
+
+def _unread(fv: FieldValue) -> bool:
+    """Nothing legible was read for the field (a value the validation took from the ID
+    number is not a reading)."""
+    return fv.value is None or Problem.FROM_ID_NUMBER.value in fv.problems
 
 
 def crop_line(image: np.ndarray, line: TextLine) -> np.ndarray:

@@ -376,7 +376,7 @@ def flag_confidence_and_missing(fields: dict[str, FieldValue],
     for fv in fields.values():
         if _empty(fv):
             fv.add(Problem.MISSING)
-        elif fv.confidence < LOW_CONFIDENCE:
+        elif fv.confidence < LOW_CONFIDENCE and Problem.FROM_ID_NUMBER not in fv.problems:
             fv.add(Problem.LOW_CONFIDENCE)
 
 
@@ -394,8 +394,9 @@ def check_id_front(fields: dict[str, FieldValue], today: date) -> None:
         for problem in id_number_problems(number, today):
             id_fv.add(problem)
 
+    _fill_from_number(fields, number, id_fv)
     birth_fv = fields["birth_date"]
-    if not _empty(birth_fv):
+    if not _empty(birth_fv) and Problem.FROM_ID_NUMBER not in birth_fv.problems:
         printed = parse_date(birth_fv.value or "")
         if printed is None:
             birth_fv.add(Problem.DATE_INVALID)
@@ -405,7 +406,7 @@ def check_id_front(fields: dict[str, FieldValue], today: date) -> None:
                 birth_fv.add(Problem.BIRTH_DATE_MISMATCH)
 
     sex_fv = fields["sex"]
-    if not _empty(sex_fv):
+    if not _empty(sex_fv) and Problem.FROM_ID_NUMBER not in sex_fv.problems:
         printed_sex = (sex_fv.value or "").strip()
         if printed_sex not in ("男", "女"):
             sex_fv.add(Problem.FORMAT)
@@ -413,3 +414,20 @@ def check_id_front(fields: dict[str, FieldValue], today: date) -> None:
             encoded_sex = id_sex(number) if number else None
             if encoded_sex is not None and encoded_sex != printed_sex:
                 sex_fv.add(Problem.SEX_MISMATCH)
+
+
+def _fill_from_number(fields: dict[str, FieldValue], number: str | None,
+                      id_fv: FieldValue) -> None:
+    """An illegible birth date or sex (glare, blur) is shown as the ID number encodes
+    it, when the number itself holds (check character, real birth date): on a genuine
+    card both are printed from the number. Confidence 0 and FROM_ID_NUMBER keep the
+    field highlighted until the consultant has compared it with the card; the printed
+    value, when one was read, always wins and is compared instead."""
+    if number is None or set(id_fv.problems) - {Problem.LOW_CONFIDENCE.value}:
+        return
+    born = id_birth_date(number)
+    encoded = {"birth_date": born.isoformat() if born else None, "sex": id_sex(number)}
+    for key, value in encoded.items():
+        fv = fields[key]
+        if _empty(fv) and value:
+            fields[key] = FieldValue(value, 0.0, [Problem.FROM_ID_NUMBER.value])
