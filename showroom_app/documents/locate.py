@@ -25,6 +25,7 @@ from showroom_app.documents.capture import (
     MAX_DOCUMENT_AREA,
     MIN_DOCUMENT_AREA,
     _refine,
+    _side_support,
     order_corners,
 )
 
@@ -43,23 +44,27 @@ class TextMargins:
     bottom: float
 
 
-# Measured with the bundled detector on 80 synthetic cards each (models/training/doc_corpus,
-# the layout of the real cards), medians; the 5-95 % spread was within ±0.01 except the
-# back's left margin, which drops to 0.09 when the emblem is taken for text.
-ID_FRONT_MARGINS = TextMargins(left=0.06, right=0.12, top=0.11, bottom=0.10)
-ID_BACK_MARGINS = TextMargins(left=0.14, right=0.18, top=0.13, bottom=0.11)
+# Measured with the bundled detector on 80 flat synthetic cards each (doc_corpus, which
+# follows the real cards' layout), the smallest gap seen, rounded down: medians were
+# 0.01-0.02 larger, except on the back's left, where the emblem's gate is often taken for
+# a line (0.14 without it).
+ID_FRONT_MARGINS = TextMargins(left=0.05, right=0.11, top=0.09, bottom=0.09)
+ID_BACK_MARGINS = TextMargins(left=0.09, right=0.17, top=0.11, bottom=0.09)
 
 # Boxes more than this far from the dominant line direction are not lines of the document.
 MAX_LINE_ANGLE = math.radians(20.0)
+# Boxes thicker than this many times the median line are not text lines.
+MAX_THICKNESS = 3.0
 # A card has several lines; one or two boxes are a label or a sticker, not a document.
 MIN_LINES = 3
 # Boxes join one text block when the gap between them is within these many line heights.
-JOIN_ACROSS = 2.2
+JOIN_ACROSS = 5.0
 JOIN_ALONG = 5.0
 # Sides are looked for at half resolution: noise averages out and rays are half as long.
 WORK_SCALE = 0.5
-# How far a side may lie beyond the text block, relative to the block's extent across it:
-# a card's margins are 5-20 % of it, but lines the detector missed widen them.
+# How far a side may lie beyond the text block, relative to the block's extent across it
+# (its height for the top and bottom sides, its width for the others): an ID card's
+# margins are 10-20 % of it, but lines the detector missed widen them.
 REACH_ACROSS = 0.8
 REACH_ALONG = 0.7
 RAYS = 28
@@ -78,10 +83,12 @@ PEAK_MIN = 3.0
 # place a side that the other three and the aspect already fix.
 MIN_SIDE_HITS = 0.3
 MIN_WEAK_HITS = 0.15
-# The four sides' hits, weighted by strength, must add up to this; with one side placed
-# from the aspect, the other three must.
+# The sides' scores (share of rays hit, see _side_scores) less the penalties must add up
+# to this for four seen sides; with one side placed from the aspect, the other three must
+# reach MIN_SCORE_THREE.
 MIN_SCORE = 2.0
 MIN_SCORE_THREE = 1.8
+# Score lost per unit of log aspect error (about 0.1 at 5 % off).
 ASPECT_PENALTY = 2.0
 # On 600 synthetic placements with up to 22° of perspective opposite sides met at up to
 # 17°, and the quad's aspect stayed within 7 % of the card's.
@@ -89,12 +96,22 @@ MAX_CONVERGENCE = math.radians(18.0)
 # Text may stick out of a candidate side by this share of a line's height: the detector
 # pads its boxes.
 CONTAIN_SLACK = 0.3
-# Text covers more of a document than this (box area over card area): a bigger quad around
-# it is a sheet or the desk.
+# The text block's rectangle covers more of a document than this: a bigger quad around it
+# is a sheet of paper or a patch of desk.
 MIN_TEXT_SHARE = 0.15
-# How far (share of the card) the text may reach past the document's known margins.
+# How far (share of the card) the text may reach past the document's known margins, and
+# the score lost per share beyond: a side placed on the photo's edge or on print is
+# closer to the text than the real margin.
 MARGIN_SLACK = 0.04
 MARGIN_PENALTY = 8.0
+# The final check of every side (capture._side_support): the work image must differ by
+# SUPPORT_CONTRAST grey levels SUPPORT_STEP work pixels either side of it at MIN_SUPPORT
+# of the points. Laxer than capture's own (6 levels, 60 %), which is why capture missed
+# these cards; on the tuning frames every correct quad passed with ≥ 0.75 and two thirds
+# of the quads found around text put where there was no card failed.
+SUPPORT_STEP = 2.0
+SUPPORT_CONTRAST = 3.0
+MIN_SUPPORT = 0.7
 # Full-resolution side fitting (capture._refine) first looks this far (px) either side.
 REFINE_REACH = 6.0
 # The drop shadow's rim lies up to this far (work pixels) outside the card's edge.
@@ -230,10 +247,9 @@ def _side_lines(image: np.ndarray, along_dir: np.ndarray, out_dir: np.ndarray,
     span = int(bins.max()) - lo + 2
     # A ray's peaks are apart, so each ray votes at most about once per line; votes spill
     # into the neighbouring bins so that a side lying between two bins is not split.
-    votes = np.zeros((SLANTS, span), np.float32)
-    rows = np.repeat(np.arange(SLANTS), len(ray))
-    np.add.at(votes, (rows, (bins - lo).ravel()), 1.0)
-    votes = votes + 0.5 * (np.roll(votes, 1, axis=1) + np.roll(votes, -1, axis=1))
+    cells = (np.arange(SLANTS)[:, None] * span + (bins - lo)).ravel()
+    votes = np.bincount(cells, minlength=SLANTS * span).reshape(SLANTS, span).astype(np.float32)
+    votes[:, 1:-1] += 0.5 * (votes[:, :-2] + votes[:, 2:])
     lines: list[_Line] = []
     for _ in range(CANDIDATES_PER_SIDE):
         k = int(votes.argmax())
@@ -246,8 +262,13 @@ def _side_lines(image: np.ndarray, along_dir: np.ndarray, out_dir: np.ndarray,
         if hits < MIN_WEAK_HITS:
             break
         # Least squares through the hits: a slant between the voting grid's steps.
-        if near.sum() >= 3:
-            slope, offset = (float(v) for v in np.polyfit(pos[near], dist[near], 1))
+        x, y = pos[near], dist[near]
+        if len(x) >= 3:
+            xm, ym = float(x.sum()) / len(x), float(y.sum()) / len(y)
+            spread = float(np.dot(x - xm, x - xm))
+            if spread > 1e-6:
+                slope = float(np.dot(x - xm, y - ym)) / spread
+                offset = ym - slope * xm
         lines.append(_Line(offset, slope, hits, float(value[near].mean())))
         # Suppress every line through about the same place, whatever its slant.
         votes[:, max(0, bi - 2):bi + 3] = 0.0
@@ -270,24 +291,14 @@ def _side_scores(lines: list[_Line], half_span: float) -> np.ndarray:
     return score
 
 
-def _intersect(p1: np.ndarray, d1: np.ndarray, p2: np.ndarray, d2: np.ndarray
-               ) -> np.ndarray | None:
-    cross = d1[0] * d2[1] - d1[1] * d2[0]
-    if abs(cross) < 1e-6:
-        return None
-    s = ((p2[0] - p1[0]) * d2[1] - (p2[1] - p1[1]) * d2[0]) / cross
-    return p1 + s * d1
-
-
 def _crossings(p1: np.ndarray, d1: np.ndarray, p2: np.ndarray, d2: np.ndarray
                ) -> np.ndarray:
     """Intersections of every line (p1, d1) with every line (p2, d2): (k1, k2, 2), NaN
     where two lines are parallel."""
-    cross = d1[:, None, 0] * d2[None, :, 1] - d1[:, None, 1] * d2[None, :, 0]
-    dp = p2[None, :, :] - p1[:, None, :]
-    t = (dp[..., 0] * d2[None, :, 1] - dp[..., 1] * d2[None, :, 0]) / np.where(
-        np.abs(cross) > 1e-9, cross, np.nan)
-    return p1[:, None, :] + t[..., None] * d1[:, None, :]
+    k1, k2 = len(p1), len(p2)
+    met = _meet(np.repeat(p1, k2, axis=0), np.repeat(d1, k2, axis=0), np.tile(p2, (k1, 1)),
+                np.tile(d2, (k1, 1)))
+    return met.reshape(k1, k2, 2)
 
 
 def _quad_checks(quad: np.ndarray, aspect: float, image_area: float
@@ -359,6 +370,9 @@ def card_from_text(frame: np.ndarray, boxes: Sequence[Sequence[Sequence[float]]]
     theta = np.arctan2(direction[:, 1], direction[:, 0])
     off = np.abs((theta - angle + math.pi / 2) % math.pi - math.pi / 2)
     keep = (off <= MAX_LINE_ANGLE) | (weight <= 0.5 * thick)
+    # A box much thicker than the lines is a picture (the emblem on the ID back) or
+    # several lines run together: either way not where the text block ends.
+    keep &= thick <= MAX_THICKNESS * float(np.median(thick))
     quads, length, thick = quads[keep], length[keep], thick[keep]
     if len(quads) < MIN_LINES:
         return None
@@ -382,10 +396,11 @@ def card_from_text(frame: np.ndarray, boxes: Sequence[Sequence[Sequence[float]]]
 
     sides: list[_Side] = []
     # Top, right, bottom, left of the text as it runs (it may still be upside down).
-    for out_dir, along_dir, across, along_extent in ((-v_dir, u_dir, extent_v, extent_u),
-                                                     (u_dir, v_dir, extent_u, extent_v),
-                                                     (v_dir, u_dir, extent_v, extent_u),
-                                                     (-u_dir, v_dir, extent_u, extent_v)):
+    for out_dir, along_dir, across, along_extent, share in (
+            (-v_dir, u_dir, extent_v, extent_u, REACH_ACROSS),
+            (u_dir, v_dir, extent_u, extent_v, REACH_ALONG),
+            (v_dir, u_dir, extent_v, extent_u, REACH_ACROSS),
+            (-u_dir, v_dir, extent_u, extent_v, REACH_ALONG)):
         c = text @ out_dir  # (m, 4)
         a = text @ along_dir
         edge = float(c.max())
@@ -398,7 +413,7 @@ def card_from_text(frame: np.ndarray, boxes: Sequence[Sequence[Sequence[float]]]
         text_end = np.where(over, c.max(axis=1)[None, :], -np.inf).max(axis=1)
         text_end[~over.any(axis=1)] = edge
         inner = min(0.3 * across, math.tan(MAX_SIDE_SLANT) * along_extent / 2)
-        reach = (REACH_ACROSS if along_dir is u_dir else REACH_ALONG) * across + 8
+        reach = share * across + 8
         lines = _side_lines(image, along_dir, out_dir, along, text_end.astype(np.float32),
                             edge, inner, reach)
         sides.append(_Side(along_dir, out_dir, edge, float(along.mean()),
@@ -438,7 +453,13 @@ def card_from_text(frame: np.ndarray, boxes: Sequence[Sequence[Sequence[float]]]
                              text_area, layout)
     if found is None:
         return None
-    quad = (found + 0.5) / s - 0.5
+    # The same check capture makes of its candidates: the image must differ across every
+    # side along most of its length, which a quad pieced together from desk grain and
+    # the edges of other things seldom does.
+    if _side_support(found[1].astype(np.float32), image, SUPPORT_STEP, SUPPORT_CONTRAST) < (
+            MIN_SUPPORT):
+        return None
+    quad = (found[1] + 0.5) / s - 0.5
     quad = _refine(frame, quad.astype(np.float32), reach=REFINE_REACH)
     quad = _refine(frame, quad, reach=3.0)
     return order_corners(quad)
@@ -447,8 +468,8 @@ def card_from_text(frame: np.ndarray, boxes: Sequence[Sequence[Sequence[float]]]
 def _four_sides(lines_p: list[np.ndarray], lines_d: list[np.ndarray],
                 scores: list[np.ndarray], gaps: list[np.ndarray], usable: list[np.ndarray],
                 aspect: float, image_area: float, text_area: float,
-                layout: TextMargins | None) -> np.ndarray | None:
-    """The best card whose four sides are all seen, or None."""
+                layout: TextMargins | None) -> tuple[float, np.ndarray] | None:
+    """The best card (score, quad) whose four sides are all seen, or None."""
     keep = [np.flatnonzero(u) for u in usable]
     if any(len(k) == 0 for k in keep):
         return None
@@ -471,16 +492,17 @@ def _four_sides(lines_p: list[np.ndarray], lines_d: list[np.ndarray],
     best = int(np.argmax(score))
     if score[best] < MIN_SCORE:
         return None
-    return quad[best]
+    return float(score[best]), quad[best]
 
 
 def _three_sides(sides: list[_Side], lines_p: list[np.ndarray], lines_d: list[np.ndarray],
                  scores: list[np.ndarray], gaps: list[np.ndarray], usable: list[np.ndarray],
                  aspect: float, image_area: float, text_area: float,
-                 layout: TextMargins | None) -> np.ndarray | None:
-    """The best card with one side not seen well (a pale card on white paper): that side
-    is placed where the card gets its aspect, parallel to the opposite one, and moved onto
-    a weak line found there if there is one."""
+                 layout: TextMargins | None
+                 ) -> tuple[float, np.ndarray] | None:
+    """The best card (score, quad) with one side not seen well (a pale card on white paper,
+    a side in a lamp's reflection): that side is placed where the card gets its aspect,
+    parallel to the opposite one, and moved onto a weak line found there if there is one."""
     best: tuple[float, np.ndarray] | None = None
     for missing in range(4):
         nxt, opp, prev = ((missing + k) % 4 for k in (1, 2, 3))
@@ -533,7 +555,7 @@ def _three_sides(sides: list[_Side], lines_p: list[np.ndarray], lines_d: list[np
                 chosen[nxt] = _meet(lp, ld, np_, nd)[0]
                 break
         best = (float(score[k]), chosen)
-    return None if best is None else best[1]
+    return best
 
 
 def _meet(p1: np.ndarray, d1: np.ndarray, p2: np.ndarray, d2: np.ndarray) -> np.ndarray:

@@ -4,6 +4,7 @@ it by layout and pattern, validate every field."""
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -118,6 +119,12 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         lines = [_region_start(ln) for ln in lines]
     document = parse(found_kind, lines, width_px, height, today or today_in_china(),
                      is_upright=True)
+    if found_kind is DocKind.ID_FRONT and _unread(document.fields["name"]):
+        extra = _probe_name(engine, image_up, lines)
+        if extra:
+            lines = lines + extra
+            document = parse(found_kind, lines, width_px, height,
+                             today or today_in_china(), is_upright=True)
     if found_kind is DocKind.ID_FRONT and (_unread(document.fields["sex"])
                                            or _unread(document.fields["ethnicity"])):
         extra = _probe_sex_row(engine, image_up, lines)
@@ -294,6 +301,10 @@ def _split_at_gaps(image: np.ndarray, line: TextLine) -> list[tuple[int, int, in
 # Where the ID front prints its sex and ethnicity values, as shares of the card width
 # (GB 19617 layout: labels at the left, 性别 value, then 民族 and its value).
 SEX_VALUE_X = (0.165, 0.32)
+# Print must stand this many grey levels above the paper to be cut out; ink is what is
+# darker than the paper by this share of the crop's contrast.
+MIN_INK_CONTRAST = 25.0
+INK_SHARE = 0.4
 ETHNICITY_VALUE_X = (0.40, 0.62)
 
 
@@ -312,17 +323,63 @@ def _sex_row_crops(image: np.ndarray, lines: list[TextLine]
     out = []
     for key, x_share in (("sex", SEX_VALUE_X), ("ethnicity", ETHNICITY_VALUE_X)):
         x0, x1 = int(x_share[0] * width), int(x_share[1] * width)
-        crop = image[y0:y1, x0:x1]
-        gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-        ink = gray < (np.percentile(gray, 90) - 50)
-        cols, rows = np.where(ink.any(axis=0))[0], np.where(ink.any(axis=1))[0]
-        if cols.size == 0 or rows.size == 0:
-            continue
-        pad = 4
-        a, b = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + pad + 1)
-        c, d = max(0, rows[0] - pad), min(crop.shape[0], rows[-1] + pad + 1)
-        out.append((key, crop[c:d, a:b], (x0 + a, y0 + c, x0 + b, y0 + d)))
+        cut = _cut_to_ink(image, (x0, y0, x1, y1))
+        if cut is not None:
+            out.append((key, *cut))
     return out
+
+
+def _cut_to_ink(image: np.ndarray, box: tuple[int, int, int, int]
+                ) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
+    """The part of `box` (x0, y0, x1, y1) that holds print, with a margin, and its box;
+    None when nothing in it stands out from the paper."""
+    x0, y0, x1, y1 = box
+    crop = image[y0:y1, x0:x1]
+    if crop.size == 0:
+        return None
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    paper, darkest = np.percentile(gray, (90, 1))
+    if paper - darkest < MIN_INK_CONTRAST:
+        return None
+    # Ink relative to the crop's own contrast: a fixed step cut a dim, soft character
+    # to its darkest core, half a glyph the recogniser cannot read.
+    ink = gray < paper - INK_SHARE * (paper - darkest)
+    cols, rows = np.where(ink.any(axis=0))[0], np.where(ink.any(axis=1))[0]
+    if cols.size == 0 or rows.size == 0:
+        return None
+    pad = max(4, round(0.12 * (y1 - y0)))
+    a, b = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + pad + 1)
+    c, d = max(0, rows[0] - pad), min(crop.shape[0], rows[-1] + pad + 1)
+    return crop[c:d, a:b], (x0 + a, y0 + c, x0 + b, y0 + d)
+
+
+# Where the name is printed on the ID front, as shares of the card (GB 19617 layout):
+# right of the label column, above the sex row.
+NAME_ROW_Y = (0.08, 0.27)
+NAME_VALUE_X = (0.16, 0.62)
+
+
+def _probe_name(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
+                ) -> list[TextLine]:
+    """Read the name where the layout puts it when the detector found no line there (a
+    short, soft line is what it misses first)."""
+    height, width = image.shape[:2]
+    y0, y1 = int(NAME_ROW_Y[0] * height), int(NAME_ROW_Y[1] * height)
+    below = [ln.top for ln in lines if y0 < ln.top and ln.center[1] > y1 - 0.02 * height
+             and ln.left < NAME_VALUE_X[1] * width]
+    y1 = int(min([y1, *below]))
+    if y1 - y0 < 0.06 * height:
+        return []
+    cut = _cut_to_ink(image, (int(NAME_VALUE_X[0] * width), y0,
+                              int(NAME_VALUE_X[1] * width), y1))
+    if cut is None:
+        return []
+    crop, (a, b, c, d) = cut
+    text, score, ctc = _recognize(engine, [crop])[0]
+    text = text.strip()
+    if score < 0.5 or not re.fullmatch(r"[\u3400-\u9fff·]{2,6}", text):
+        return []
+    return [TextLine(text, score, ((a, b), (c, b), (c, d), (a, d)), ctc=ctc)]
 
 
 def _probe_sex_row(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
