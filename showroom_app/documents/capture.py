@@ -180,7 +180,7 @@ class _Candidate:
     clear: bool  # sides and shape leave no doubt: no need to look at the coarser scale
 
 
-def _side_support(quad: np.ndarray, image: np.ndarray, step: float, min_contrast: float) -> float:
+def side_support(quad: np.ndarray, image: np.ndarray, step: float, min_contrast: float) -> float:
     """Share of points along the quad's weakest side where the image differs across it.
 
     A card's sides separate card from desk all along; a region that leaked into the desk
@@ -283,7 +283,7 @@ def _score(contour: np.ndarray, smooth: np.ndarray, aspect_hint: float | None,
         if off > math.log1p(ASPECT_TOLERANCE):
             return
         aspect_factor = 1.0 - 0.5 * off / math.log1p(ASPECT_TOLERANCE)
-    support = _side_support(quad, smooth, SIDE_STEP, MIN_SIDE_CONTRAST)
+    support = side_support(quad, smooth, SIDE_STEP, MIN_SIDE_CONTRAST)
     if support < MIN_SIDE_SUPPORT:
         return
     score = (quad_area / frame_area) * fill**2 * solidity * support**2 * aspect_factor
@@ -331,7 +331,7 @@ def _masks(small: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, int]]]
     return smooth, masks
 
 
-def _refine(frame: np.ndarray, quad: np.ndarray, reach: float) -> np.ndarray:
+def refine_sides(frame: np.ndarray, quad: np.ndarray, reach: float) -> np.ndarray:
     """Move each side onto the strongest brightness step within `reach` full-resolution
     pixels, then intersect the sides again.
 
@@ -444,7 +444,7 @@ def find_document(frame: np.ndarray, aspect_hint: float | None = None) -> np.nda
     best = max(candidates, key=lambda c: c.score)
     quad = best.quad
     if best.scale < 1.0:
-        quad = _refine(frame, quad, reach=math.ceil(3.0 / best.scale))
+        quad = refine_sides(frame, quad, reach=math.ceil(3.0 / best.scale))
     return order_corners(quad)
 
 

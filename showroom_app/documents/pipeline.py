@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from models.ocr.base import OcrEngine, TextLine
 from models.ocr.ctc import CtcPosteriors
-from showroom_app.documents import capture
+from showroom_app.documents import capture, locate
 from showroom_app.documents.fields import (
     LOW_CONFIDENCE,
     DocKind,
@@ -30,7 +31,7 @@ from showroom_app.documents.parsers import (
     upright,
 )
 from showroom_app.documents.parsers.common import find_date
-from showroom_app.documents.parsers.regions import read_region_start
+from showroom_app.documents.parsers.regions import number_region_starts, read_region_start
 from showroom_app.domain.errors import ShowroomError
 
 ASPECT_OF: dict[DocKind, float] = {
@@ -65,11 +66,38 @@ def today_in_china() -> date:
     return datetime.now(CST).date()
 
 
-def rectified(image: np.ndarray, kind: DocKind | None) -> np.ndarray:
+# The detector looks for a document's lines on the frame shrunk to this long side when
+# its outline was not found (the engine shrinks further to its own limit).
+LOCATE_SIDE = 960
+TEXT_MARGINS = {DocKind.ID_FRONT: locate.ID_FRONT_MARGINS,
+                DocKind.ID_BACK: locate.ID_BACK_MARGINS}
+
+
+def locate_by_text(engine: OcrEngine | None, image: np.ndarray, kind: DocKind | None
+                   ) -> np.ndarray | None:
+    """The document's corners placed from its printed lines (see documents.locate),
+    for a frame whose outline alone did not show it: a pale card on white paper, a dim
+    card lying sideways. None without an engine that detects lines on their own."""
+    detect = getattr(engine, "detect", None)
+    if detect is None or kind is None:
+        return None
+    h, w = image.shape[:2]
+    f = min(1.0, LOCATE_SIDE / max(h, w))
+    small = image if f >= 1.0 else cv2.resize(image, (round(w * f), round(h * f)),
+                                                interpolation=cv2.INTER_AREA)
+    boxes = [np.asarray(b, np.float32) / f for b in detect(small)]
+    return locate.card_from_text(image, boxes, ASPECT_OF[kind], TEXT_MARGINS.get(kind))
+
+
+def rectified(image: np.ndarray, kind: DocKind | None, engine: OcrEngine | None = None
+              ) -> np.ndarray:
     """The document cut out of a frame and squared; a scan or a crop that already is
-    the document comes back as it is."""
+    the document comes back as it is. With `engine`, a document whose outline is not
+    found is placed from its text."""
     hint = ASPECT_OF[kind] if kind else None
     corners = capture.find_document(image, aspect_hint=hint)
+    if corners is None:
+        corners = locate_by_text(engine, image, kind)
     if corners is None:
         return image
     h, w = image.shape[:2]
@@ -87,7 +115,7 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     cannot be told from the text."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    card = rectified(image, kind) if find else image
+    card = rectified(image, kind, engine) if find else image
     timings["capture_ms"] = (time.perf_counter() - started) * 1000
     width = READ_WIDTH.get(kind, CARD_READ_WIDTH) if kind else CARD_READ_WIDTH
     if find and card is image:
@@ -119,6 +147,15 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         lines = [_region_start(ln) for ln in lines]
     document = parse(found_kind, lines, width_px, height, today or today_in_china(),
                      is_upright=True)
+    if found_kind is DocKind.ID_FRONT:
+        number = document.fields["id_number"]
+        if number.value and not set(number.problems) - {Problem.LOW_CONFIDENCE.value}:
+            starts = number_region_starts(number.value[:6])
+            again = [_region_start(ln, starts) for ln in lines]
+            if any(a is not b for a, b in zip(again, lines, strict=True)):
+                lines = again
+                document = parse(found_kind, lines, width_px, height,
+                                 today or today_in_china(), is_upright=True)
     if found_kind is DocKind.ID_FRONT and _unread(document.fields["name"]):
         extra = _probe_name(engine, image_up, lines)
         if extra:
@@ -193,11 +230,11 @@ def _recognize(engine: OcrEngine, crops: list[np.ndarray]
     return [(text, score, None) for text, score in engine.recognize(crops)]
 
 
-def _region_start(line: TextLine) -> TextLine:
+def _region_start(line: TextLine, preferred: Sequence[str] = ()) -> TextLine:
     """The line with the start of an address read against the GB/T 2260 names (see
     parsers.regions). When the list decided, the confidence stays under the review
     threshold: the consultant confirms what the picture alone did not show."""
-    text, decided = read_region_start(line.text, line.ctc)
+    text, decided = read_region_start(line.text, line.ctc, preferred)
     if not decided:
         return line
     return TextLine(text, min(line.score, LOW_CONFIDENCE - 0.01), line.box, ctc=line.ctc)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -90,6 +91,47 @@ def region_tree() -> dict[str, _Node]:
     return tree
 
 
+@cache
+def _code_table() -> dict[str, list[str]]:
+    """Six-digit code → every name the row has held (GB/T 2260, retired names too)."""
+    text = (resources.files("stdnum.cn") / "loc.dat").read_text(encoding="utf-8")
+    table: dict[str, list[str]] = {}
+    province = ""
+    for line in text.splitlines():
+        m = re.match(r'^(\d{2}) province="([^"]*)"', line)
+        if m:
+            province = m.group(1)
+            table[province + "0000"] = _names(m.group(2))
+            continue
+        m = re.match(r'^\s+(\d{4}) county="([^"]*)"', line)
+        if m and province:
+            table.setdefault(province + m.group(1), []).extend(_names(m.group(2)))
+    return table
+
+
+def number_region_starts(code: str) -> list[str]:
+    """How an address in the county an ID number's region code names starts
+    ("130681" → "河北省涿州市", "110105" → "北京市朝阳区"), every former name
+    included; empty for a code the table does not hold."""
+    table = _code_table()
+    counties = [n for n in table.get(code, []) if n not in _PLACEHOLDERS]
+    if not counties or code.endswith("0000"):
+        return []
+    provinces = table.get(code[:2] + "0000", [])
+    if code.endswith("00"):  # a city with no counties under it: "广东省东莞市"
+        return sorted({p + c for p in provinces for c in counties})
+    prefectures = [n for n in table.get(code[:4] + "00", [])
+                   if n not in _PLACEHOLDERS and "直辖" not in n]
+    starts = set()
+    for p in provinces:
+        for c in counties:
+            if c.endswith("市") or not prefectures:
+                starts.add(p + c)  # county-level city, or a municipality's district
+            else:
+                starts.update(p + f + c for f in prefectures)
+    return sorted(starts)
+
+
 def _distance(a: str, b: str) -> int:
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -151,13 +193,35 @@ def candidates(text: str) -> list[str]:
     return sorted(found)
 
 
-def read_region_start(text: str, ctc: CtcPosteriors | None) -> tuple[str, bool]:
+def _preferred_candidates(text: str, starts: Sequence[str]) -> list[str]:
+    """Readings of `text` that start with one of `starts` in place of what was read,
+    a few edits from it; none when `text` already starts with one."""
+    if any(text.startswith(start) for start in starts):
+        return []
+    found = set()
+    for start in starts:
+        allowed = _allowed(start) + 1
+        for used in range(max(1, len(start) - allowed), len(start) + allowed + 1):
+            if used <= len(text) and _distance(start, text[:used]) <= allowed:
+                found.add(start + text[used:])
+    found.discard(text)
+    return sorted(found)
+
+
+def read_region_start(text: str, ctc: CtcPosteriors | None,
+                      preferred: Sequence[str] = ()) -> tuple[str, bool]:
     """The line's text with its region start read against the table: (text, whether
     the table decided). Unchanged when the read start already is an entry, when nothing
-    near it is, or when the recogniser's evidence does not support the entry."""
+    near it is, or when the recogniser's evidence does not support the entry.
+
+    `preferred`: the starts of the county the card's own ID number names
+    (`number_region_starts`). Most holders still live where their number was issued,
+    so that county is also weighed when the start as read is another table entry one
+    or two characters away ("河北省深州市" read for "河北省涿州市" on a card numbered
+    130681); a start read clearly differs by far more than the same allowance."""
     if ctc is None or len(text) < 6:
         return text, False
-    options = candidates(text)
+    options = candidates(text) + _preferred_candidates(text, preferred)
     if not options:
         return text, False
     free = ctc.log_likelihood(text)
