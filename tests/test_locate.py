@@ -161,3 +161,32 @@ def test_too_little_text_is_refused() -> None:
     assert card_from_text(frame, [], ASPECT["card"]) is None
     box = [[100.0, 100.0], [300.0, 100.0], [300.0, 130.0], [100.0, 130.0]]
     assert card_from_text(frame, [box, box], ASPECT["card"]) is None
+
+
+def test_the_pipeline_reads_a_card_the_outline_search_misses(engine: RapidOcrEngine) -> None:
+    from showroom_app.documents.fields import DocKind
+    from showroom_app.documents.pipeline import read_document
+
+    rng = random.Random("locate:5")
+    doc, truth = render("id_front", rng)
+    frame, _corners = photograph(doc, rng, "degraded")
+    assert find_document(frame, ASPECT["card"]) is None
+    fields = read_document(engine, frame, DocKind.ID_FRONT).document.fields
+    assert fields["id_number"].value == truth["id_number"]
+    assert fields["name"].value == truth["name"]
+
+
+def test_manual_capture_places_a_card_by_its_print(engine: RapidOcrEngine, tmp_path) -> None:
+    from showroom_app.documents.fields import DocKind
+    from showroom_app.services.intake import CameraSession
+
+    frame, _truth = frame_of("id_front", 5)
+    path = tmp_path / "desk.png"
+    assert cv2.imwrite(str(path), frame)
+    outline_only = CameraSession(str(path), DocKind.ID_FRONT)
+    outline_only.step()
+    assert outline_only.capture_now() is None
+    session = CameraSession(str(path), DocKind.ID_FRONT, engine=lambda: engine)
+    session.step()
+    card = session.capture_now()
+    assert card is not None and card.shape[1] > card.shape[0]

@@ -458,6 +458,14 @@ def rectify(frame: np.ndarray, corners: np.ndarray, aspect: float,
     A quad taller than wide is a card lying turned by 90°: its long side becomes the
     width, so the result is upright or upside down, never sideways (see `rotations`).
     """
+    matrix, size = rectify_transform(corners, aspect, width)
+    return cv2.warpPerspective(_bgr(frame), matrix, size, flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+def rectify_transform(corners: np.ndarray, aspect: float, width: int = 1012
+                      ) -> tuple[np.ndarray, tuple[int, int]]:
+    """The frame → document homography `rectify` warps with, and the output size."""
     if aspect < 1.0:
         aspect = 1.0 / aspect
     quad = order_corners(corners)
@@ -467,9 +475,7 @@ def rectify(frame: np.ndarray, corners: np.ndarray, aspect: float,
         quad = np.roll(quad, -1, axis=0)
     height = max(1, round(width / aspect))
     dst = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
-    matrix = cv2.getPerspectiveTransform(quad, dst)
-    return cv2.warpPerspective(_bgr(frame), matrix, (width, height), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REPLICATE)
+    return cv2.getPerspectiveTransform(quad, dst), (width, height)
 
 
 _ROTATE_CODES = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,

@@ -24,9 +24,9 @@ from showroom_app.documents.capture import (
     ASPECT_TOLERANCE,
     MAX_DOCUMENT_AREA,
     MIN_DOCUMENT_AREA,
+    order_corners,
     refine_sides,
     side_support,
-    order_corners,
 )
 
 __all__ = ["ID_BACK_MARGINS", "ID_FRONT_MARGINS", "TextMargins", "card_from_text"]

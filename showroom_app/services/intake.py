@@ -8,6 +8,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import numpy as np
 import resources
 from local_store import repositories as repo
 from local_store.db import Store
+from models.ocr.base import OcrEngine
 from models.ocr.factory import BackgroundWarmUp
 from showroom_app.documents import capture
 from showroom_app.documents.capture import UnreadableImage
@@ -26,6 +28,7 @@ from showroom_app.documents.pipeline import (
     ASPECT_OF,
     ReadResult,
     UnrecognizedDocument,
+    locate_by_text,
     read_document,
 )
 from showroom_app.domain.enums import AuditAction, DocumentType, Permission
@@ -74,8 +77,13 @@ class CameraSession:
     """A device index ("0") or a video / image file. An image file repeats its single
     frame, so a dealer without a camera (and the tests) can use the same screen."""
 
-    def __init__(self, source: str | int, kind: DocKind | None = None) -> None:
+    def __init__(self, source: str | int, kind: DocKind | None = None,
+                 engine: Callable[[], OcrEngine] | None = None) -> None:
         self.source = source
+        self.kind = kind
+        # The OCR engine, for placing a document by its print when the manual capture
+        # finds no outline (see capture_now); None: the outline only.
+        self._engine = engine
         device = int(source) if isinstance(source, int) or str(source).isdigit() else None
         self._still: np.ndarray | None = None
         self._capture = None
@@ -92,6 +100,7 @@ class CameraSession:
         self.last_frame: np.ndarray | None = None
 
     def set_kind(self, kind: DocKind | None) -> None:
+        self.kind = kind
         self.auto = capture.AutoCapture(aspect_hint=ASPECT_OF[kind] if kind else None)
 
     def read(self) -> np.ndarray:
@@ -122,7 +131,14 @@ class CameraSession:
 
     def capture_now(self) -> np.ndarray | None:
         frame = self.last_frame if self.last_frame is not None else self.read()
-        return self.auto.capture_now(frame)
+        card = self.auto.capture_now(frame)
+        if card is None and self._engine is not None and self.kind is not None:
+            # The consultant pressed capture on a card whose outline does not show
+            # (pale card on white paper): its print still places it.
+            corners = locate_by_text(self._engine(), frame, self.kind)
+            if corners is not None:
+                card = capture.rectify(frame, corners, ASPECT_OF[self.kind])
+        return card
 
     def close(self) -> None:
         if self._capture is not None:
@@ -199,7 +215,7 @@ class IntakeService:
         return self._warm.engine()
 
     def open_camera(self, source: str | int, kind: DocKind | None = None) -> CameraSession:
-        return CameraSession(source, kind)
+        return CameraSession(source, kind, engine=self._engine)
 
     def read_card(self, card: np.ndarray, kind: DocKind | None) -> ReadResult:
         """A document already cut out (auto or manual capture)."""
