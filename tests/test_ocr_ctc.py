@@ -21,7 +21,13 @@ from models.training.doc_corpus import photograph, render
 from showroom_app.documents import pipeline
 from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind
 from showroom_app.documents.parsers import parse
-from showroom_app.documents.parsers.regions import candidates, read_region_start, region_tree
+from showroom_app.documents.parsers.regions import (
+    candidates,
+    number_region_starts,
+    read_region_start,
+    region_tree,
+)
+from showroom_app.documents.parsers.surnames import read_surname
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="needs the WenQuanYi Micro Hei font")
@@ -136,6 +142,53 @@ def test_a_region_name_is_not_invented_without_evidence() -> None:
     post = line_posteriors(printed, {7: ("湖", 0.0)})  # nothing at all where 湖 would be
     read = "浙江省杭州市西区人民大街"
     assert read_region_start(read, post) == (read, False)
+
+
+def confusable(chars: str, at: int, seen: str, p_seen: float, p_printed: float,
+               extra: str = "") -> CtcPosteriors:
+    """Two frames per printed character; at `at` the recogniser gives `seen` p_seen and
+    the printed character p_printed."""
+    alphabet = "".join(sorted(set(chars + seen + extra)))
+    rows: list[dict[str, float]] = []
+    for i, ch in enumerate(chars):
+        rows += [{seen: p_seen, ch: p_printed} if i == at else {ch: 0.97}, {}]
+    return posteriors(rows, alphabet)
+
+
+def test_number_region_starts_follow_the_code_table() -> None:
+    assert number_region_starts("130681") == ["河北省涿州市"]  # county-level city
+    assert number_region_starts("110105") == ["北京市朝阳区"]  # municipality district
+    assert number_region_starts("650102") == ["新疆维吾尔自治区乌鲁木齐市天山区"]
+    assert number_region_starts("441900") == ["广东省东莞市"]  # a city without counties
+    assert number_region_starts("999999") == []
+    assert number_region_starts("130000") == []  # a province is no address start
+
+
+def test_the_number_county_wins_over_a_look_alike_county_only_on_evidence() -> None:
+    printed = "河北省涿州市马头镇王家村"
+    # 深州 is a real county of the same province: the table alone keeps it.
+    post = confusable(printed, 3, "深", 0.7, 0.25)
+    assert read_region_start("河北省深州市马头镇王家村", post) == ("河北省深州市马头镇王家村",
+                                                                 False)
+    assert read_region_start("河北省深州市马头镇王家村", post, ["河北省涿州市"]) == (
+        printed, True)
+    # Read clearly, another county stays what it is: the holder moved.
+    clear = confusable("河北省深州市马头镇王家村", 3, "涿", 0.0001, 0.9998)
+    assert read_region_start("河北省深州市马头镇王家村", clear, ["河北省涿州市"]) == (
+        "河北省深州市马头镇王家村", False)
+
+
+def test_a_name_starting_with_no_surname_is_read_against_the_surnames() -> None:
+    post = confusable("雷丹红", 0, "靠", 0.7, 0.25)
+    assert read_surname("靠丹红", "靠丹红", post) == "雷丹红"
+    # A label merged in front is kept out of the name.
+    post = confusable("姓名雷丹红", 2, "靠", 0.7, 0.25)
+    assert read_surname("姓名靠丹红", "靠丹红", post) == "雷丹红"
+    # Nothing where a surname would be: no name is made up.
+    post = confusable("雷丹红", 0, "靠", 0.97, 0.0, extra="王李张")
+    assert read_surname("靠丹红", "靠丹红", post) is None
+    # A name that starts with a surname is never touched.
+    assert read_surname("王丹红", "王丹红", confusable("王丹红", 0, "玉", 0.4, 0.5)) is None
 
 
 # --- layout fixes from character positions ---------------------------------------------------

@@ -30,8 +30,9 @@ from showroom_app.documents.parsers import (
     parse,
     upright,
 )
-from showroom_app.documents.parsers.common import find_date
+from showroom_app.documents.parsers.common import find_date, normalize
 from showroom_app.documents.parsers.regions import number_region_starts, read_region_start
+from showroom_app.documents.parsers.surnames import read_surname
 from showroom_app.domain.errors import ShowroomError
 
 ASPECT_OF: dict[DocKind, float] = {
@@ -190,6 +191,9 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
                 lines = again
                 document = parse(found_kind, lines, width_px, height,
                                  today or today_in_china(), is_upright=True)
+    if found_kind is DocKind.ID_FRONT:
+        lines, document = _surname(lines, document, width_px, height, today)
+        lines, document = _address_unit(engine, image_up, lines, document, today)
     if found_kind is DocKind.ID_FRONT and _unread(document.fields["name"]):
         extra = _probe_name(engine, image_up, lines)
         if extra:
@@ -214,6 +218,59 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
     elapsed = (time.perf_counter() - started) * 1000
     return ReadResult(document, card, elapsed, timings)
+
+
+def _surname(lines: list[TextLine], document: ParsedDocument, width: float, height: float,
+             today: date | None) -> tuple[list[TextLine], ParsedDocument]:
+    """The name's first character read against the surnames (parsers.surnames) when it
+    is none; the list deciding keeps the field under the review threshold."""
+    name = document.fields["name"].value
+    if not name:
+        return lines, document
+    for k, ln in enumerate(lines):
+        chosen = read_surname(ln.text, name, ln.ctc)
+        if chosen is None:
+            continue
+        text = ln.text[:len(ln.text) - len(name)] + chosen
+        lines = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
+                                      ctc=ln.ctc), *lines[k + 1:]]
+        return lines, parse(DocKind.ID_FRONT, lines, width, height,
+                            today or today_in_china(), is_upright=True)
+    return lines, document
+
+
+# An address's house number is followed by its unit (号, 室): one that ends on a digit
+# most often lost that character to the detector's box, cut short on a soft picture.
+ADDRESS_UNIT = re.compile(r"[号室楼栋层]{1,2}")
+ADDRESS_RIGHT = 0.64  # the address column ends before the photo (share of the width)
+
+
+def _address_unit(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
+                  document: ParsedDocument, today: date | None
+                  ) -> tuple[list[TextLine], ParsedDocument]:
+    """Read on past the end of an address that ends on a digit; keep a unit found there."""
+    address = document.fields["address"].value
+    if not address or not address[-1].isdigit():
+        return lines, document
+    height, width = image.shape[:2]
+    for k, ln in enumerate(lines):
+        if not ln.text or not address.endswith(normalize(ln.text)[-4:]):
+            continue
+        x1 = min(ln.right + 2.5 * ln.height, ADDRESS_RIGHT * width)
+        if x1 <= ln.right + 0.6 * ln.height:
+            return lines, document
+        box = ((ln.left, ln.top), (x1, ln.top), (x1, ln.bottom), (ln.left, ln.bottom))
+        wider = TextLine(ln.text, ln.score, box)
+        text, score, ctc = _recognize(engine, [crop_line(image, wider)])[0]
+        text = normalize(text)
+        if score < 0.6 or not text.startswith(normalize(ln.text)) or not ADDRESS_UNIT.fullmatch(
+                text[len(normalize(ln.text)):]):
+            return lines, document
+        lines = [*lines[:k], TextLine(text, min(ln.score, score), box, ctc=ctc),
+                 *lines[k + 1:]]
+        return lines, parse(DocKind.ID_FRONT, lines, width, height,
+                            today or today_in_china(), is_upright=True)
+    return lines, document
 
 
 def _reading_size(card: np.ndarray, width: int) -> np.ndarray:

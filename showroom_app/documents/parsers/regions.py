@@ -32,6 +32,10 @@ _SUFFIXES = frozenset("区县市旗盟州")
 # newer than the table, ~1e-4). Real misreads needed 0-7.3 nats on the bench's degraded
 # frames; deleting a character the recogniser saw clearly costs ~12.
 REGION_PRIOR_NATS = 9.0
+# How much likelier the county an ID number names is, as the start of the holder's
+# address, than any one other county: about half of holders still live where their
+# number was issued, against one of ~3,000 counties (ln 1,500 ≈ 7.3).
+NUMBER_REGION_NATS = 7.0
 # The start is looked for this many characters into the line at most (a label merged
 # in front: "住址").
 MAX_OFFSET = 3
@@ -221,13 +225,29 @@ def read_region_start(text: str, ctc: CtcPosteriors | None,
     130681); a start read clearly differs by far more than the same allowance."""
     if ctc is None or len(text) < 6:
         return text, False
-    options = candidates(text) + _preferred_candidates(text, preferred)
-    if not options:
+    table = candidates(text)
+    own = _preferred_candidates(text, preferred)
+    if not table and not own:
         return text, False
     free = ctc.log_likelihood(text)
     if free == -math.inf:
         return text, False
-    scored = max((ctc.log_likelihood(o), o) for o in options)
-    if scored[0] >= free - REGION_PRIOR_NATS:
+    # Prior odds, in nats, of each kind of option against the free reading: a table
+    # start against one outside the table; the number's own county on top of that, or
+    # alone against a free reading that already starts with another table entry.
+    own_prior = NUMBER_REGION_NATS + (0.0 if _starts_with_entry(text) else REGION_PRIOR_NATS)
+    scored = max([(ctc.log_likelihood(o) + REGION_PRIOR_NATS, o) for o in table]
+                 + [(ctc.log_likelihood(o) + own_prior, o) for o in own])
+    if scored[0] >= free:
         return scored[1], True
     return text, False
+
+
+def _starts_with_entry(text: str) -> bool:
+    """Whether `text` starts, as read, with a province and a second level of the table."""
+    tree = region_tree()
+    for p, node in tree.items():
+        if text.startswith(p):
+            rest = text[len(p):]
+            return any(rest.startswith(name) for name in node.children)
+    return False

@@ -1,0 +1,84 @@
+"""Chinese surnames, and the reading of a name's first character against them.
+
+The list is the Song-dynasty Hundred Family Surnames (百家姓, in its order), plus the
+modern forms and southern surnames it lacks that are now common (肖 for 萧, 闫 for 阎,
+付, 覃, ...). Together they cover nearly every holder of a resident ID card, so a name
+read as starting with a character no surname uses ("靠丹红" for 雷丹红) is read against
+them, on the recogniser's own evidence, as the region start of an address is (see
+parsers.regions).
+"""
+
+from __future__ import annotations
+
+import math
+
+from models.ocr.ctc import CtcPosteriors
+
+_HUNDRED_FAMILIES = (
+    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章"
+    "云苏潘葛奚范彭郎鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常"
+    "乐于时傅皮卞齐康伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞"
+    "熊纪舒屈项祝董梁杜阮蓝闵席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍"
+    "虞万支柯昝管卢莫经房裘缪干解应宗丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁"
+    "荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫"
+    "宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙"
+    "池乔阴郁胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂濮牛寿通边扈燕冀郏浦尚农"
+    "温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东"
+    "欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红"
+    "游竺权逯盖益桓公岳帅缑亢况有琴商牟佘佴伯赏墨哈谯笪年爱阳佟言福"
+)
+_MODERN = "肖闫付覃涂冼邝揭粟兰谌代檀邸犹么植"
+SINGLE = frozenset(_HUNDRED_FAMILIES + _MODERN)
+COMPOUND = frozenset((
+    "万俟", "司马", "上官", "欧阳", "夏侯", "诸葛", "闻人", "东方", "赫连", "皇甫", "尉迟",
+    "公羊", "澹台", "公冶", "宗政", "濮阳", "淳于", "单于", "太叔", "申屠", "公孙", "仲孙",
+    "轩辕", "令狐", "钟离", "宇文", "长孙", "慕容", "鲜于", "闾丘", "司徒", "司空", "亓官",
+    "司寇", "子车", "颛孙", "端木", "巫马", "公西", "漆雕", "乐正", "壤驷", "公良", "拓跋",
+    "夹谷", "宰父", "谷梁", "段干", "百里", "东郭", "南门", "呼延", "羊舌", "微生", "梁丘",
+    "左丘", "东门", "西门", "南宫", "第五",
+))
+# Prior odds, in nats, of a surname from the list against a first character outside it:
+# fewer than one holder in a thousand has a surname the list lacks (ln 1,000 ≈ 6.9).
+SURNAME_PRIOR_NATS = 7.0
+
+
+def is_surname_start(name: str) -> bool:
+    return name[:2] in COMPOUND or name[:1] in SINGLE
+
+
+def read_surname(text: str, name: str, ctc: CtcPosteriors | None) -> str | None:
+    """The name with its first character read against the surnames, when the name as
+    read (`name`, the end of the line's `text`) starts with no surname and the
+    recogniser's evidence for the line supports one; otherwise None."""
+    if ctc is None or len(name) < 2 or not text.endswith(name) or is_surname_start(name):
+        return None
+    head = text[:len(text) - len(name)]
+    free = ctc.log_likelihood(text)
+    if free == -math.inf:
+        return None
+    surnames = _likeliest(ctc, len(head), len(text)) or sorted(SINGLE | COMPOUND)
+    score, best = max((ctc.log_likelihood(head + s + name[1:]), s + name[1:])
+                      for s in surnames)
+    return best if score + SURNAME_PRIOR_NATS >= free else None
+
+
+# Surnames scored in full (a whole-line likelihood each): the ones the recogniser saw
+# most of where the first character was read.
+SHORTLIST = 12
+
+
+def _likeliest(ctc: CtcPosteriors, index: int, length: int) -> list[str]:
+    """The SHORTLIST surnames with the highest posterior in the frames where the greedy
+    reading put the name's first character; empty when that reading is not the line's
+    text (then every surname is scored)."""
+    path = ctc.best_path()
+    if len(path) != length:
+        return []
+    _cls, first, last = path[index]
+    span = ctc.probs[max(0, first - 1):last + 2]
+    scored = []
+    for s in SINGLE | COMPOUND:
+        i = ctc.classes.get(s[0])
+        if i is not None:
+            scored.append((float(span[:, i].max()), s))
+    return [s for _p, s in sorted(scored, reverse=True)[:SHORTLIST]]
