@@ -574,6 +574,45 @@ def glare_fraction(card: np.ndarray) -> float:
     return float(areas[areas >= GLARE_MIN_BLOB * total].sum() / total)
 
 
+# Glare is taken out where the paper's light rises this many levels over its median,
+# and never where it leaves less than this share of the print's contrast: past that the
+# sensor noise, multiplied back, would read as print.
+GLARE_RISE = 20.0
+GLARE_MAX_VEIL = 0.85
+
+
+def flatten_glare(card: np.ndarray) -> np.ndarray:
+    """The card with the veil of a reflection taken off its print.
+
+    A reflection adds the lamp's light on top of what the card sends back: where it lies
+    a share `a` of white covers the print, pixel = (1 - a) · print + a · 255, so text under
+    it keeps its shape but loses contrast until the recogniser drops it. `a` follows from
+    how much brighter the paper is there than elsewhere (the paper's light, print closed
+    away, on a quarter-size image), and the print is recovered as (pixel - 255 a) / (1 - a).
+    A card without such a rise comes back unchanged (the same array)."""
+    img = _bgr(card)
+    h, w = img.shape[:2]
+    small = cv2.resize(img, (max(1, w // 4), max(1, h // 4)),
+                       interpolation=cv2.INTER_AREA).astype(np.float32)
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    paper = cv2.GaussianBlur(paper, (0, 0), 3)
+    level = np.median(paper.reshape(-1, 3), axis=0)
+    if float((paper - level).max()) < GLARE_RISE:
+        return card
+    veil = np.clip(((paper - level) / np.maximum(255.0 - level, 1.0)).max(axis=2),
+                   0.0, GLARE_MAX_VEIL)
+    # Only the part of the card under the reflection is recomputed.
+    ys, xs = np.nonzero(veil > 0.02)
+    y0, y1 = max(0, 4 * int(ys.min()) - 4), min(h, 4 * int(ys.max()) + 8)
+    x0, x1 = max(0, 4 * int(xs.min()) - 4), min(w, 4 * int(xs.max()) + 8)
+    veil = cv2.resize(veil, (w, h), interpolation=cv2.INTER_LINEAR)[y0:y1, x0:x1, None]
+    out = img.copy()
+    patch = (img[y0:y1, x0:x1].astype(np.float32) - 255.0 * veil) / (1.0 - veil)
+    out[y0:y1, x0:x1] = np.clip(patch, 0, 255).astype(np.uint8)
+    return out
+
+
 def brightness(card: np.ndarray) -> float:
     """90th percentile of luma (0–255): how bright the card's paper is. A percentile, not the
     mean, so dark print, photos or a dark card design do not read as bad light."""

@@ -182,6 +182,13 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         lines = [_region_start(ln) for ln in lines]
     document = parse(found_kind, lines, width_px, height, today or today_in_china(),
                      is_upright=True)
+    if found_kind is DocKind.ID_FRONT and _number_unsure(document):
+        # Taking a reflection's veil off multiplies the sensor noise under it: an ID
+        # number that does not check out is read once more from the picture as taken.
+        raw_up = _reading_size(card, width, flatten=False)
+        if raw_up is not small:
+            raw_up = cv2.rotate(raw_up, cv2.ROTATE_180) if flipped else raw_up
+            lines, document = _number_as_taken(engine, raw_up, lines, document, today)
     if found_kind is DocKind.ID_FRONT:
         number = document.fields["id_number"]
         if number.value and not set(number.problems) - {Problem.LOW_CONFIDENCE.value}:
@@ -273,11 +280,33 @@ def _address_unit(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
     return lines, document
 
 
-def _reading_size(card: np.ndarray, width: int) -> np.ndarray:
-    if card.shape[1] <= width:
-        return card
-    scale = width / card.shape[1]
-    return cv2.resize(card, (width, round(card.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+def _reading_size(card: np.ndarray, width: int, flatten: bool = True) -> np.ndarray:
+    """The card at the width it is read at, a reflection's veil taken off its print."""
+    if card.shape[1] > width:
+        scale = width / card.shape[1]
+        card = cv2.resize(card, (width, round(card.shape[0] * scale)),
+                          interpolation=cv2.INTER_AREA)
+    return capture.flatten_glare(card) if flatten else card
+
+
+def _number_unsure(document: ParsedDocument) -> bool:
+    return bool(set(document.fields["id_number"].problems) - {Problem.LOW_CONFIDENCE.value})
+
+
+def _number_as_taken(engine: OcrEngine, raw: np.ndarray, lines: list[TextLine],
+                     document: ParsedDocument, today: date | None
+                     ) -> tuple[list[TextLine], ParsedDocument]:
+    """The ID number line read again from `raw`; kept only when that reading checks out."""
+    number = document.fields["id_number"].value
+    line = next((ln for ln in lines if number and number in normalize(ln.text).upper()), None)
+    if line is None:
+        return lines, document
+    text, score, ctc = _recognize(engine, [crop_line(raw, line)])[0]
+    again = [TextLine(text, score, line.box, ctc=ctc) if ln is line else ln for ln in lines]
+    height, width = raw.shape[:2]
+    redone = parse(DocKind.ID_FRONT, again, width, height, today or today_in_china(),
+                   is_upright=True)
+    return (lines, document) if _number_unsure(redone) else (again, redone)
 
 
 def _unread(fv: FieldValue) -> bool:
