@@ -28,6 +28,7 @@ from showroom_app.documents.capture import (
     brightness,
     estimate_aspect,
     find_document,
+    flatten_glare,
     glare_fraction,
     load_image,
     order_corners,
@@ -418,3 +419,30 @@ def test_unreadable_files_raise(tmp_path: Path, name: str, content: bytes | None
     assert caught.value.path == path
     # The message goes to logs: a file named after the customer must not leak into it.
     assert "张三" not in str(caught.value)
+
+
+def _printed_card() -> np.ndarray:
+    card = np.full((252, 400, 3), (196, 200, 204), np.uint8)  # a card in a dim room
+    for row in range(4):
+        cv2.putText(card, "ZHANG 1988 0315", (20, 50 + 55 * row), cv2.FONT_HERSHEY_SIMPLEX,
+                    1.0, (40, 40, 40), 2, cv2.LINE_AA)
+    return card
+
+
+def test_flatten_glare_takes_a_reflections_veil_off_the_print() -> None:
+    card = _printed_card()
+    yy, xx = np.mgrid[:252, :400]
+    veil = 0.7 * np.exp(-(((xx - 200) / 90.0) ** 2 + ((yy - 120) / 60.0) ** 2))[..., None]
+    veiled = np.clip(card * (1 - veil) + 255 * veil, 0, 255).astype(np.uint8)
+    flat = flatten_glare(veiled)
+    under = veil[..., 0] > 0.6
+    contrast = lambda img: float(np.ptp(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)[under]))  # noqa: E731
+    assert contrast(veiled) < 0.55 * contrast(card)
+    assert contrast(flat) > 0.85 * contrast(card)
+    error = np.abs(flat.astype(int) - card.astype(int))[under].mean()
+    assert error < 0.35 * np.abs(veiled.astype(int) - card.astype(int))[under].mean()
+
+
+def test_flatten_glare_leaves_an_evenly_lit_card_alone() -> None:
+    card = _printed_card()
+    assert flatten_glare(card) is card

@@ -574,9 +574,10 @@ def glare_fraction(card: np.ndarray) -> float:
     return float(areas[areas >= GLARE_MIN_BLOB * total].sum() / total)
 
 
-# Glare is taken out where the paper's light rises this many levels over its median,
-# and never where it leaves less than this share of the print's contrast: past that the
-# sensor noise, multiplied back, would read as print.
+# Glare is taken out where the paper's light rises this many levels over its median (on
+# a pale card a smaller rise is more often the paper's own shading than a reflection:
+# taking those out too cost more readings than it gained), never past the last share,
+# where the sensor noise, multiplied back, would read as print.
 GLARE_RISE = 20.0
 GLARE_MAX_VEIL = 0.85
 
@@ -598,10 +599,11 @@ def flatten_glare(card: np.ndarray) -> np.ndarray:
                              cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
     paper = cv2.GaussianBlur(paper, (0, 0), 3)
     level = np.median(paper.reshape(-1, 3), axis=0)
-    if float((paper - level).max()) < GLARE_RISE:
-        return card
+    rise = (paper - level).max(axis=2)
     veil = np.clip(((paper - level) / np.maximum(255.0 - level, 1.0)).max(axis=2),
                    0.0, GLARE_MAX_VEIL)
+    if float(rise.max()) < GLARE_RISE:
+        return card
     # Only the part of the card under the reflection is recomputed.
     ys, xs = np.nonzero(veil > 0.02)
     y0, y1 = max(0, 4 * int(ys.min()) - 4), min(h, 4 * int(ys.max()) + 8)
