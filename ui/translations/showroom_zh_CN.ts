@@ -172,7 +172,7 @@
         <translation>已核验收入证明：工资单、银行流水或纳税记录</translation>
     </message>
     <message>
-        <source>Not known (the customer's credit report has not been seen)</source>
+        <source>Not known (the customer&apos;s credit report has not been seen)</source>
         <translation>未知（尚未看到客户的征信报告）</translation>
     </message>
     <message>
@@ -467,7 +467,7 @@
         <translation>客户尚未签名：请在白色框内签名。</translation>
     </message>
     <message>
-        <source>Type the signer's name as on the ID card.</source>
+        <source>Type the signer&apos;s name as on the ID card.</source>
         <translation>请输入签署人姓名（与身份证一致）。</translation>
     </message>
     <message>
@@ -785,6 +785,10 @@
         <translation>日期无效</translation>
     </message>
     <message>
+        <source>Not legible on the card: taken from the ID number, compare with the card</source>
+        <translation>证件上看不清：取自身份证号码，请与证件核对</translation>
+    </message>
+    <message>
         <source>The document has expired</source>
         <translation>证件已过期</translation>
     </message>
@@ -1027,11 +1031,11 @@
         <translation>请客户勾选两项授权，然后签名。</translation>
     </message>
     <message>
-        <source>Waiting for the customer's signature in the white box.</source>
+        <source>Waiting for the customer&apos;s signature in the white box.</source>
         <translation>等待客户在白色区域内签名。</translation>
     </message>
     <message>
-        <source>Type the signer's name as on the ID card.</source>
+        <source>Type the signer&apos;s name as on the ID card.</source>
         <translation>请按身份证填写签署人姓名。</translation>
     </message>
     <message>
@@ -1122,7 +1126,7 @@
         <translation>联系方式</translation>
     </message>
     <message>
-        <source>Filled from the confirmed documents; type the mobile number. For a company, name and ID number are the legal representative's.</source>
+        <source>Filled from the confirmed documents; type the mobile number. For a company, name and ID number are the legal representative&apos;s.</source>
         <translation>已根据确认的证件填写；请输入手机号。企业客户的姓名和身份证号为法定代表人的。</translation>
     </message>
     <message>
@@ -1261,7 +1265,7 @@ Send that file to support if it happens again.</source>
         <translation>2  企业或车队</translation>
     </message>
     <message>
-        <source>Business licence, and the legal representative's ID card.</source>
+        <source>Business licence, and the legal representative&apos;s ID card.</source>
         <translation>营业执照，以及法定代表人的身份证。</translation>
     </message>
     <message>
@@ -1443,7 +1447,7 @@ Send that file to support if it happens again.</source>
         <translation>该申请已提交给出租人，不能再在本地修改。其状态以出租人为准；如有错误，请撤回后重新创建申请。</translation>
     </message>
     <message>
-        <source>This cannot be done in the item's current state. Refresh the page and try again.</source>
+        <source>This cannot be done in the item&apos;s current state. Refresh the page and try again.</source>
         <translation>当前状态下无法执行此操作。请刷新页面后重试。</translation>
     </message>
     <message>
@@ -1568,7 +1572,7 @@ Send that file to support if it happens again.</source>
         <translation>展厅金融工作台</translation>
     </message>
     <message>
-        <source>The lessor's decision arrived</source>
+        <source>The lessor&apos;s decision arrived</source>
         <translation>资方审批结果已到</translation>
     </message>
     <message>
@@ -1600,7 +1604,7 @@ Send that file to support if it happens again.</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <source>Send what is waiting and fetch the lessor's decisions now</source>
+        <source>Send what is waiting and fetch the lessor&apos;s decisions now</source>
         <translation>立即发送待发数据并获取出租人的审批结果</translation>
     </message>
     <message>
@@ -1743,7 +1747,7 @@ Send that file to support if it happens again.</source>
         <translation>采集：{0}</translation>
     </message>
     <message>
-        <source>The applicant's name and ID number</source>
+        <source>The applicant&apos;s name and ID number</source>
         <translation>申请人姓名和身份证号</translation>
     </message>
     <message>
@@ -1751,7 +1755,7 @@ Send that file to support if it happens again.</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <source>The ID number's check character is wrong: compare it with the card</source>
+        <source>The ID number&apos;s check character is wrong: compare it with the card</source>
         <translation>身份证号校验位不正确：请与证件核对</translation>
     </message>
     <message>
@@ -1759,7 +1763,7 @@ Send that file to support if it happens again.</source>
         <translation>手机号</translation>
     </message>
     <message>
-        <source>The company's name</source>
+        <source>The company&apos;s name</source>
         <translation>企业名称</translation>
     </message>
     <message>
@@ -1771,11 +1775,11 @@ Send that file to support if it happens again.</source>
         <translation>报价步骤中的有效方案</translation>
     </message>
     <message>
-        <source>The vehicle's VIN (17 characters)</source>
+        <source>The vehicle&apos;s VIN (17 characters)</source>
         <translation>车辆识别代号（17位）</translation>
     </message>
     <message>
-        <source>The vehicle's make and model</source>
+        <source>The vehicle&apos;s make and model</source>
         <translation>车辆品牌和型号</translation>
     </message>
     <message>
@@ -1783,7 +1787,7 @@ Send that file to support if it happens again.</source>
         <translation>月收入</translation>
     </message>
     <message>
-        <source>The customer's signed consent</source>
+        <source>The customer&apos;s signed consent</source>
         <translation>客户签署的授权书</translation>
     </message>
     <message>
@@ -2257,7 +2261,7 @@ Send that file to support if it happens again.</source>
         <translation>申请</translation>
     </message>
     <message>
-        <source>Every application of this desk, searchable, with its status timeline and the lessor's decision.</source>
+        <source>Every application of this desk, searchable, with its status timeline and the lessor&apos;s decision.</source>
         <translation>本工作台的全部申请，可搜索，并显示状态时间线和出租人的审批结果。</translation>
     </message>
     <message>
@@ -2265,7 +2269,7 @@ Send that file to support if it happens again.</source>
         <translation>按姓名、手机尾号、身份证号、车架号、状态和日期搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <source>Status timeline from draft to funded, with the lessor's reasons and conditions</source>
+        <source>Status timeline from draft to funded, with the lessor&apos;s reasons and conditions</source>
         <translation>从草稿到放款的状态时间线，附出租人的理由和条件</translation>
     </message>
     <message>
@@ -2277,7 +2281,7 @@ Send that file to support if it happens again.</source>
         <translation>库存与促销</translation>
     </message>
     <message>
-        <source>The dealer's vehicles and the financing offers that aged or overstocked vehicles trigger.</source>
+        <source>The dealer&apos;s vehicles and the financing offers that aged or overstocked vehicles trigger.</source>
         <translation>经销商的车辆，以及库龄长或库存多的车辆触发的金融优惠。</translation>
     </message>
     <message>
@@ -2483,7 +2487,7 @@ Send that file to support if it happens again.</source>
         <translation>手动输入车价</translation>
     </message>
     <message>
-        <source>Enter the vehicle's price.</source>
+        <source>Enter the vehicle&apos;s price.</source>
         <translation>请输入车价。</translation>
     </message>
     <message>
@@ -2511,7 +2515,7 @@ Send that file to support if it happens again.</source>
         <translation>融资比例超过上限：该产品对此车辆最多融资车价的 {0}。请提高首付，或将费用改为签约时支付。</translation>
     </message>
     <message>
-        <source>The down payment is below the product's minimum of {0} ({1} of the price).</source>
+        <source>The down payment is below the product&apos;s minimum of {0} ({1} of the price).</source>
         <translation>首付低于产品最低要求：至少 {0}（车价的 {1}）。</translation>
     </message>
     <message>
@@ -2614,7 +2618,7 @@ Send that file to support if it happens again.</source>
 <context>
     <name>QuoteStep</name>
     <message>
-        <source>Make a valid plan with the vehicle's VIN first.</source>
+        <source>Make a valid plan with the vehicle&apos;s VIN first.</source>
         <translation>请先用该车的车架号做出有效方案。</translation>
     </message>
     <message>
@@ -2828,7 +2832,7 @@ Send that file to support if it happens again.</source>
         <translation>包含个人信息</translation>
     </message>
     <message>
-        <source>Consultants' names are masked in exports unless you include them. Every export is recorded in the audit log.</source>
+        <source>Consultants&apos; names are masked in exports unless you include them. Every export is recorded in the audit log.</source>
         <translation>除非您选择包含，导出文件中的顾问姓名均会脱敏。每次导出都会记入审计日志。</translation>
     </message>
     <message>
@@ -2932,7 +2936,7 @@ Choose a longer range or fewer filters.</source>
         <translation>包含个人信息？</translation>
     </message>
     <message>
-        <source>The file will contain consultants' names unmasked. The export is recorded in the audit log under your name. Include them?</source>
+        <source>The file will contain consultants&apos; names unmasked. The export is recorded in the audit log under your name. Include them?</source>
         <translation>导出文件将包含未脱敏的顾问姓名。此次导出将以您的名义记入审计日志。确定包含吗？</translation>
     </message>
     <message>
@@ -2995,11 +2999,11 @@ Choose a longer range or fewer filters.</source>
         <translation>月供 {0}，年化利率 {1:.2f}%（含全部费用），融资金额 {2}</translation>
     </message>
     <message>
-        <source>Below the lessor's condition of {0:.0f} % down: it will not be met.</source>
+        <source>Below the lessor&apos;s condition of {0:.0f} % down: it will not be met.</source>
         <translation>低于出租人要求的首付 {0:.0f}%：条件不满足。</translation>
     </message>
     <message>
-        <source>Meets the lessor's condition of {0:.0f} % down.</source>
+        <source>Meets the lessor&apos;s condition of {0:.0f} % down.</source>
         <translation>满足出租人要求的首付 {0:.0f}%。</translation>
     </message>
     <message>
@@ -3116,8 +3120,8 @@ Choose a longer range or fewer filters.</source>
         <translation>编辑促销规则</translation>
     </message>
     <message>
-        <source>The rule in YAML: conditions that must all hold, and its effects. Rates and ratios as fractions ("0.0299") or percentages ("2.99%"). Save checks it.</source>
-        <translation>以 YAML 编写规则：须全部满足的条件及其效果。利率和比例可写成小数（"0.0299"）或百分比（"2.99%"）。保存时会校验。</translation>
+        <source>The rule in YAML: conditions that must all hold, and its effects. Rates and ratios as fractions (&quot;0.0299&quot;) or percentages (&quot;2.99%&quot;). Save checks it.</source>
+        <translation>以 YAML 编写规则：须全部满足的条件及其效果。利率和比例可写成小数（&quot;0.0299&quot;）或百分比（&quot;2.99%&quot;）。保存时会校验。</translation>
     </message>
     <message>
         <source>Save (Ctrl+S)</source>
@@ -3291,7 +3295,7 @@ Choose a longer range or fewer filters.</source>
         <translation>未导出：{0}</translation>
     </message>
     <message>
-        <source>The dealer's rules were exported to {0}.</source>
+        <source>The dealer&apos;s rules were exported to {0}.</source>
         <translation>经销商规则已导出到 {0}。</translation>
     </message>
     <message>
@@ -3578,7 +3582,7 @@ Data key: {4}</source>
         <translation>清除</translation>
     </message>
     <message>
-        <source>Signer's name (as on the ID card)</source>
+        <source>Signer&apos;s name (as on the ID card)</source>
         <translation>签署人姓名（与身份证一致）</translation>
     </message>
     <message>
@@ -3955,7 +3959,7 @@ Send it again only once the cause is fixed; otherwise it will be refused again.<
         <translation>离线：{0} 项保存在本机，网络恢复后自动发送。</translation>
     </message>
     <message>
-        <source>The lessor does not accept this desk's credentials: an administrator must enroll it again. Nothing is lost.</source>
+        <source>The lessor does not accept this desk&apos;s credentials: an administrator must enroll it again. Nothing is lost.</source>
         <translation>出租人不再接受本工作台的凭证：需由管理员重新注册。数据没有丢失。</translation>
     </message>
     <message>
@@ -4038,7 +4042,7 @@ Send it again only once the cause is fixed; otherwise it will be refused again.<
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <source>The lessor's decision arrived. Click to open the application.</source>
+        <source>The lessor&apos;s decision arrived. Click to open the application.</source>
         <translation>资方审批结果已到，点击查看该申请。</translation>
     </message>
     <message>
