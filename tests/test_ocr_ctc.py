@@ -242,6 +242,36 @@ def test_a_birth_date_whose_small_characters_were_lost() -> None:
     assert id_front(name, birth)["birth_date"] == "1984-06-08"
 
 
+def test_date_readings_put_the_numbers_date_in_place_of_the_digits() -> None:
+    born = date(1985, 11, 4)
+    assert pipeline._date_readings("1985年11月84日", born) == ["1985年11月4日"]
+    assert pipeline._date_readings("出生19851184", born) == ["出生1985114"]
+    assert pipeline._date_readings("1985年11月4日", born) == []
+
+
+def _birth_checked(read: str, printed: str, p_seen: float) -> tuple[str | None, list[str]]:
+    """The birth date field after reading `read` for a line that printed `printed`, the
+    recogniser giving the differing character p_seen (the printed one the rest)."""
+    at = next(i for i, (a, b) in enumerate(zip(read, printed, strict=True)) if a != b)
+    post = confusable(printed, at, read[at], p_seen, 0.97 - p_seen)
+    lines = [TextLine("张伟", 0.99, box(145, 50, 230, 99)),
+             TextLine("男", 0.99, box(150, 120, 185, 160)),
+             TextLine(read, 0.99, box(145, 180, 390, 222), ctc=post),
+             TextLine("北京市朝阳区建国路88号", 0.99, box(148, 245, 500, 285)),
+             TextLine("110105198803151232", 0.99, box(265, 405, 710, 450))]
+    doc = parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True)
+    _lines, doc = pipeline._birth_date_of_number(lines, doc, W, H, TODAY)
+    return doc.fields["birth_date"].value, doc.fields["birth_date"].problems
+
+
+def test_a_misread_birth_date_is_read_against_the_valid_numbers_date() -> None:
+    value, problems = _birth_checked("1988年3月17日", "1988年3月15日", 0.6)
+    assert value == "1988-03-15" and problems == ["low_confidence"]
+    # A date printed clearly otherwise (a specimen, a forgery) stays, and is reported.
+    value, problems = _birth_checked("1988年3月17日", "1988年3月15日", 0.96999)
+    assert value == "1988-03-17" and "birth_date_mismatch" in problems
+
+
 # --- the real engine -------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from showroom_app.documents.parsers import (
 from showroom_app.documents.parsers.common import find_date, normalize
 from showroom_app.documents.parsers.regions import number_region_starts, read_region_start
 from showroom_app.documents.parsers.surnames import read_surname
+from showroom_app.documents.validators import id_birth_date
 from showroom_app.domain.errors import ShowroomError
 
 ASPECT_OF: dict[DocKind, float] = {
@@ -200,6 +201,7 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
                 document = parse(found_kind, lines, width_px, height,
                                  today or today_in_china(), is_upright=True)
     if found_kind is DocKind.ID_FRONT:
+        lines, document = _birth_date_of_number(lines, document, width_px, height, today)
         lines, document = _surname(lines, document, width_px, height, today)
         lines, document = _address_unit(engine, image_up, lines, document, today)
     if found_kind is DocKind.ID_FRONT and _unread(document.fields["name"]):
@@ -226,6 +228,66 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
     elapsed = (time.perf_counter() - started) * 1000
     return ReadResult(document, card, elapsed, timings)
+
+
+# Prior odds, in nats, of the printed birth date being the one the card's own valid
+# number encodes, against any one other date: every genuine card prints it from the
+# number; only specimens and forgeries differ (and a clear print of another date costs
+# far more than this, so the mismatch is still reported for those).
+BIRTH_PRIOR_NATS = 9.0
+
+
+def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width: float,
+                          height: float, today: date | None
+                          ) -> tuple[list[TextLine], ParsedDocument]:
+    """A birth date read as no date, or as another than the valid number's, read again
+    against the number's date on the recogniser's own evidence for the line."""
+    birth = document.fields["birth_date"]
+    wrong = {Problem.DATE_INVALID.value, Problem.BIRTH_DATE_MISMATCH.value}
+    number = document.fields["id_number"].value
+    if not number or _number_unsure(document) or not wrong & set(birth.problems):
+        return lines, document
+    encoded = id_birth_date(number)
+    if encoded is None:
+        return lines, document
+    for k, ln in enumerate(lines):
+        if ln.ctc is None or find_date(ln.text) is None:
+            continue
+        free = ln.ctc.log_likelihood(ln.text)
+        options = _date_readings(ln.text, encoded)
+        if not options or free == -math.inf:
+            continue
+        score, text = max((ln.ctc.log_likelihood(o), o) for o in options)
+        if score + BIRTH_PRIOR_NATS < free:
+            return lines, document
+        lines = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
+                                      ctc=ln.ctc), *lines[k + 1:]]
+        return lines, parse(DocKind.ID_FRONT, lines, width, height,
+                            today or today_in_china(), is_upright=True)
+    return lines, document
+
+
+def _date_readings(text: str, born: date) -> list[str]:
+    """`text` with its digits replaced by `born` as the card prints it (1985 年 11 月 4 日,
+    no leading zeros): group for group when year, month and day were read apart, or as
+    one run when the small 年/月 between them were lost."""
+    runs = list(re.finditer(r"\d+", text))
+    parts = [str(born.year), str(born.month), str(born.day)]
+    out = set()
+    if len(runs) >= 3:
+        first = next((i for i, m in enumerate(runs) if len(m.group()) >= 3), 0)
+        chosen = runs[first:first + 3]
+        if len(chosen) == 3:
+            pieces, end = [], 0
+            for m, part in zip(chosen, parts, strict=True):
+                pieces += [text[end:m.start()], part]
+                end = m.end()
+            out.add("".join(pieces) + text[end:])
+    for m in runs:
+        if len(m.group()) >= 5:  # year, month and day run together
+            out.add(text[:m.start()] + "".join(parts) + text[m.end():])
+    out.discard(text)
+    return sorted(out)
 
 
 def _surname(lines: list[TextLine], document: ParsedDocument, width: float, height: float,
