@@ -154,8 +154,10 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         # pixel rather than shrinking the whole frame to a card's reading width.
         width = max(width, image.shape[1])
     t = time.perf_counter()
-    flatten = kind in FLATTEN_GLARE
-    small = _reading_size(card, width, flatten)
+    # (A whole frame is no card: its desk and paper would read as a reflection.)
+    flatten = kind in FLATTEN_GLARE and not (find and card is image)
+    as_taken = _reading_size(card, width)
+    small = capture.flatten_glare(as_taken) if flatten else as_taken
     lines = engine.read(small)
     if kind is not None and corners is not None:
         # The print read on the cut-out card checks the outline it was cut along; when
@@ -164,7 +166,8 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         better = _text_corners(image, kind, corners, card, small, lines)
         if better is not None:
             card = capture.rectify(image, better, ASPECT_OF[kind])
-            small = _reading_size(card, width, flatten)
+            as_taken = _reading_size(card, width)
+            small = capture.flatten_glare(as_taken) if flatten else as_taken
             lines = engine.read(small)
     timings["ocr_ms"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
@@ -182,52 +185,59 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     if found_kind is DocKind.ID_FRONT:
         lines = _probe_address_tail(engine, image_up, lines)
         lines = [_region_start(ln) for ln in lines]
-    document = parse(found_kind, lines, width_px, height, today or today_in_china(),
-                     is_upright=True)
-    if found_kind is DocKind.ID_FRONT and _number_unsure(document):
-        # Taking a reflection's veil off multiplies the sensor noise under it: an ID
-        # number that does not check out is read once more from the picture as taken.
-        raw_up = _reading_size(card, width, flatten=False)
-        if raw_up is not small:
-            raw_up = cv2.rotate(raw_up, cv2.ROTATE_180) if flipped else raw_up
-            lines, document = _number_as_taken(engine, raw_up, lines, document, today)
+    day = today or today_in_china()
+    document = parse(found_kind, lines, width_px, height, day, is_upright=True)
     if found_kind is DocKind.ID_FRONT:
-        number = document.fields["id_number"]
-        if number.value and not set(number.problems) - {Problem.LOW_CONFIDENCE.value}:
-            starts = number_region_starts(number.value[:6])
-            again = [_region_start(ln, starts) for ln in lines]
-            if any(a is not b for a, b in zip(again, lines, strict=True)):
-                lines = again
-                document = parse(found_kind, lines, width_px, height,
-                                 today or today_in_china(), is_upright=True)
-    if found_kind is DocKind.ID_FRONT:
-        lines, document = _birth_date_of_number(lines, document, width_px, height, today)
-        lines, document = _surname(lines, document, width_px, height, today)
-        lines, document = _address_unit(engine, image_up, lines, document, today)
-    if found_kind is DocKind.ID_FRONT and _unread(document.fields["name"]):
-        extra = _probe_name(engine, image_up, lines)
-        if extra:
-            lines = lines + extra
-            document = parse(found_kind, lines, width_px, height,
-                             today or today_in_china(), is_upright=True)
-    if found_kind is DocKind.ID_FRONT and (_unread(document.fields["sex"])
-                                           or _unread(document.fields["ethnicity"])):
-        extra = _probe_sex_row(engine, image_up, lines)
-        if extra:
-            lines = lines + extra
-            document = parse(found_kind, lines, width_px, height,
-                             today or today_in_china(), is_upright=True)
-    if found_kind is DocKind.ID_FRONT:
-        unsure = {key for key, lexicon in (("sex", SEXES), ("ethnicity", ETHNICITIES))
-                  if _unread(document.fields[key])
-                  or document.fields[key].value not in lexicon}
-        chosen = _lexicon_probe(engine, image_up, lines, unsure) if unsure else {}
-        if chosen:
-            document = parse(found_kind, lines, width_px, height,
-                             today or today_in_china(), is_upright=True, chosen=chosen)
+        raw_up = None
+        if small is not as_taken:  # a reflection's veil was taken off
+            raw_up = cv2.rotate(as_taken, cv2.ROTATE_180) if flipped else as_taken
+        document = _id_front_checked(engine, image_up, raw_up, lines, document, day)
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
     elapsed = (time.perf_counter() - started) * 1000
     return ReadResult(document, card, elapsed, timings)
+
+
+def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarray | None,
+                      lines: list[TextLine], document: ParsedDocument, day: date
+                      ) -> ParsedDocument:
+    """The ID front's fields read again where the first reading failed or is doubtful,
+    each on the recogniser's evidence: the ID number from the picture as taken
+    (`raw_up`, before the reflection's veil came off `image_up`), then the address
+    start, birth date and surname against what a valid number and the closed lists
+    allow, the address unit, and the name, sex and ethnicity where the layout puts them.
+    `raw_up` is None when the picture as taken is `image_up`.
+    A value the lists or the number decided stays highlighted."""
+    height, width = image_up.shape[:2]
+
+    def reparse(new_lines: list[TextLine], **kw) -> ParsedDocument:
+        return parse(DocKind.ID_FRONT, new_lines, width, height, day, is_upright=True, **kw)
+
+    if _number_unsure(document) and raw_up is not None:
+        # Taking a reflection's veil off multiplies the sensor noise under it: an ID
+        # number that does not check out is read once more from the picture as taken.
+        lines, document = _number_as_taken(engine, raw_up, lines, document, day)
+    if not _number_unsure(document) and document.fields["id_number"].value:
+        starts = number_region_starts(document.fields["id_number"].value[:6])
+        again = [_region_start(ln, starts) for ln in lines]
+        if any(a is not b for a, b in zip(again, lines, strict=True)):
+            lines, document = again, reparse(again)
+    lines, document = _birth_date_of_number(lines, document, width, height, day)
+    lines, document = _surname(lines, document, width, height, day)
+    lines, document = _address_unit(engine, image_up, lines, document, day)
+    if _unread(document.fields["name"]):
+        extra = _probe_name(engine, image_up, lines)
+        if extra:
+            lines = lines + extra
+            document = reparse(lines)
+    if _unread(document.fields["sex"]) or _unread(document.fields["ethnicity"]):
+        extra = _probe_sex_row(engine, image_up, lines)
+        if extra:
+            lines = lines + extra
+            document = reparse(lines)
+    unsure = {key for key, lexicon in (("sex", SEXES), ("ethnicity", ETHNICITIES))
+              if _unread(document.fields[key]) or document.fields[key].value not in lexicon}
+    chosen = _lexicon_probe(engine, image_up, lines, unsure) if unsure else {}
+    return reparse(lines, chosen=chosen) if chosen else document
 
 
 # Prior odds, in nats, of the printed birth date being the one the card's own valid
@@ -349,14 +359,12 @@ def _address_unit(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
 FLATTEN_GLARE = frozenset({DocKind.ID_FRONT, DocKind.ID_BACK})
 
 
-def _reading_size(card: np.ndarray, width: int, flatten: bool = True) -> np.ndarray:
-    """The card at the width it is read at, with `flatten` a reflection's veil taken
-    off its print."""
-    if card.shape[1] > width:
-        scale = width / card.shape[1]
-        card = cv2.resize(card, (width, round(card.shape[0] * scale)),
-                          interpolation=cv2.INTER_AREA)
-    return capture.flatten_glare(card) if flatten else card
+def _reading_size(card: np.ndarray, width: int) -> np.ndarray:
+    """The card at the width it is read at."""
+    if card.shape[1] <= width:
+        return card
+    scale = width / card.shape[1]
+    return cv2.resize(card, (width, round(card.shape[0] * scale)), interpolation=cv2.INTER_AREA)
 
 
 def _number_unsure(document: ParsedDocument) -> bool:
