@@ -96,6 +96,7 @@ def _calls() -> dict[str, Callable[[], object]]:
                                                        borderMode=cv2.BORDER_REPLICATE),
         "transform": lambda: cv2.transform(f32, np.full((1, 3), 0.5, np.float32)),
         "invert": lambda: cv2.invert(m),
+        "perspectiveTransform": lambda: cv2.perspectiveTransform(quad.reshape(-1, 1, 2), m),
         "remap": lambda: cv2.remap(img, grid[..., 0].copy(), grid[..., 1].copy(),
                                    cv2.INTER_LINEAR),
         "resize": lambda: [cv2.resize(img, (80, 60), interpolation=i) for i in
