@@ -190,3 +190,27 @@ def test_manual_capture_places_a_card_by_its_print(engine: RapidOcrEngine, tmp_p
     session.step()
     card = session.capture_now()
     assert card is not None and card.shape[1] > card.shape[0]
+
+
+def test_manual_capture_never_waits_for_or_fails_on_the_engine(tmp_path) -> None:
+    from showroom_app.documents.fields import DocKind
+    from showroom_app.services.intake import CameraSession
+
+    frame, _truth = frame_of("id_front", 5)
+    path = tmp_path / "desk.png"
+    assert cv2.imwrite(str(path), frame)
+    session = CameraSession(str(path), DocKind.ID_FRONT, engine=lambda: None)  # warming up
+    session.step()
+    assert session.capture_now() is None
+
+
+@pytest.mark.parametrize("shape", [(5000, 2, 3), (2, 5000, 3), (1, 1, 3), (40, 30, 3)])
+def test_no_card_is_placed_in_pictures_too_small_to_hold_one(engine: RapidOcrEngine,
+                                                              shape: tuple[int, ...]) -> None:
+    from showroom_app.documents.fields import DocKind
+    from showroom_app.documents.pipeline import locate_by_text
+
+    image = np.full(shape, 200, np.uint8)
+    assert locate_by_text(engine, image, DocKind.ID_FRONT) is None
+    assert card_from_text(image, [np.float32([[0, 0], [1, 0], [1, 1], [0, 1]])] * 3,
+                          ASPECT["card"]) is None

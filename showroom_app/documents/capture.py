@@ -123,7 +123,7 @@ REFINE_MIN_STEP = 4.0
 _APPROX_N = getattr(cv2, "approxPolyN", None)  # OpenCV ≥ 4.11
 
 
-def _bgr(image: np.ndarray) -> np.ndarray:
+def to_bgr(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     if image.shape[2] == 4:
@@ -420,7 +420,7 @@ def find_document(frame: np.ndarray, aspect_hint: float | None = None) -> np.nda
     top-left corner as it lies in the frame; None when no document-like quad is visible."""
     if frame is None or frame.ndim < 2 or frame.size == 0:
         return None
-    frame = _bgr(frame)
+    frame = to_bgr(frame)
     h, w = frame.shape[:2]
     scale = min(1.0, DETECT_WIDTH / w)
     small = frame
@@ -459,7 +459,7 @@ def rectify(frame: np.ndarray, corners: np.ndarray, aspect: float,
     width, so the result is upright or upside down, never sideways (see `rotations`).
     """
     matrix, size = rectify_transform(corners, aspect, width)
-    return cv2.warpPerspective(_bgr(frame), matrix, size, flags=cv2.INTER_LINEAR,
+    return cv2.warpPerspective(to_bgr(frame), matrix, size, flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)
 
 
@@ -544,7 +544,7 @@ EDGE_MARGIN = 0.01
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
-    return image if image.ndim == 2 else cv2.cvtColor(_bgr(image), cv2.COLOR_BGR2GRAY)
+    return image if image.ndim == 2 else cv2.cvtColor(to_bgr(image), cv2.COLOR_BGR2GRAY)
 
 
 def sharpness(gray: np.ndarray) -> float:
@@ -564,7 +564,7 @@ def sharpness(gray: np.ndarray) -> float:
 
 def glare_fraction(card: np.ndarray) -> float:
     """Share of the card's pixels that sit in large near-saturated, colourless blobs."""
-    hsv = cv2.cvtColor(_bgr(card), cv2.COLOR_BGR2HSV)
+    hsv = cv2.cvtColor(to_bgr(card), cv2.COLOR_BGR2HSV)
     mask = ((hsv[..., 2] >= GLARE_VALUE) & (hsv[..., 1] <= GLARE_SATURATION)).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN,
                             cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
@@ -591,7 +591,7 @@ def flatten_glare(card: np.ndarray) -> np.ndarray:
     how much brighter the paper is there than elsewhere (the paper's light, print closed
     away, on a quarter-size image), and the print is recovered as (pixel - 255 a) / (1 - a).
     A card without such a rise comes back unchanged (the same array)."""
-    img = _bgr(card)
+    img = to_bgr(card)
     h, w = img.shape[:2]
     small = cv2.resize(img, (max(1, w // 4), max(1, h // 4)),
                        interpolation=cv2.INTER_AREA).astype(np.float32)

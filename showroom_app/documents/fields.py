@@ -51,6 +51,9 @@ class Problem(StrEnum):
     # Not legible on the card: the value shown is the one the (valid) ID number encodes,
     # for the consultant to compare with the card and confirm.
     FROM_ID_NUMBER = "from_id_number"
+    # Unclear on the card, and read as the date the valid ID number encodes because the
+    # recogniser's evidence allowed it: a specimen or forgery would print another date.
+    READ_WITH_ID_NUMBER = "read_with_id_number"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
     VIN_LETTERS = "vin_letters"  # I, O or Q in a VIN

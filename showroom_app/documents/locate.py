@@ -56,6 +56,8 @@ MAX_LINE_ANGLE = math.radians(20.0)
 MAX_THICKNESS = 3.0
 # A card has several lines; one or two boxes are a label or a sticker, not a document.
 MIN_LINES = 3
+# A picture narrower than this (pixels) holds no card whose sides could be found.
+MIN_FRAME_SIDE = 32
 # Boxes join one text block when the gap between them is within these many line heights.
 JOIN_ACROSS = 5.0
 JOIN_ALONG = 5.0
@@ -370,7 +372,8 @@ def card_from_text(frame: np.ndarray, boxes: Sequence[Sequence[Sequence[float]]]
     The boxes are what `RapidOcrEngine.detect` returns; detecting on the frame scaled down
     (long side 960) and dividing the boxes by the scale is as good and much faster. A few
     milliseconds on a 1280x720 frame: only rays next to the text are read."""
-    if frame is None or frame.ndim < 2 or frame.size == 0 or len(boxes) < MIN_LINES:
+    if (frame is None or frame.ndim < 2 or min(frame.shape[:2]) < MIN_FRAME_SIDE
+            or len(boxes) < MIN_LINES):
         return None
     quads = np.asarray(boxes, dtype=np.float32).reshape(-1, 4, 2)
     if aspect < 1.0:

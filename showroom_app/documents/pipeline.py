@@ -27,6 +27,7 @@ from showroom_app.documents.parsers import (
     ETHNICITIES,
     detect_kind,
     id_front_address_gap,
+    id_number_line,
     parse,
     upright,
 )
@@ -71,6 +72,7 @@ def today_in_china() -> date:
 # The detector looks for a document's lines on the frame shrunk to this long side when
 # its outline was not found (the engine shrinks further to its own limit).
 LOCATE_SIDE = 960
+MIN_LOCATE_SIDE = 64  # a picture narrower than this holds no card to place
 TEXT_MARGINS = {DocKind.ID_FRONT: locate.ID_FRONT_MARGINS,
                 DocKind.ID_BACK: locate.ID_BACK_MARGINS}
 
@@ -81,12 +83,12 @@ def locate_by_text(engine: OcrEngine | None, image: np.ndarray, kind: DocKind | 
     for a frame whose outline alone did not show it: a pale card on white paper, a dim
     card lying sideways. None without an engine that detects lines on their own."""
     detect = getattr(engine, "detect", None)
-    if detect is None or kind is None:
-        return None
     h, w = image.shape[:2]
+    if detect is None or kind is None or min(h, w) < MIN_LOCATE_SIDE:
+        return None
     f = min(1.0, LOCATE_SIDE / max(h, w))
-    small = image if f >= 1.0 else cv2.resize(image, (round(w * f), round(h * f)),
-                                                interpolation=cv2.INTER_AREA)
+    small = image if f >= 1.0 else cv2.resize(
+        image, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
     boxes = [np.asarray(b, np.float32) / f for b in detect(small)]
     return locate.card_from_text(image, boxes, ASPECT_OF[kind], TEXT_MARGINS.get(kind))
 
@@ -117,9 +119,10 @@ def _rectified(image: np.ndarray, kind: DocKind | None, engine: OcrEngine | None
     return capture.rectify(image, corners, aspect), corners if from_outline else None
 
 
-# Outline and text disagreeing by more than this (frame pixels, worst corner) means the
-# outline followed something else: a shadow, the paper under the card, the desk's grain.
-OUTLINE_TEXT_DISAGREE = 12.0
+# Outline and text disagreeing by more than this share of the card's long side (worst
+# corner; ~12 px for a card across half a 1280 px frame) means the outline followed
+# something else: a shadow, the paper under the card, the desk's grain.
+OUTLINE_TEXT_DISAGREE = 0.02
 
 
 def _text_corners(image: np.ndarray, kind: DocKind, corners: np.ndarray, card: np.ndarray,
@@ -136,7 +139,8 @@ def _text_corners(image: np.ndarray, kind: DocKind, corners: np.ndarray, card: n
     if text is None:
         return None
     apart = min(float(np.abs(np.roll(text, k, axis=0) - corners).max()) for k in range(4))
-    return text if apart > OUTLINE_TEXT_DISAGREE else None
+    long_side = max(float(np.linalg.norm(corners[i] - corners[(i + 1) % 4])) for i in range(4))
+    return text if apart > OUTLINE_TEXT_DISAGREE * long_side else None
 
 
 def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = None,
@@ -146,6 +150,7 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     cannot be told from the text."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
+    image = capture.to_bgr(image)
     card, corners = _rectified(image, kind, engine) if find else (image, None)
     timings["capture_ms"] = (time.perf_counter() - started) * 1000
     width = READ_WIDTH.get(kind, CARD_READ_WIDTH) if kind else CARD_READ_WIDTH
@@ -221,7 +226,9 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
         again = [_region_start(ln, starts) for ln in lines]
         if any(a is not b for a, b in zip(again, lines, strict=True)):
             lines, document = again, reparse(again)
+    before = lines
     lines, document = _birth_date_of_number(lines, document, width, height, day)
+    birth_by_number = lines is not before
     lines, document = _surname(lines, document, width, height, day)
     lines, document = _address_unit(engine, image_up, lines, document, day)
     if _unread(document.fields["name"]):
@@ -237,7 +244,11 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
     unsure = {key for key, lexicon in (("sex", SEXES), ("ethnicity", ETHNICITIES))
               if _unread(document.fields[key]) or document.fields[key].value not in lexicon}
     chosen = _lexicon_probe(engine, image_up, lines, unsure) if unsure else {}
-    return reparse(lines, chosen=chosen) if chosen else document
+    document = reparse(lines, chosen=chosen) if chosen else document
+    if birth_by_number:
+        # Said apart from a plain unsure reading: the number decided between readings.
+        document.fields["birth_date"].add(Problem.READ_WITH_ID_NUMBER)
+    return document
 
 
 # Prior odds, in nats, of the printed birth date being the one the card's own valid
@@ -261,7 +272,8 @@ def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width
     if encoded is None:
         return lines, document
     for k, ln in enumerate(lines):
-        if ln.ctc is None or find_date(ln.text) is None:
+        # (The ID number's run of digits holds a "date" too: never the birth line.)
+        if ln.ctc is None or find_date(ln.text) is None or re.search(r"\d{15}", ln.text):
             continue
         free = ln.ctc.log_likelihood(ln.text)
         options = _date_readings(ln.text, encoded)
@@ -269,11 +281,16 @@ def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width
             continue
         score, text = max((ln.ctc.log_likelihood(o), o) for o in options)
         if score + BIRTH_PRIOR_NATS < free:
-            return lines, document
-        lines = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
+            continue
+        again = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
                                       ctc=ln.ctc), *lines[k + 1:]]
-        return lines, parse(DocKind.ID_FRONT, lines, width, height,
-                            today or today_in_china(), is_upright=True)
+        redone = parse(DocKind.ID_FRONT, again, width, height, today or today_in_china(),
+                       is_upright=True)
+        # Kept only when the parser reads the number's date back from the line: a run
+        # of digits it cannot split would leave the field empty instead.
+        if redone.fields["birth_date"].value == encoded.isoformat() and (
+                Problem.FROM_ID_NUMBER.value not in redone.fields["birth_date"].problems):
+            return again, redone
     return lines, document
 
 
@@ -333,8 +350,12 @@ def _address_unit(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
     if not address or not address[-1].isdigit():
         return lines, document
     height, width = image.shape[:2]
-    for k, ln in enumerate(lines):
-        if not ln.text or not address.endswith(normalize(ln.text)[-4:]):
+    # The address's last line is the lowest one left of the photo that ends it (a birth
+    # date's day box "8" may end it too, higher up).
+    for k, ln in sorted(enumerate(lines), key=lambda kl: -kl[1].top):
+        text_read = normalize(ln.text)
+        if (len(text_read) < 2 or ln.left > ADDRESS_RIGHT * width
+                or not address.endswith(text_read[-4:])):
             continue
         x1 = min(ln.right + 2.5 * ln.height, ADDRESS_RIGHT * width)
         if x1 <= ln.right + 0.6 * ln.height:
@@ -375,8 +396,7 @@ def _number_as_taken(engine: OcrEngine, raw: np.ndarray, lines: list[TextLine],
                      document: ParsedDocument, today: date | None
                      ) -> tuple[list[TextLine], ParsedDocument]:
     """The ID number line read again from `raw`; kept only when that reading checks out."""
-    number = document.fields["id_number"].value
-    line = next((ln for ln in lines if number and number in normalize(ln.text).upper()), None)
+    line = id_number_line(lines)
     if line is None:
         return lines, document
     text, score, ctc = _recognize(engine, [crop_line(raw, line)])[0]

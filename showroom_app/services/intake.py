@@ -78,11 +78,12 @@ class CameraSession:
     frame, so a dealer without a camera (and the tests) can use the same screen."""
 
     def __init__(self, source: str | int, kind: DocKind | None = None,
-                 engine: Callable[[], OcrEngine] | None = None) -> None:
+                 engine: Callable[[], OcrEngine | None] | None = None) -> None:
         self.source = source
         self.kind = kind
-        # The OCR engine, for placing a document by its print when the manual capture
-        # finds no outline (see capture_now); None: the outline only.
+        # The OCR engine once it is ready (None until then: the camera thread never
+        # waits for it), for placing a document by its print when the manual capture
+        # finds no outline (see capture_now). No callable: the outline only.
         self._engine = engine
         device = int(source) if isinstance(source, int) or str(source).isdigit() else None
         self._still: np.ndarray | None = None
@@ -132,10 +133,16 @@ class CameraSession:
     def capture_now(self) -> np.ndarray | None:
         frame = self.last_frame if self.last_frame is not None else self.read()
         card = self.auto.capture_now(frame)
-        if card is None and self._engine is not None and self.kind is not None:
+        engine = self._engine() if self._engine is not None else None
+        if card is None and engine is not None and self.kind is not None:
             # The consultant pressed capture on a card whose outline does not show
-            # (pale card on white paper): its print still places it.
-            corners = locate_by_text(self._engine(), frame, self.kind)
+            # (pale card on white paper): its print still places it. A failure here is
+            # only "no document found", never the end of the camera.
+            try:
+                corners = locate_by_text(engine, frame, self.kind)
+            except Exception:
+                log.exception("placing the document by its print failed")
+                corners = None
             if corners is not None:
                 card = capture.rectify(frame, corners, ASPECT_OF[self.kind])
         return card
@@ -209,13 +216,19 @@ class IntakeService:
     def engine_ready(self) -> bool:
         return self._warm is not None and self._warm.ready
 
+    def _ready_engine(self) -> OcrEngine | None:
+        """The engine if it has loaded; None while it warms up or when it failed."""
+        if self._warm is None or not self._warm.ready:
+            return None
+        return self._warm.engine()  # ready: built, warm, no error to raise
+
     def _engine(self):
         self.start_engine()
         assert self._warm is not None
         return self._warm.engine()
 
     def open_camera(self, source: str | int, kind: DocKind | None = None) -> CameraSession:
-        return CameraSession(source, kind, engine=self._engine)
+        return CameraSession(source, kind, engine=self._ready_engine)
 
     def read_card(self, card: np.ndarray, kind: DocKind | None) -> ReadResult:
         """A document already cut out (auto or manual capture)."""

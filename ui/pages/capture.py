@@ -137,6 +137,7 @@ def problem_text(problem: str) -> str:
         "birth_date_mismatch": translate("CapturePage", "Does not match the date of birth in the ID number"),
         "sex_mismatch": translate("CapturePage", "Does not match the sex in the ID number"),
         "date_invalid": translate("CapturePage", "Invalid date"),
+        "read_with_id_number": translate("CapturePage", "Unclear on the card: read as the date in the ID number, compare with the card"),
         "from_id_number": translate("CapturePage", "Not legible on the card: taken from the ID number, compare with the card"),
         "expired": translate("CapturePage", "The document has expired"),
         "not_yet_valid": translate("CapturePage", "The document is not valid yet"),

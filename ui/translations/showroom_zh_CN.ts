@@ -785,6 +785,10 @@
         <translation>日期无效</translation>
     </message>
     <message>
+        <source>Unclear on the card: read as the date in the ID number, compare with the card</source>
+        <translation>证件上不清晰：按身份证号码中的日期读取，请与证件核对</translation>
+    </message>
+    <message>
         <source>Not legible on the card: taken from the ID number, compare with the card</source>
         <translation>证件上看不清：取自身份证号码，请与证件核对</translation>
     </message>

@@ -127,6 +127,11 @@ def _id_number_from(lines: list[TextLine]) -> tuple[str | None, float, TextLine 
     return best
 
 
+def id_number_line(lines: list[TextLine]) -> TextLine | None:
+    """The line the ID front's number is read from (look-alikes mapped), if any."""
+    return _id_number_from(lines)[2]
+
+
 _ID_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
 
 

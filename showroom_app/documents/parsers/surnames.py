@@ -56,7 +56,9 @@ def read_surname(text: str, name: str, ctc: CtcPosteriors | None) -> str | None:
     free = ctc.log_likelihood(text)
     if free == -math.inf:
         return None
-    surnames = _likeliest(ctc, len(head), len(text)) or sorted(SINGLE | COMPOUND)
+    surnames = _likeliest(ctc, len(head), len(text))
+    if not surnames:  # the line's text is not what the recogniser saw: no evidence
+        return None
     score, best = max((ctc.log_likelihood(head + s + name[1:]), s + name[1:])
                       for s in surnames)
     return best if score + SURNAME_PRIOR_NATS >= free else None
@@ -70,7 +72,7 @@ SHORTLIST = 12
 def _likeliest(ctc: CtcPosteriors, index: int, length: int) -> list[str]:
     """The SHORTLIST surnames with the highest posterior in the frames where the greedy
     reading put the name's first character; empty when that reading is not the line's
-    text (then every surname is scored)."""
+    text."""
     path = ctc.best_path()
     if len(path) != length:
         return []
