@@ -354,3 +354,12 @@ def test_degraded_id_fronts_read_better_than_before(engine: RapidOcrEngine) -> N
         number = fields["id_number"]
         assert number.value == truth["id_number"] or number.value is None or number.problems
     assert exact >= 8
+
+
+def test_a_label_character_left_before_the_ethnicity_is_not_its_value() -> None:
+    from showroom_app.documents.parsers import _ethnicity
+
+    assert _ethnicity("民") is None  # the label's first character, the value lost
+    assert _ethnicity("民舜") == "舜"  # shown as read, without the label's character
+    assert _ethnicity("民族汉") == "汉"
+    assert _ethnicity("维吾尔") == "维吾尔"

@@ -288,7 +288,8 @@ def _ethnicity(text: str) -> str | None:
     for name in sorted(ETHNICITIES, key=len, reverse=True):
         if text.endswith(name):
             return name
-    rest = re.sub(r"^民?族", "", strip_any_label(text, ("民族",)))
+    # No group's name starts with 民 or 族: either one left in front is the label's.
+    rest = re.sub(r"^民?族?", "", strip_any_label(text, ("民族",)))
     return rest or None
 
 
