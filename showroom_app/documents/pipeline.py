@@ -259,7 +259,7 @@ BIRTH_PRIOR_NATS = 9.0
 
 
 def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width: float,
-                          height: float, today: date | None
+                          height: float, day: date
                           ) -> tuple[list[TextLine], ParsedDocument]:
     """A birth date read as no date, or as another than the valid number's, read again
     against the number's date on the recogniser's own evidence for the line."""
@@ -284,7 +284,7 @@ def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width
             continue
         again = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
                                       ctc=ln.ctc), *lines[k + 1:]]
-        redone = parse(DocKind.ID_FRONT, again, width, height, today or today_in_china(),
+        redone = parse(DocKind.ID_FRONT, again, width, height, day,
                        is_upright=True)
         # Kept only when the parser reads the number's date back from the line: a run
         # of digits it cannot split would leave the field empty instead.
@@ -318,7 +318,7 @@ def _date_readings(text: str, born: date) -> list[str]:
 
 
 def _surname(lines: list[TextLine], document: ParsedDocument, width: float, height: float,
-             today: date | None) -> tuple[list[TextLine], ParsedDocument]:
+             day: date) -> tuple[list[TextLine], ParsedDocument]:
     """The name's first character read against the surnames (parsers.surnames) when it
     is none; the list deciding keeps the field under the review threshold."""
     name = document.fields["name"].value
@@ -332,7 +332,7 @@ def _surname(lines: list[TextLine], document: ParsedDocument, width: float, heig
         lines = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
                                       ctc=ln.ctc), *lines[k + 1:]]
         return lines, parse(DocKind.ID_FRONT, lines, width, height,
-                            today or today_in_china(), is_upright=True)
+                            day, is_upright=True)
     return lines, document
 
 
@@ -343,7 +343,7 @@ ADDRESS_RIGHT = 0.64  # the address column ends before the photo (share of the w
 
 
 def _address_unit(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
-                  document: ParsedDocument, today: date | None
+                  document: ParsedDocument, day: date
                   ) -> tuple[list[TextLine], ParsedDocument]:
     """Read on past the end of an address that ends on a digit; keep a unit found there."""
     address = document.fields["address"].value
@@ -370,7 +370,7 @@ def _address_unit(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
         lines = [*lines[:k], TextLine(text, min(ln.score, score), box, ctc=ctc),
                  *lines[k + 1:]]
         return lines, parse(DocKind.ID_FRONT, lines, width, height,
-                            today or today_in_china(), is_upright=True)
+                            day, is_upright=True)
     return lines, document
 
 
@@ -393,7 +393,7 @@ def _number_unsure(document: ParsedDocument) -> bool:
 
 
 def _number_as_taken(engine: OcrEngine, raw: np.ndarray, lines: list[TextLine],
-                     document: ParsedDocument, today: date | None
+                     document: ParsedDocument, day: date
                      ) -> tuple[list[TextLine], ParsedDocument]:
     """The ID number line read again from `raw`; kept only when that reading checks out."""
     line = id_number_line(lines)
@@ -402,7 +402,7 @@ def _number_as_taken(engine: OcrEngine, raw: np.ndarray, lines: list[TextLine],
     text, score, ctc = _recognize(engine, [crop_line(raw, line)])[0]
     again = [TextLine(text, score, line.box, ctc=ctc) if ln is line else ln for ln in lines]
     height, width = raw.shape[:2]
-    redone = parse(DocKind.ID_FRONT, again, width, height, today or today_in_china(),
+    redone = parse(DocKind.ID_FRONT, again, width, height, day,
                    is_upright=True)
     return (lines, document) if _number_unsure(redone) else (again, redone)
 

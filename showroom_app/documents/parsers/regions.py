@@ -53,9 +53,21 @@ def _names(raw: str) -> list[str]:
 
 
 @cache
+def _loc_text() -> str:
+    """python-stdnum's GB/T 2260 table, read once for both views of it below."""
+    return (resources.files("stdnum.cn") / "loc.dat").read_text(encoding="utf-8")
+
+
+def warm() -> None:
+    """Build both views of the table (~50 ms) before the first card is read."""
+    region_tree()
+    _code_table()
+
+
+@cache
 def region_tree() -> dict[str, _Node]:
     """Province → (prefecture or county-level city) → county, by name."""
-    text = (resources.files("stdnum.cn") / "loc.dat").read_text(encoding="utf-8")
+    text = _loc_text()
     tree: dict[str, _Node] = {}
     provinces: list[str] = []
     prefectures: dict[str, list[str]] = {}
@@ -98,7 +110,7 @@ def region_tree() -> dict[str, _Node]:
 @cache
 def _code_table() -> dict[str, list[str]]:
     """Six-digit code → every name the row has held (GB/T 2260, retired names too)."""
-    text = (resources.files("stdnum.cn") / "loc.dat").read_text(encoding="utf-8")
+    text = _loc_text()
     table: dict[str, list[str]] = {}
     province = ""
     for line in text.splitlines():
