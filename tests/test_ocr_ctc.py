@@ -25,6 +25,7 @@ from showroom_app.documents.parsers.regions import (
     candidates,
     number_region_starts,
     read_region_start,
+    read_wrapped_region_start,
     region_tree,
 )
 from showroom_app.documents.parsers.surnames import read_surname
@@ -80,6 +81,42 @@ def test_best_path_and_character_centres() -> None:
     post = posteriors([{"a": 0.9}, {"a": 0.9}, {}, {"b": 0.8}, {}, {}], "ab")
     assert [(a, b) for _c, a, b in post.best_path()] == [(0, 1), (3, 3)]
     assert post.char_centres() == pytest.approx([1 / 6, 3.5 / 6])
+
+
+def brute_force_best(post: CtcPosteriors, text: str, alphabet: str) -> list[tuple[int, int]]:
+    """Frame spans of each character on the single likeliest labelling of `text`."""
+    symbols = ["", *alphabet]
+    best, spans = -1.0, []
+    for path in itertools.product(range(len(symbols)), repeat=post.frames):
+        collapsed, prev, where = [], None, []
+        for t, s in enumerate(path):
+            if s not in (prev, 0):
+                collapsed.append(symbols[s])
+                where.append([t, t])
+            elif s != 0 and s == prev:
+                where[-1][1] = t
+            prev = s
+        p = math.prod(float(post.probs[t, s]) for t, s in enumerate(path))
+        if "".join(collapsed) == text and p > best:
+            best, spans = p, [tuple(w) for w in where]
+    return spans
+
+
+@pytest.mark.parametrize("text", ["ab", "b", "ba", "bab", "aa"])
+def test_alignment_of_another_text_is_the_likeliest_labelling(text: str) -> None:
+    post = posteriors([{"a": 0.7, "b": 0.1}, {"a": 0.2, "b": 0.3}, {"b": 0.6},
+                       {"a": 0.3, "b": 0.2}, {"a": 0.1}], "ab")
+    assert post.align(text) == brute_force_best(post, text, "ab")
+
+
+def test_centres_of_a_text_chosen_for_the_line_sit_where_its_characters_were_seen() -> None:
+    # Read "xab" (a misread label "x" glued in front); a caller reads it "ab" instead:
+    # a and b keep their own frames rather than inheriting x's and a's.
+    post = posteriors([{"x": 0.9}, {}, {"a": 0.9}, {}, {"b": 0.9}, {}], "xab")
+    assert post.char_centres() == pytest.approx([0.5 / 6, 2.5 / 6, 4.5 / 6])
+    assert post.char_centres("xab") == post.char_centres()
+    assert post.char_centres("ab") == pytest.approx([2.5 / 6, 4.5 / 6])
+    assert post.char_centres("a?") == []  # a character the recogniser cannot emit
 
 
 # --- orientation vote ------------------------------------------------------------------------
@@ -244,9 +281,14 @@ def test_a_birth_date_whose_small_characters_were_lost() -> None:
 
 def test_date_readings_put_the_numbers_date_in_place_of_the_digits() -> None:
     born = date(1985, 11, 4)
-    assert pipeline._date_readings("1985年11月84日", born) == ["1985年11月4日"]
-    assert pipeline._date_readings("出生19851184", born) == ["出生1985114"]
-    assert pipeline._date_readings("1985年11月4日", born) == []
+    assert "1985年11月4日" in pipeline._date_readings("1985年11月84日", born)
+    assert "出生1985114" in pipeline._date_readings("出生19851184", born)
+    assert "1985年11月4日" not in pipeline._date_readings("1985年11月4日", born)
+    # The small 年/月/日 read as digits or as other characters: the whole printed date,
+    # each of them present or lost, goes in place of the span from the year on.
+    assert "2004年12月8日" in pipeline._date_readings("2004428日", date(2004, 12, 8))
+    assert "≥21991年6月6日" in pipeline._date_readings("≥21991±668", date(1991, 6, 6))
+    assert "1991年4月8日" in pipeline._date_readings("199144月8日", date(1991, 4, 8))
 
 
 def _birth_checked(read: str, printed: str, p_seen: float) -> tuple[str | None, list[str]]:
@@ -270,6 +312,63 @@ def test_a_misread_birth_date_is_read_against_the_valid_numbers_date() -> None:
     # A date printed clearly otherwise (a specimen, a forgery) stays, and is reported.
     value, problems = _birth_checked("1988年3月17日", "1988年3月15日", 0.96999)
     assert value == "1988-03-17" and "birth_date_mismatch" in problems
+
+
+def test_a_date_read_as_no_date_is_read_against_a_number_failing_its_check_too() -> None:
+    # "1988年3月75日" is no date; the number's check character is wrong, but its date
+    # digits still say which date the blurred 1 was.
+    printed, read = "1988年3月15日", "1988年3月75日"
+    post = confusable(printed, 7, "7", 0.6, 0.37)
+    lines = [TextLine("张伟", 0.99, box(145, 50, 230, 99)),
+             TextLine("男", 0.99, box(150, 120, 185, 160)),
+             TextLine(read, 0.99, box(145, 180, 390, 222), ctc=post),
+             TextLine("北京市朝阳区建国路88号", 0.99, box(148, 245, 500, 285)),
+             TextLine("110105198803151233", 0.99, box(265, 405, 710, 450))]
+    doc = parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True)
+    assert "check_character" in doc.fields["id_number"].problems
+    assert "date_invalid" in doc.fields["birth_date"].problems
+    _lines, doc = pipeline._birth_date_of_number(lines, doc, W, H, TODAY)
+    assert doc.fields["birth_date"].value == "1988-03-15"
+    assert "check_character" in doc.fields["id_number"].problems  # still reported
+    # A valid date that differs from such a number is left as read and reported.
+    lines[2] = TextLine("1988年3月17日", 0.99, box(145, 180, 390, 222),
+                        ctc=confusable(printed, 7, "7", 0.6, 0.37))
+    doc = parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True)
+    _lines, doc = pipeline._birth_date_of_number(lines, doc, W, H, TODAY)
+    assert doc.fields["birth_date"].value == "1988-03-17"
+
+
+def test_a_region_start_wrapped_on_to_the_next_line_is_read_across_the_break() -> None:
+    first_printed, second_printed = "新疆维吾尔自治区乌鲁木", "齐市天山区长江路172号"
+    first = confusable(first_printed, 8, "鸟", 0.6, 0.37)
+    second = confusable(second_printed, 0, "晋", 0.6, 0.37)
+    first_read, second_read = "新疆维吾尔自治区鸟鲁木", "晋市天山区长江路172号"
+    # Neither line alone holds a name of the table to read it against.
+    assert read_region_start(first_read, first) == (first_read, False)
+    assert read_wrapped_region_start(first_read, first, second_read, second) == (
+        first_printed, second_printed)
+    # Printed clearly so: not rewritten.
+    sure_first = confusable(first_printed, 8, "鸟", 0.96, 0.01)
+    sure_second = confusable(second_printed, 0, "晋", 0.96, 0.01)
+    assert read_wrapped_region_start(first_read, sure_first, second_read, sure_second) is None
+
+
+def test_a_start_read_in_place_of_a_misread_label_keeps_its_first_characters() -> None:
+    # "住址" misread as "20" in the address box; the number's county replaces
+    # "20山东省寿光市". The label column is dropped by where the recogniser saw each
+    # character of the new text, not by the old text's positions.
+    text = "20山东省寿光市马头乡南刘"
+    centres = [0.026, 0.082] + [0.214 + 0.07 * k for k in range(11)]
+    address = TextLine(text, 0.9, box(53, 245, 507, 288), ctc=spaced(text, centres))
+    lines = [TextLine("贺勇亮", 0.99, box(145, 50, 270, 99)),
+             TextLine("男", 0.99, box(150, 120, 185, 160)),
+             TextLine("2005年11月12日", 0.99, box(145, 180, 410, 222)), address,
+             TextLine("村871号", 0.99, box(147, 287, 275, 333)),
+             TextLine("370783200511126991", 0.99, box(265, 405, 710, 450))]
+    again = pipeline._region_starts(lines, number_region_starts("370783"))
+    assert again[3].text == "山东省寿光市马头乡南刘"
+    doc = parse(DocKind.ID_FRONT, again, W, H, TODAY, is_upright=True)
+    assert doc.fields["address"].value == "山东省寿光市马头乡南刘村871号"
 
 
 # --- the real engine -------------------------------------------------------------------------

@@ -74,7 +74,52 @@ class CtcPosteriors:
             prev = c
         return out
 
-    def char_centres(self) -> list[float]:
-        """Each greedily read character's centre as a share of the crop width."""
-        return [min(1.0, (a + b + 1) / 2 / self.frames_in_crop)
-                for _c, a, b in self.best_path()]
+    def char_centres(self, text: str | None = None) -> list[float]:
+        """Each character's centre as a share of the crop width: of the greedy reading,
+        or of `text` where the recogniser's frames place it best (another reading of
+        the same line, chosen by a caller, has its own positions: "山东省" put in place
+        of a misread "20山东省" sits where those three characters were seen). Empty when
+        `text` holds a character the recogniser cannot emit."""
+        path = self.best_path()
+        if text is not None and [self.classes.get(ch) for ch in text] != [c for c, _a, _b in path]:
+            spans = self.align(text)
+            if spans is None:
+                return []
+            path = [(0, a, b) for a, b in spans]
+        return [min(1.0, (a + b + 1) / 2 / self.frames_in_crop) for _c, a, b in path]
+
+    def align(self, text: str) -> list[tuple[int, int]] | None:
+        """First and last frame of each character of `text` on its most likely CTC
+        alignment (Viterbi); None for a text the recogniser cannot emit or an empty one."""
+        ids = [self.classes.get(ch) for ch in text]
+        if not ids or any(i is None for i in ids) or self.frames < len(ids):
+            return None
+        n = len(ids)
+        ext = np.full(2 * n + 1, BLANK, dtype=np.int64)
+        ext[1::2] = ids
+        emit = np.log(np.maximum(self.probs[:, ext], FLOOR))
+        skip = np.zeros(2 * n + 1, dtype=bool)
+        skip[3::2] = ext[3::2] != ext[1:-2:2]
+        score = np.full(2 * n + 1, -np.inf)
+        score[0], score[1] = emit[0, 0], emit[0, 1]
+        # back[t, s]: how state s was reached at frame t (0 stayed, 1 or 2 states back).
+        back = np.zeros((self.frames, 2 * n + 1), dtype=np.int8)
+        for t in range(1, self.frames):
+            stay = score
+            step = np.concatenate(([-np.inf], score[:-1]))
+            jump = np.concatenate(([-np.inf, -np.inf], score[:-2]))
+            jump[~skip] = -np.inf
+            options = np.stack((stay, step, jump))
+            back[t] = options.argmax(axis=0)
+            score = options.max(axis=0) + emit[t]
+        state = 2 * n if score[2 * n] >= score[2 * n - 1] else 2 * n - 1
+        if not np.isfinite(score[state]):
+            return None
+        first = [self.frames] * n
+        last = [-1] * n
+        for t in range(self.frames - 1, -1, -1):
+            if state % 2 == 1:
+                k = state // 2
+                first[k], last[k] = min(first[k], t), max(last[k], t)
+            state -= int(back[t, state])
+        return list(zip(first, last, strict=True))

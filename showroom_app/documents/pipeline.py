@@ -3,6 +3,7 @@ it by layout and pattern, validate every field."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
@@ -32,7 +33,11 @@ from showroom_app.documents.parsers import (
     upright,
 )
 from showroom_app.documents.parsers.common import find_date, normalize
-from showroom_app.documents.parsers.regions import number_region_starts, read_region_start
+from showroom_app.documents.parsers.regions import (
+    number_region_starts,
+    read_region_start,
+    read_wrapped_region_start,
+)
 from showroom_app.documents.parsers.surnames import read_surname
 from showroom_app.documents.validators import id_birth_date
 from showroom_app.domain.errors import ShowroomError
@@ -189,7 +194,7 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     lines = _second_look(engine, image_up, lines)
     if found_kind is DocKind.ID_FRONT:
         lines = _probe_address_tail(engine, image_up, lines)
-        lines = [_region_start(ln) for ln in lines]
+        lines = _region_starts(lines)
     day = today or today_in_china()
     document = parse(found_kind, lines, width_px, height, day, is_upright=True)
     if found_kind is DocKind.ID_FRONT:
@@ -223,7 +228,7 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
         lines, document = _number_as_taken(engine, raw_up, lines, document, day)
     if not _number_unsure(document) and document.fields["id_number"].value:
         starts = number_region_starts(document.fields["id_number"].value[:6])
-        again = [_region_start(ln, starts) for ln in lines]
+        again = _region_starts(lines, starts)
         if any(a is not b for a, b in zip(again, lines, strict=True)):
             lines, document = again, reparse(again)
     before = lines
@@ -256,31 +261,45 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
 # number; only specimens and forgeries differ (and a clear print of another date costs
 # far more than this, so the mismatch is still reported for those).
 BIRTH_PRIOR_NATS = 9.0
+# The same when the number fails its check but the date read is no date at all: one of
+# its 18 characters is wrong, most often outside the 8 of the date (ln 17/8 ≈ 0.75).
+BIRTH_PRIOR_UNSURE_NUMBER_NATS = BIRTH_PRIOR_NATS - 0.75
+# A birth line's year: the date's digits follow it, whatever the small 年/月/日 were
+# read as ("2004428日" for 2004 年 12 月 8 日, "1991±668" for 1991 年 6 月 6 日), and
+# whatever the label 出生 was read as before it ("≥21991…").
+_BIRTH_SPAN = re.compile(r"(?:19|20)\d{2}(?:\D{0,2}\d+)*(?:日)?")
 
 
 def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width: float,
                           height: float, day: date
                           ) -> tuple[list[TextLine], ParsedDocument]:
     """A birth date read as no date, or as another than the valid number's, read again
-    against the number's date on the recogniser's own evidence for the line."""
+    against the number's date on the recogniser's own evidence for the line. A number
+    that fails its check still speaks for a date read as none at all, a little less."""
     birth = document.fields["birth_date"]
-    wrong = {Problem.DATE_INVALID.value, Problem.BIRTH_DATE_MISMATCH.value}
     number = document.fields["id_number"].value
-    if not number or _number_unsure(document) or not wrong & set(birth.problems):
+    if _number_unsure(document):
+        wrong, prior = {Problem.DATE_INVALID.value}, BIRTH_PRIOR_UNSURE_NUMBER_NATS
+    else:
+        wrong = {Problem.DATE_INVALID.value, Problem.BIRTH_DATE_MISMATCH.value}
+        prior = BIRTH_PRIOR_NATS
+    if not number or not wrong & set(birth.problems):
         return lines, document
     encoded = id_birth_date(number)
     if encoded is None:
         return lines, document
     for k, ln in enumerate(lines):
-        # (The ID number's run of digits holds a "date" too: never the birth line.)
-        if ln.ctc is None or find_date(ln.text) is None or re.search(r"\d{15}", ln.text):
+        # (The ID number's run of digits holds a "date" too: never the birth line; nor
+        # is an address, whose house or room number may start like a year.)
+        if (ln.ctc is None or re.search(r"\d{15}", ln.text) or re.search(r"[号室楼]", ln.text)
+                or not (find_date(ln.text) or _BIRTH_SPAN.search(ln.text))):
             continue
         free = ln.ctc.log_likelihood(ln.text)
         options = _date_readings(ln.text, encoded)
         if not options or free == -math.inf:
             continue
         score, text = max((ln.ctc.log_likelihood(o), o) for o in options)
-        if score + BIRTH_PRIOR_NATS < free:
+        if score + prior < free:
             continue
         again = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
                                       ctc=ln.ctc), *lines[k + 1:]]
@@ -295,9 +314,11 @@ def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width
 
 
 def _date_readings(text: str, born: date) -> list[str]:
-    """`text` with its digits replaced by `born` as the card prints it (1985 年 11 月 4 日,
-    no leading zeros): group for group when year, month and day were read apart, or as
-    one run when the small 年/月 between them were lost."""
+    """`text` with its date replaced by `born` as the card prints it (1985 年 11 月 4 日,
+    no leading zeros): group for group when year, month and day were read apart, as one
+    run when the small 年/月 between them were lost, and as the whole printed date, each
+    of 年, 月 and 日 present or lost, over the span from the year on (where those small
+    characters were read as digits or as something else)."""
     runs = list(re.finditer(r"\d+", text))
     parts = [str(born.year), str(born.month), str(born.day)]
     out = set()
@@ -313,6 +334,11 @@ def _date_readings(text: str, born: date) -> list[str]:
     for m in runs:
         if len(m.group()) >= 5:  # year, month and day run together
             out.add(text[:m.start()] + "".join(parts) + text[m.end():])
+    span = _BIRTH_SPAN.search(text)
+    if span is not None:
+        for marks in itertools.product(("年", ""), ("月", ""), ("日", "")):
+            printed = "".join(p + m for p, m in zip(parts, marks, strict=True))
+            out.add(text[:span.start()] + printed + text[span.end():])
     out.discard(text)
     return sorted(out)
 
@@ -453,6 +479,33 @@ def _recognize(engine: OcrEngine, crops: list[np.ndarray]
     if recognize_ctc is not None:
         return list(recognize_ctc(crops))
     return [(text, score, None) for text, score in engine.recognize(crops)]
+
+
+def _region_starts(lines: list[TextLine], preferred: Sequence[str] = ()) -> list[TextLine]:
+    """Every line's address start read against the GB/T 2260 names, on its own and, where
+    the next line continues it, across the break."""
+    out = [_region_start(ln, preferred) for ln in lines]
+    for k, (first, second) in enumerate(itertools.pairwise(out)):
+        if first is not lines[k] or not _continues(first, second):
+            continue  # (the line's own start was decided already)
+        texts = read_wrapped_region_start(first.text, first.ctc, second.text, second.ctc,
+                                          preferred)
+        if texts is None:
+            continue
+        out[k], out[k + 1] = (
+            TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box, ctc=ln.ctc)
+            for text, ln in zip(texts, (first, second), strict=True))
+        break  # one address per card
+    return out
+
+
+def _continues(first: TextLine, second: TextLine) -> bool:
+    """`second` is the line `first` wraps on to: right below it, starting where it does
+    (the ID front's address column is left-aligned), or up to a label's width further
+    right when the first line holds the label "住址" too."""
+    pitch = first.height
+    return (0 <= second.top - first.bottom + 0.3 * pitch <= pitch
+            and -1.5 * pitch < second.left - first.left < 3 * pitch)
 
 
 def _region_start(line: TextLine, preferred: Sequence[str] = ()) -> TextLine:

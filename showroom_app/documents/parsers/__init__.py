@@ -203,7 +203,7 @@ def _spaced_text(line: TextLine) -> str:
     """The line's text with "/" wherever the recogniser placed two characters much
     further apart than the line's usual pitch: on the ID front that gap is the small
     年 or 月 between numbers, which a soft picture loses ("198468" is 1984 年 6 月 8)."""
-    centres = line.ctc.char_centres() if line.ctc is not None else []
+    centres = line.ctc.char_centres(line.text) if line.ctc is not None else []
     if len(centres) < 3 or len(centres) != len(line.text):
         return normalize(line.text)
     steps = [b - a for a, b in itertools.pairwise(centres)]
@@ -247,7 +247,8 @@ def _drop_label(text: str, line: TextLine, width: float) -> str:
     go (however many of them were read); when the label was misread into other
     characters, as many as fit in the label column go."""
     brushes = line.left > LABEL_START * width  # only brushes the label column
-    centres = line.ctc.char_centres() if line.ctc is not None and not brushes else []
+    centres = (line.ctc.char_centres(line.text) if line.ctc is not None and not brushes
+               else [])
     if centres and len(centres) == len(line.text):
         # Where the recogniser put each character: those in the label column belong
         # to the label, whether it was read, misread or read as nothing at all.

@@ -237,22 +237,54 @@ def read_region_start(text: str, ctc: CtcPosteriors | None,
     130681); a start read clearly differs by far more than the same allowance."""
     if ctc is None or len(text) < 6:
         return text, False
-    table = candidates(text)
-    own = _preferred_candidates(text, preferred)
-    if not table and not own:
+    options = _options(text, preferred)
+    if not options:
         return text, False
     free = ctc.log_likelihood(text)
     if free == -math.inf:
         return text, False
-    # Prior odds, in nats, of each kind of option against the free reading: a table
-    # start against one outside the table; the number's own county on top of that, or
-    # alone against a free reading that already starts with another table entry.
-    own_prior = NUMBER_REGION_NATS + (0.0 if _starts_with_entry(text) else REGION_PRIOR_NATS)
-    scored = max([(ctc.log_likelihood(o) + REGION_PRIOR_NATS, o) for o in table]
-                 + [(ctc.log_likelihood(o) + own_prior, o) for o in own])
+    scored = max((ctc.log_likelihood(o) + prior, o) for o, prior in options)
     if scored[0] >= free:
         return scored[1], True
     return text, False
+
+
+def read_wrapped_region_start(first: str, first_ctc: CtcPosteriors | None, second: str,
+                              second_ctc: CtcPosteriors | None,
+                              preferred: Sequence[str] = ()) -> tuple[str, str] | None:
+    """The same reading for a start that runs on to the address's second line (the
+    card wraps after ~11 characters: "新疆维吾尔自治区乌鲁木" + "齐市天山区…"): each
+    option is split between the two lines where their recognisers' evidence places
+    the break best. The two lines' new texts, or None when the table does not decide."""
+    if first_ctc is None or second_ctc is None or len(first) < 4 or not second:
+        return None
+    joined = first + second
+    options = _options(joined, preferred)
+    if not options:
+        return None
+    free = first_ctc.log_likelihood(first) + second_ctc.log_likelihood(second)
+    if free == -math.inf:
+        return None
+    best: tuple[float, str, str] | None = None
+    for option, prior in options:
+        for k in range(max(1, len(first) - 2), min(len(option) - 1, len(first) + 2) + 1):
+            score = (first_ctc.log_likelihood(option[:k])
+                     + second_ctc.log_likelihood(option[k:]) + prior)
+            if best is None or score > best[0]:
+                best = (score, option[:k], option[k:])
+    if best is None or best[0] < free:
+        return None
+    return best[1], best[2]
+
+
+def _options(text: str, preferred: Sequence[str]) -> list[tuple[str, float]]:
+    """Readings of `text` with a table start, each with its prior odds in nats against
+    the free reading: a table start against one outside the table; the number's own
+    county on top of that, or alone against a free reading that already starts with
+    another table entry."""
+    own_prior = NUMBER_REGION_NATS + (0.0 if _starts_with_entry(text) else REGION_PRIOR_NATS)
+    return ([(o, REGION_PRIOR_NATS) for o in candidates(text)]
+            + [(o, own_prior) for o in _preferred_candidates(text, preferred)])
 
 
 def _starts_with_entry(text: str) -> bool:
