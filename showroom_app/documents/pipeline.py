@@ -518,6 +518,13 @@ def _region_start(line: TextLine, preferred: Sequence[str] = ()) -> TextLine:
     return TextLine(text, min(line.score, LOW_CONFIDENCE - 0.01), line.box, ctc=line.ctc)
 
 
+# The widest a printed character's ink runs, in line heights (CJK ~1 with the margins
+# of the cut, digits about 0.6 of that): what the probe reads in the gap below the
+# address must fill its ink.
+PROBE_INK_PER_CHAR = 1.6
+HALF_WIDTH_EM = 0.6  # a digit or a Latin letter, as a share of a CJK character's width
+
+
 def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
                         ) -> list[TextLine]:
     """Recognise the region where the address would continue, if the detector found
@@ -539,6 +546,11 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
     text, score = engine.recognize([crop[:, left:right]])[0]
     text = text.strip()
     if not text or score < 0.6 or len(text) > 14:
+        return lines
+    ems = sum(1.0 if ord(ch) > 0x2e80 else HALF_WIDTH_EM for ch in text)
+    if right - left > PROBE_INK_PER_CHAR * (y1 - y0) * ems:
+        # Dark across the whole gap (a dim picture, the photo's shadow, the pattern)
+        # and read as a stray "一" or "m": printed characters fill their width.
         return lines
     box = ((x0 + left, y0), (x0 + right, y0), (x0 + right, y1), (x0 + left, y1))
     return [*lines, TextLine(text, score, tuple((float(x), float(y)) for x, y in box))]
