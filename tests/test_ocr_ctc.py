@@ -224,8 +224,21 @@ def test_a_name_starting_with_no_surname_is_read_against_the_surnames() -> None:
     # Nothing where a surname would be: no name is made up.
     post = confusable("雷丹红", 0, "靠", 0.97, 0.0, extra="王李张")
     assert read_surname("靠丹红", "靠丹红", post) is None
-    # A name that starts with a surname is never touched.
+    # A name that starts with a common surname is never touched.
     assert read_surname("王丹红", "王丹红", confusable("王丹红", 0, "玉", 0.4, 0.5)) is None
+
+
+def test_a_rare_surname_is_read_against_the_common_ones_on_evidence() -> None:
+    # 昌 is a surname, but a hundred times rarer than 吕, which the recogniser also saw.
+    post = confusable("吕婷", 0, "昌", 0.6, 0.37)
+    assert read_surname("昌婷", "昌婷", post) == "吕婷"
+    # Printed clearly, the rare surname stays.
+    post = confusable("吕婷", 0, "昌", 0.96, 0.01)
+    assert read_surname("昌婷", "昌婷", post) is None
+    # Only common surnames are weighed against a rare one read: 昌 seen for the rare
+    # 闻 keeps the reading as it is.
+    post = confusable("闻婷", 0, "昌", 0.6, 0.37)
+    assert read_surname("昌婷", "昌婷", post) is None
 
 
 # --- layout fixes from character positions ---------------------------------------------------

@@ -37,9 +37,20 @@ COMPOUND = frozenset((
     "夹谷", "宰父", "谷梁", "段干", "百里", "东郭", "南门", "呼延", "羊舌", "微生", "梁丘",
     "左丘", "东门", "西门", "南宫", "第五",
 ))
+# The hundred-odd commonest surnames of the 2020 census (Ministry of Public Security's
+# ranking), about 85 % of holders.
+COMMON = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩邓冯曹彭曾肖田董潘袁蔡蒋余于杜叶"
+    "程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺"
+    "毛郝顾龚邵万覃武钱戴严欧莫孔向常汤"
+)
 # Prior odds, in nats, of a surname from the list against a first character outside it:
 # fewer than one holder in a thousand has a surname the list lacks (ln 1,000 ≈ 6.9).
 SURNAME_PRIOR_NATS = 7.0
+# Prior odds of one common surname against one of the ~400 rarer ones of the list:
+# 0.85 / 100 of holders each against 0.15 / 400 (ln 23 ≈ 3.1). A rare surname read
+# where the recogniser also saw a common one ("昌" for 吕) is read against them.
+COMMON_SURNAME_NATS = 3.1
 
 
 def is_surname_start(name: str) -> bool:
@@ -48,20 +59,32 @@ def is_surname_start(name: str) -> bool:
 
 def read_surname(text: str, name: str, ctc: CtcPosteriors | None) -> str | None:
     """The name with its first character read against the surnames, when the name as
-    read (`name`, the end of the line's `text`) starts with no surname and the
-    recogniser's evidence for the line supports one; otherwise None."""
-    if ctc is None or len(name) < 2 or not text.endswith(name) or is_surname_start(name):
+    read (`name`, the end of the line's `text`) starts with no surname, or with a rare
+    one, and the recogniser's evidence for the line supports another; otherwise None."""
+    if ctc is None or len(name) < 2 or not text.endswith(name):
+        return None
+    rare = is_surname_start(name)
+    if rare and (name[:2] in COMPOUND or name[0] in COMMON):
         return None
     head = text[:len(text) - len(name)]
     free = ctc.log_likelihood(text)
     if free == -math.inf:
         return None
     surnames = _likeliest(ctc, len(head), len(text))
+    if rare:  # a listed surname was read: only a common one is likelier a priori
+        surnames = [s for s in surnames if s in COMMON]
     if not surnames:  # the line's text is not what the recogniser saw: no evidence
         return None
-    score, best = max((ctc.log_likelihood(head + s + name[1:]), s + name[1:])
-                      for s in surnames)
-    return best if score + SURNAME_PRIOR_NATS >= free else None
+    score, best = max(
+        (ctc.log_likelihood(head + s + name[1:]) + _prior(s, rare), s + name[1:])
+        for s in surnames)
+    return best if score >= free else None
+
+
+def _prior(surname: str, rare_read: bool) -> float:
+    """Prior odds, in nats, of `surname` against the first character as read."""
+    common = COMMON_SURNAME_NATS if surname in COMMON else 0.0
+    return common if rare_read else SURNAME_PRIOR_NATS + common
 
 
 # Surnames scored in full (a whole-line likelihood each): the ones the recogniser saw
