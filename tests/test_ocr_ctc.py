@@ -21,11 +21,13 @@ from models.training.doc_corpus import photograph, render
 from showroom_app.documents import pipeline
 from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind
 from showroom_app.documents.parsers import parse
+from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.regions import (
     candidates,
     number_region_starts,
     read_region_start,
     read_wrapped_region_start,
+    region_start_end,
     region_tree,
 )
 from showroom_app.documents.parsers.surnames import read_surname
@@ -239,6 +241,46 @@ def test_a_rare_surname_is_read_against_the_common_ones_on_evidence() -> None:
     # 闻 keeps the reading as it is.
     post = confusable("闻婷", 0, "昌", 0.6, 0.37)
     assert read_surname("昌婷", "昌婷", post) is None
+
+
+def doubting(printed: str, doubts: dict[int, tuple[str, float, float]]) -> CtcPosteriors:
+    """Two frames per printed character; at each doubted position the recogniser gives
+    (seen, p_seen, p_printed)."""
+    alphabet = "".join(sorted(set(printed) | {d[0] for d in doubts.values()}))
+    rows: list[dict[str, float]] = []
+    for i, ch in enumerate(printed):
+        if i in doubts:
+            seen, p_seen, p_printed = doubts[i]
+            rows += [{seen: p_seen, ch: p_printed}, {}]
+        else:
+            rows += [{ch: 0.97}, {}]
+    return posteriors(rows, alphabet)
+
+
+def test_doubtful_characters_are_read_as_the_elements_addresses_are_built_of() -> None:
+    post = doubting("东风路603号", {2: ("踏", 0.6, 0.37)})
+    assert read_address_words("东风踏603号", post) == "东风路603号"
+    post = doubting("李集镇东关村26号", {2: ("清", 0.6, 0.37)})
+    assert read_address_words("李集清东关村26号", post) == "李集镇东关村26号"
+    # A clear print of another character stays.
+    post = doubting("东风路603号", {2: ("踏", 0.96, 0.01)})
+    assert read_address_words("东风踏603号", post) is None
+    # An element the recogniser did not see there is never put in.
+    post = doubting("东风踏603号", {2: ("踏", 0.6, 0.0)})
+    assert read_address_words("东风踏603号", post) is None
+
+
+def test_the_region_start_is_left_to_the_region_table() -> None:
+    printed = "山东省临沂市兰山区民主大道322号"
+    # 临 read, doubtfully, with 镇 (an element) seen too: a region name is never made
+    # an element (the region table reads it); the road's doubtful 谱 is read as 道.
+    post = doubting(printed, {3: ("镇", 0.37, 0.6), 12: ("谱", 0.6, 0.37)})
+    assert read_address_words("山东省临沂市兰山区民主大谱322号", post) == printed
+    assert region_start_end(printed) == len("山东省临沂市兰山区")
+    assert region_start_end("住址北京市朝阳区建国路88号") == len("住址北京市朝阳区")
+    # A province whose second level runs on to the next line: the whole line is region.
+    assert region_start_end("新疆维吾尔自治区乌鲁木") == len("新疆维吾尔自治区乌鲁木")
+    assert region_start_end("东风路603号") == 0
 
 
 # --- layout fixes from character positions ---------------------------------------------------

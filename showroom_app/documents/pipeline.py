@@ -32,6 +32,7 @@ from showroom_app.documents.parsers import (
     parse,
     upright,
 )
+from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.common import find_date, normalize
 from showroom_app.documents.parsers.regions import (
     number_region_starts,
@@ -235,6 +236,7 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
     lines, document = _birth_date_of_number(lines, document, width, height, day)
     birth_by_number = lines is not before
     lines, document = _surname(lines, document, width, height, day)
+    lines, document = _address_words(lines, document, width, height, day)
     lines, document = _address_unit(engine, image_up, lines, document, day)
     if _unread(document.fields["name"]):
         extra = _probe_name(engine, image_up, lines)
@@ -360,6 +362,28 @@ def _surname(lines: list[TextLine], document: ParsedDocument, width: float, heig
         return lines, parse(DocKind.ID_FRONT, lines, width, height,
                             day, is_upright=True)
     return lines, document
+
+
+def _address_words(lines: list[TextLine], document: ParsedDocument, width: float,
+                   height: float, day: date) -> tuple[list[TextLine], ParsedDocument]:
+    """The address's lines with doubtful characters read as the elements addresses are
+    built of (parsers.address_words); a line so read stays under the review threshold."""
+    address = document.fields["address"].value
+    if not address:
+        return lines, document
+    changed = False
+    out = list(lines)
+    for k, ln in enumerate(lines):
+        tail = normalize(ln.text)[-3:]
+        if len(tail) < 2 or tail not in address or re.search(r"\d{15}", ln.text):
+            continue
+        text = read_address_words(ln.text, ln.ctc)
+        if text is not None:
+            out[k] = TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box, ctc=ln.ctc)
+            changed = True
+    if not changed:
+        return lines, document
+    return out, parse(DocKind.ID_FRONT, out, width, height, day, is_upright=True)
 
 
 # An address's house number is followed by its unit (号, 室): one that ends on a digit

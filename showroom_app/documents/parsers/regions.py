@@ -295,3 +295,25 @@ def _starts_with_entry(text: str) -> bool:
             rest = text[len(p):]
             return any(rest.startswith(name) for name in node.children)
     return False
+
+
+def region_start_end(text: str, max_offset: int = MAX_OFFSET) -> int:
+    """Where the table's region start read in `text` ends (province, second level and a
+    county under it when there is one), looked for up to `max_offset` characters in;
+    0 when there is none. A province followed by no name of its second level is a
+    start that runs on past this text (wrapped to the next line, or misread): all of
+    `text` is region then."""
+    tree = region_tree()
+    for offset in range(min(max_offset, len(text)) + 1):
+        for p, node in tree.items():
+            if not text.startswith(p, offset):
+                continue
+            at = offset + len(p)
+            for name, child in node.children.items():
+                if text.startswith(name, at):
+                    end = at + len(name)
+                    third = max((len(c) for c in child.children if text.startswith(c, end)),
+                                default=0)
+                    return end + third
+            return len(text)
+    return 0
