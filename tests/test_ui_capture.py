@@ -260,6 +260,31 @@ def test_a_camera_that_cannot_be_opened_is_said_and_files_still_work(
     assert form_values(page) == truth
 
 
+def test_an_imported_file_is_shown_instead_of_the_camera_until_retaken(
+    qtbot, desk, tmp_path: Path, monkeypatch
+) -> None:
+    window, page = open_capture(qtbot, desk, tmp_path, monkeypatch, str(empty_desk(tmp_path)))
+    qtbot.waitUntil(lambda: page.preview.frames > 2, timeout=WAIT_MS)
+    assert (page.preview.image.width(), page.preview.image.height()) == (640, 360)
+    good, truth = camera_frame(tmp_path, 3)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(good), ""))
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    wait_for_read(qtbot, page)
+    assert form_values(page) == truth
+    # The preview shows the card that was read (ID card proportions), not the desk the
+    # camera keeps seeing, however many frames come in meanwhile.
+    card_height = round(640 / (85.6 / 54))
+    assert page.preview.image.width() == 640
+    assert abs(page.preview.image.height() - card_height) <= 2
+    assert page.preview.corners is None
+    qtbot.wait(400)
+    assert abs(page.preview.image.height() - card_height) <= 2
+    # Retake: the camera's picture again.
+    qtbot.mouseClick(page.retake_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.preview.image.height() == 360, timeout=WAIT_MS)
+    window.close()
+
+
 def test_scanner_folder_reads_new_scans(qtbot, desk, tmp_path: Path, monkeypatch) -> None:
     window, page = open_capture(qtbot, desk, tmp_path, monkeypatch, "/nonexistent.mp4")
     folder = tmp_path / "scans"

@@ -66,7 +66,7 @@ class UnrecognizedDocument(ShowroomError):
 @dataclass
 class ReadResult:
     document: ParsedDocument
-    card: np.ndarray  # the rectified, upright-as-found document image (BGR)
+    card: np.ndarray  # the rectified document image, turned the way it reads (BGR)
     elapsed_ms: float  # decoded image → validated fields
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -205,6 +205,8 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         document = _id_front_checked(engine, image_up, raw_up, lines, document, day)
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
     elapsed = (time.perf_counter() - started) * 1000
+    if flipped:  # kept, shown and stored the way it reads, a card laid upside down too
+        card = cv2.rotate(card, cv2.ROTATE_180)
     return ReadResult(document, card, elapsed, timings)
 
 

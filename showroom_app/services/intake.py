@@ -120,15 +120,12 @@ class CameraSession:
         frame = self.read()
         self.last_frame = frame
         found = self.auto.feed(frame)
-        h, w = frame.shape[:2]
-        scale = PREVIEW_WIDTH / w
-        small = cv2.resize(frame, (PREVIEW_WIDTH, round(h * scale)),
-                           interpolation=cv2.INTER_AREA)
-        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        rgb, scale = _preview_rgb(frame)
         corners = None if found.corners is None else [
             (float(x) * scale, float(y) * scale) for x, y in found.corners]
         return PreviewFrame(rgb.tobytes(), rgb.shape[1], rgb.shape[0], corners,
                             found.hint.value if found.hint else None, found.captured)
+
 
     def capture_now(self) -> np.ndarray | None:
         frame = self.last_frame if self.last_frame is not None else self.read()
@@ -151,6 +148,23 @@ class CameraSession:
         if self._capture is not None:
             self._capture.release()
             self._capture = None
+
+
+def _preview_rgb(picture: np.ndarray) -> tuple[np.ndarray, float]:
+    """`picture` (BGR) at the preview's width, as RGB, and the scale it took."""
+    h, w = picture.shape[:2]
+    scale = PREVIEW_WIDTH / w
+    small = cv2.resize(picture, (PREVIEW_WIDTH, max(1, round(h * scale))),
+                       interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    return cv2.cvtColor(small, cv2.COLOR_BGR2RGB), scale
+
+
+def still_preview(picture: np.ndarray) -> PreviewFrame:
+    """A preview of a document read from a file (the part that was read, cut out and
+    set upright), shown in place of the camera's picture while its fields are
+    checked: the form must not sit beside a live picture of something else."""
+    rgb, _scale = _preview_rgb(capture.to_bgr(picture))
+    return PreviewFrame(rgb.tobytes(), rgb.shape[1], rgb.shape[0], None, None, None)
 
 
 class ScannerFolder:
@@ -240,6 +254,12 @@ class IntakeService:
 
     def read_file(self, path: Path, kind: DocKind | None) -> ReadResult:
         return self.read_image(capture.load_image(path), kind)
+
+    def read_file_shown(self, path: Path, kind: DocKind | None
+                        ) -> tuple[ReadResult, PreviewFrame]:
+        """read_file, with the preview of the part that was read (still_preview)."""
+        result = self.read_file(path, kind)
+        return result, still_preview(result.card)
 
     def confirm(self, actor: User, document: ParsedDocument, card: np.ndarray,
                 confirmed: dict[str, str], application_id: str | None = None,

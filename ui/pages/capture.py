@@ -406,6 +406,8 @@ class CapturePage(Retranslatable, QWidget):
         self.worker: CameraWorker | None = None
         self.camera_error: BaseException | None = None
         self.armed = True  # captured frames are read; off while one is read or reviewed
+        self.showing_still = False  # the preview shows a file's document, not the camera
+        self.message_before_still = ""
         self.busy = False
         self.busy_loading = False
         self.result = None  # the ReadResult on screen, until confirmed or retaken
@@ -704,6 +706,8 @@ class CapturePage(Retranslatable, QWidget):
     def _frame(self, frame: PreviewFrame) -> None:
         if not self._from_current_worker():
             return
+        if self.showing_still:
+            return  # a file's document is on screen until it is confirmed or retaken
         self.preview.show_frame(frame, self._banner(frame.hint))
         if frame.captured is not None and self.armed and not self.busy:
             self._read(functools.partial(self.services.intake.read_card, frame.captured,
@@ -752,7 +756,7 @@ class CapturePage(Retranslatable, QWidget):
             self.read_file(Path(path))
 
     def read_file(self, path: Path) -> None:
-        self._read(functools.partial(self.services.intake.read_file, path, self.kind()))
+        self._read(functools.partial(self.services.intake.read_file_shown, path, self.kind()))
 
     def _read(self, fn) -> None:
         self.armed = False
@@ -766,12 +770,25 @@ class CapturePage(Retranslatable, QWidget):
 
     def _read_done(self, result) -> None:
         self.busy = False
+        if isinstance(result, tuple):  # read from a file: its picture replaces the camera's
+            result, still = result
+            if not self.showing_still:
+                self.message_before_still = self.preview.message
+            self.showing_still = True
+            self.preview.show_frame(still, "")
         self.result = result
         self.reads += 1
         self._fill(result)
         self._show_status("read", round(result.elapsed_ms))
         self.preview.set_banner(self._banner(None))
         self._update_actions()
+
+    def _leave_still(self) -> None:
+        """Back to the camera's picture after a file's document; with no camera running,
+        back to what the preview said before."""
+        if self.showing_still and self.worker is None:
+            self.preview.show_message(self.message_before_still)
+        self.showing_still = False
 
     def _read_failed(self, error: Exception) -> None:
         log.warning("document read failed: %s", type(error).__name__)
@@ -846,6 +863,7 @@ class CapturePage(Retranslatable, QWidget):
             row.set_read_only(True)
         self._show_status("saved")
         self.armed = True  # the next document is captured as soon as it is in view
+        self._leave_still()
         self._update_actions()
         self.document_saved.emit(document_id)
         kind, values = getattr(self, "confirming", ("", {}))
@@ -870,6 +888,7 @@ class CapturePage(Retranslatable, QWidget):
         self.problem = None
         self._show_status("")
         self.armed = True
+        self._leave_still()
         if self.worker is not None:
             self.worker.rearm()
         self._update_actions()
