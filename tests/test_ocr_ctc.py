@@ -11,6 +11,7 @@ import random
 from datetime import date
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -517,3 +518,41 @@ def test_a_label_character_left_before_the_ethnicity_is_not_its_value() -> None:
     assert _ethnicity("民舜") == "舜"  # shown as read, without the label's character
     assert _ethnicity("民族汉") == "汉"
     assert _ethnicity("维吾尔") == "维吾尔"
+
+
+def _soft_value_crop(text: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A sex-row value crop as a dim, soft picture gives it: mostly paper with a smooth
+    shade and sensor noise, the value small, low in contrast and blurred. Returns the
+    crop and where the value's ink is (x0, y0, x1, y1)."""
+    glyph = cv2.cvtColor(render_text(text, 30), cv2.COLOR_BGR2GRAY).astype(np.float32)
+    h, w = 88, 176
+    ys, xs = np.mgrid[0:h, 0:w]
+    paper = 150 + 25 * xs / w + 10 * ys / h  # uneven light across the crop
+    ink = np.zeros((h, w), np.float32)
+    gy, gx = 22, 58
+    ink[gy:gy + glyph.shape[0], gx:gx + glyph.shape[1]] = (245 - glyph) / 225
+    picture = paper - 70 * cv2.GaussianBlur(ink, (0, 0), 1.2)
+    picture += np.random.default_rng(3).normal(0, 6, (h, w))
+    crop = cv2.cvtColor(np.clip(picture, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+    rows, cols = np.where(ink > 0.3)
+    return crop, (int(cols.min()), int(rows.min()), int(cols.max()), int(rows.max()))
+
+
+@needs_font
+@pytest.mark.parametrize("value", ["彝", "蒙古"])
+def test_a_small_soft_value_is_cut_to_its_glyphs(engine: RapidOcrEngine, value: str) -> None:
+    crop, (x0, y0, x1, y1) = _soft_value_crop(value)
+    glyph = pipeline._glyph_crop(crop, 30.0)
+    assert glyph is not None
+    gh, gw = glyph.shape[:2]
+    assert gh < 0.8 * crop.shape[0] and gw < 0.8 * crop.shape[1]
+    # Every glyph of the value is inside the cut (both characters of 蒙古), with room.
+    assert gw >= (x1 - x0) and gh >= (y1 - y0)
+    chosen = pipeline._lexicon_choice("ethnicity", *engine.recognize_ctc([glyph])[0])
+    assert chosen is not None and chosen.value == value
+
+
+def test_a_crop_of_plain_paper_has_no_glyph() -> None:
+    noise = np.random.default_rng(4).normal(0, 3, (88, 176))
+    crop = cv2.cvtColor(np.clip(170 + noise, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+    assert pipeline._glyph_crop(crop, 30.0) is None

@@ -775,24 +775,89 @@ def _lexicon_probe(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
     if not found:
         return {}
     out: dict[str, FieldValue] = {}
-    for (key, _crop, _box), (text, score, ctc) in zip(
+    undecided = []
+    for (key, crop, _box), reading in zip(
             found, recognize_ctc([crop for _k, crop, _b in found]), strict=True):
-        lexicon = SEXES if key == "sex" else ETHNICITIES
-        best: dict[str, float] = {}
-        for entry in lexicon:
-            best[entry] = max(ctc.log_likelihood(tail + entry) for tail in _LABEL_TAILS[key])
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])
-        (entry, ll), (_other, ll2) = ranked[0], ranked[1]
-        if ll < LEXICON_MIN_LOG_LIKELIHOOD or ll - ll2 < LEXICON_MARGIN:
+        chosen = _lexicon_choice(key, *reading)
+        if chosen is not None:
+            out[key] = chosen
             continue
-        read = text.strip()
-        # The chosen entry's share of the likelihood over the whole list.
-        share = 1.0 / sum(math.exp(other - ll) for _e, other in ranked)
-        confidence = min(score, share)
-        if not any(read == tail + entry for tail in _LABEL_TAILS[key]):
-            confidence = min(confidence, LOW_CONFIDENCE - 0.01)
-        out[key] = FieldValue(entry, confidence)
+        # The value's crop may still hold mostly paper, pattern or glare around a small
+        # soft glyph (the ink cut found "ink" everywhere): the glyph alone reads better.
+        glyph = _glyph_crop(crop, _char_height(lines))
+        if glyph is not None:
+            undecided.append((key, glyph))
+    if undecided:
+        for (key, _glyph), reading in zip(
+                undecided, recognize_ctc([g for _k, g in undecided]), strict=True):
+            chosen = _lexicon_choice(key, *reading)
+            if chosen is not None:
+                out[key] = chosen
     return out
+
+
+def _lexicon_choice(key: str, text: str, score: float, ctc: CtcPosteriors
+                    ) -> FieldValue | None:
+    """The entry of the key's closed list the recogniser finds likeliest in a crop, when
+    it stands out from the next one; None otherwise."""
+    lexicon = SEXES if key == "sex" else ETHNICITIES
+    best: dict[str, float] = {}
+    for entry in lexicon:
+        best[entry] = max(ctc.log_likelihood(tail + entry) for tail in _LABEL_TAILS[key])
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    (entry, ll), (_other, ll2) = ranked[0], ranked[1]
+    if ll < LEXICON_MIN_LOG_LIKELIHOOD or ll - ll2 < LEXICON_MARGIN:
+        return None
+    read = text.strip()
+    # The chosen entry's share of the likelihood over the whole list.
+    share = 1.0 / sum(math.exp(other - ll) for _e, other in ranked)
+    confidence = min(score, share)
+    if not any(read == tail + entry for tail in _LABEL_TAILS[key]):
+        confidence = min(confidence, LOW_CONFIDENCE - 0.01)
+    return FieldValue(entry, confidence)
+
+
+def _char_height(lines: list[TextLine]) -> float:
+    """A printed character's height on the card: ~3/4 of a detected line's box."""
+    heights = sorted(ln.height for ln in lines if len(ln.text) >= 2)
+    return 0.75 * heights[len(heights) // 2] if heights else 30.0
+
+
+# The glyph is found as the darkest blob of the crop blurred at this share of a
+# character's height (strokes merge into one blob, single noisy pixels do not count),
+# taken down to this share of its darkness below the paper.
+GLYPH_BLUR = 0.15
+GLYPH_DEPTH = 0.45
+
+
+def _glyph_crop(crop: np.ndarray, char_height: float) -> np.ndarray | None:
+    """The part of `crop` around its darkest glyph, with the glyphs beside it on the
+    same row (a two- or three-character group: 蒙古, 维吾尔), padded; None when the crop
+    shows no darker blob or the blob is the crop itself."""
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    blurred = cv2.GaussianBlur(gray, (0, 0), max(1.0, GLYPH_BLUR * char_height))
+    paper = float(np.percentile(blurred, 75))
+    y, x = np.unravel_index(int(np.argmin(blurred)), blurred.shape)
+    darkest = float(blurred[y, x])
+    if paper - darkest < 0.5 * MIN_INK_CONTRAST:
+        return None
+    mask = (blurred < paper - GLYPH_DEPTH * (paper - darkest)).astype(np.uint8)
+    _n, labels, stats, _centres = cv2.connectedComponentsWithStats(mask)
+    seed = stats[labels[y, x]]
+    top, bottom = seed[1], seed[1] + seed[3]
+    x0, x1, y0, y1 = seed[0], seed[0] + seed[2], top, bottom
+    for sx, sy, sw, sh, area in stats[1:]:
+        centre = sy + sh / 2
+        if top <= centre <= bottom and area >= 0.3 * seed[4]:
+            x0, x1 = min(x0, sx), max(x1, sx + sw)
+            y0, y1 = min(y0, sy), max(y1, sy + sh)
+    pad = round(0.35 * char_height)
+    h, w = crop.shape[:2]
+    a, b = max(0, x0 - pad), min(w, x1 + pad)
+    c, d = max(0, y0 - pad), min(h, y1 + pad)
+    if (b - a) * (d - c) >= 0.9 * w * h:
+        return None  # no smaller than the crop: nothing new to read
+    return crop[c:d, a:b]
 
 
 def find_date_line(line: TextLine) -> bool:
