@@ -139,6 +139,9 @@ def test_upside_down_document_reads_the_same(engine: OcrEngine, kind: DocKind) -
     turned = np.ascontiguousarray(np.rot90(doc, 2))
     turned_read = read_document(engine, turned, kind, today=TODAY, find=False)
     assert values(turned_read) == values(upright_read)
+    # The picture kept (shown and stored) is turned the way it reads, as the upright one.
+    assert turned_read.card.shape == upright_read.card.shape
+    assert np.array_equal(turned_read.card, upright_read.card)
     got = values(turned_read)
     assert {k: got[k] for k in RELIABLE[kind]} == {k: truth[k] for k in RELIABLE[kind]}
 

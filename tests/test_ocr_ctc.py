@@ -21,7 +21,7 @@ from models.ocr.rapid import RapidOcrEngine, upside_down_vote
 from models.training.doc_corpus import photograph, render
 from showroom_app.documents import pipeline
 from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind
-from showroom_app.documents.parsers import parse
+from showroom_app.documents.parsers import parse, regions
 from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.regions import (
     candidates,
@@ -227,6 +227,9 @@ def test_a_name_starting_with_no_surname_is_read_against_the_surnames() -> None:
     # Nothing where a surname would be: no name is made up.
     post = confusable("雷丹红", 0, "靠", 0.97, 0.0, extra="王李张")
     assert read_surname("靠丹红", "靠丹红", post) is None
+    # A name the list lacks, printed clearly, is not turned into a listed one.
+    post = confusable("买买提", 0, "贾", 5e-5, 0.99)
+    assert read_surname("买买提", "买买提", post) is None
     # A name that starts with a common surname is never touched.
     assert read_surname("王丹红", "王丹红", confusable("王丹红", 0, "玉", 0.4, 0.5)) is None
 
@@ -269,6 +272,12 @@ def test_doubtful_characters_are_read_as_the_elements_addresses_are_built_of() -
     # An element the recogniser did not see there is never put in.
     post = doubting("东风踏603号", {2: ("踏", 0.6, 0.0)})
     assert read_address_words("东风踏603号", post) is None
+    # Nor is a digit of a house or room number ever made one, however soft.
+    post = doubting("东风路6号3号", {4: ("0", 0.9, 0.05)})
+    assert read_address_words("东风路603号", post) is None
+    # Two elements in a row, the second allowed by the first: 单元.
+    post = doubting("4单元1704室", {1: ("革", 0.6, 0.37), 2: ("无", 0.6, 0.37)})
+    assert read_address_words("4革无1704室", post) == "4单元1704室"
 
 
 def test_the_region_start_is_left_to_the_region_table() -> None:
@@ -339,7 +348,9 @@ def test_date_readings_put_the_numbers_date_in_place_of_the_digits() -> None:
     born = date(1985, 11, 4)
     assert "1985年11月4日" in pipeline._date_readings("1985年11月84日", born)
     assert "出生1985114" in pipeline._date_readings("出生19851184", born)
-    assert "1985年11月4日" not in pipeline._date_readings("1985年11月4日", born)
+    assert pipeline._date_readings("1985年11月4日", born) == [
+        "1985114", "1985114日", "198511月4", "198511月4日", "1985年114", "1985年114日",
+        "1985年11月4"]  # the other printed forms only; the text as read is no option
     # The small 年/月/日 read as digits or as other characters: the whole printed date,
     # each of them present or lost, goes in place of the span from the year on.
     assert "2004年12月8日" in pipeline._date_readings("2004428日", date(2004, 12, 8))
@@ -403,6 +414,13 @@ def test_a_region_start_wrapped_on_to_the_next_line_is_read_across_the_break() -
     assert read_region_start(first_read, first) == (first_read, False)
     assert read_wrapped_region_start(first_read, first, second_read, second) == (
         first_printed, second_printed)
+    # Only a line starting like a province is an address's first line (not a name over
+    # its sex row, nor a date over the address), give or take a misread character or a
+    # merged label.
+    assert regions._starts_like_province("新疆线春尔自治区乌鲁木")
+    assert regions._starts_like_province("住址北京市朝阳区")
+    assert not regions._starts_like_province("张伟男汉")
+    assert not regions._starts_like_province("1988年3月15日")
     # Printed clearly so: not rewritten.
     sure_first = confusable(first_printed, 8, "鸟", 0.96, 0.01)
     sure_second = confusable(second_printed, 0, "晋", 0.96, 0.01)

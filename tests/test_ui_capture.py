@@ -276,12 +276,45 @@ def test_an_imported_file_is_shown_instead_of_the_camera_until_retaken(
     card_height = round(640 / (85.6 / 54))
     assert page.preview.image.width() == 640
     assert abs(page.preview.image.height() - card_height) <= 2
-    assert page.preview.corners is None
+    assert page.preview.corners is None and page.still is not None
     qtbot.wait(400)
+    assert abs(page.preview.image.height() - card_height) <= 2
+    # The camera started again (the page left and shown again, another source): the
+    # document stays on show while its fields are checked.
+    page.stop_camera()
+    page.start_camera()
+    qtbot.wait(400)
+    assert page.preview.image is not None and not page.preview.message
     assert abs(page.preview.image.height() - card_height) <= 2
     # Retake: the camera's picture again.
     qtbot.mouseClick(page.retake_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.preview.image.height() == 360, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.preview.image is not None
+                    and page.preview.image.height() == 360, timeout=WAIT_MS)
+    window.close()
+
+
+def test_a_camera_capture_after_an_import_shows_the_camera_again(
+    qtbot, desk, tmp_path: Path, monkeypatch
+) -> None:
+    services, _ = desk
+    camera, camera_truth = auto_captured_frame(services, tmp_path)
+    window, page = open_capture(qtbot, desk, tmp_path, monkeypatch, str(camera))
+    wait_for_read(qtbot, page)  # the camera's card, taken by itself
+    assert form_values(page) == camera_truth
+    other, other_truth = camera_frame(tmp_path, 41)
+    assert other_truth != camera_truth
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(other), ""))
+    reads = page.reads
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.reads == reads + 1 and not page.busy, timeout=READ_MS)
+    assert page.still is not None and form_values(page) == other_truth
+    # Capture now (Space) reads the camera's card: form and preview show the camera.
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: page.reads == reads + 2 and not page.busy, timeout=READ_MS)
+    assert form_values(page) == camera_truth
+    assert page.still is None
+    qtbot.waitUntil(lambda: page.preview.image is not None
+                    and page.preview.image.height() == 360, timeout=WAIT_MS)
     window.close()
 
 

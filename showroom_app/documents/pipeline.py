@@ -266,8 +266,8 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
 # far more than this, so the mismatch is still reported for those).
 BIRTH_PRIOR_NATS = 9.0
 # The same when the number fails its check but the date read is no date at all: one of
-# its 18 characters is wrong, most often outside the 8 of the date (ln 17/8 ≈ 0.75).
-BIRTH_PRIOR_UNSURE_NUMBER_NATS = BIRTH_PRIOR_NATS - 0.75
+# its 18 characters is wrong, outside the 8 of the date 10 times in 18 (ln 18/10 ≈ 0.6).
+BIRTH_PRIOR_UNSURE_NUMBER_NATS = BIRTH_PRIOR_NATS - 0.6
 # A birth line's year: the date's digits follow it, whatever the small 年/月/日 were
 # read as ("2004428日" for 2004 年 12 月 8 日, "1991±668" for 1991 年 6 月 6 日), and
 # whatever the label 出生 was read as before it ("≥21991…").

@@ -406,8 +406,9 @@ class CapturePage(Retranslatable, QWidget):
         self.worker: CameraWorker | None = None
         self.camera_error: BaseException | None = None
         self.armed = True  # captured frames are read; off while one is read or reviewed
-        self.showing_still = False  # the preview shows a file's document, not the camera
-        self.message_before_still = ""
+        # A document read from a file, shown in place of the camera until it is
+        # confirmed or retaken (a PreviewFrame), or None: the camera's picture.
+        self.still = None
         self.busy = False
         self.busy_loading = False
         self.result = None  # the ReadResult on screen, until confirmed or retaken
@@ -661,7 +662,7 @@ class CapturePage(Retranslatable, QWidget):
             return
         self.camera_error = None
         self.camera_problem.hide()
-        self.preview.show_message(self.tr("Starting the camera…"))
+        self._preview_message(self.tr("Starting the camera…"))
         worker = CameraWorker(self.services.intake, self.source(), self.kind(), self)
         worker.frame.connect(self._frame)
         worker.captured.connect(self._captured)
@@ -706,7 +707,7 @@ class CapturePage(Retranslatable, QWidget):
     def _frame(self, frame: PreviewFrame) -> None:
         if not self._from_current_worker():
             return
-        if self.showing_still:
+        if self.still is not None:
             return  # a file's document is on screen until it is confirmed or retaken
         self.preview.show_frame(frame, self._banner(frame.hint))
         if frame.captured is not None and self.armed and not self.busy:
@@ -733,7 +734,7 @@ class CapturePage(Retranslatable, QWidget):
         if not self._from_current_worker():
             return
         self.camera_error = getattr(worker, "error", None)
-        self.preview.show_message(self.tr("No picture from the camera"))
+        self._preview_message(self.tr("No picture from the camera"))
         self.camera_problem.setText(message)
         self.camera_problem.show()
         self.stop_camera()
@@ -771,11 +772,10 @@ class CapturePage(Retranslatable, QWidget):
     def _read_done(self, result) -> None:
         self.busy = False
         if isinstance(result, tuple):  # read from a file: its picture replaces the camera's
-            result, still = result
-            if not self.showing_still:
-                self.message_before_still = self.preview.message
-            self.showing_still = True
-            self.preview.show_frame(still, "")
+            result, self.still = result
+            self.preview.show_frame(self.still, "")
+        else:  # read from the camera: its picture again
+            self._leave_still()
         self.result = result
         self.reads += 1
         self._fill(result)
@@ -785,10 +785,21 @@ class CapturePage(Retranslatable, QWidget):
 
     def _leave_still(self) -> None:
         """Back to the camera's picture after a file's document; with no camera running,
-        back to what the preview said before."""
-        if self.showing_still and self.worker is None:
-            self.preview.show_message(self.message_before_still)
-        self.showing_still = False
+        to what the preview says without one."""
+        if self.still is None:
+            return
+        self.still = None
+        if self.worker is None:
+            self.preview.show_message(self.tr("No picture from the camera")
+                                      if self.camera_error is not None else "")
+
+    def _preview_message(self, message: str) -> None:
+        """A message in the preview, unless a file's document is on show there: the
+        document stays (the camera's state is said beside it, in the camera line)."""
+        if self.still is not None:
+            self.preview.show_frame(self.still, self._banner(None))
+        else:
+            self.preview.show_message(message)
 
     def _read_failed(self, error: Exception) -> None:
         log.warning("document read failed: %s", type(error).__name__)
@@ -1004,9 +1015,9 @@ class CapturePage(Retranslatable, QWidget):
             row.retranslate()
         if self.camera_error is not None:
             self.camera_problem.setText(intake_problem(self.camera_error))
-            self.preview.show_message(self.tr("No picture from the camera"))
+            self._preview_message(self.tr("No picture from the camera"))
         elif self.worker is not None and self.preview.image is None:
-            self.preview.show_message(self.tr("Starting the camera…"))
+            self._preview_message(self.tr("Starting the camera…"))
         self.preview.set_banner(self._banner(self.preview.hint))
         self._show_status(self.status_kind, *self.status_args)
         self._show_scanner()

@@ -51,12 +51,14 @@ def read_address_words(text: str, ctc: CtcPosteriors | None) -> str | None:
     region_end = region_start_end(text)
     doubtful: list[tuple[int, list[str]]] = []
     for i, (cls, first, last) in enumerate(path):
-        if (i < region_end or text[i] in ELEMENTS
+        # (A digit is never made an element: the house and room numbers are what the
+        # address is for, and a unit in their middle would make no sense of them.)
+        if (i < region_end or text[i] in ELEMENTS or text[i].isdigit()
                 or float(ctc.probs[first:last + 1, cls].max()) >= SURE):
             continue
         span = ctc.probs[max(0, first - 1):last + 2]
         seen = [e for e in ELEMENTS if (k := ctc.classes.get(e)) is not None
-                and float(span[:, k].max()) >= MIN_SEEN and _fits(text, i, e)]
+                and float(span[:, k].max()) >= MIN_SEEN]
         if seen:
             doubtful.append((i, seen))
     if not doubtful:
@@ -70,7 +72,7 @@ def read_address_words(text: str, ctc: CtcPosteriors | None) -> str | None:
     while changes < MAX_CHANGES:
         options = [(ctc.log_likelihood(option) + ELEMENT_NATS * (changes + 1), option)
                    for i, seen in doubtful if current[i] == text[i]
-                   for e in seen
+                   for e in seen if _fits(current, i, e)
                    for option in [current[:i] + e + current[i + 1:]]]
         if not options:
             break

@@ -256,8 +256,9 @@ def read_wrapped_region_start(first: str, first_ctc: CtcPosteriors | None, secon
     card wraps after ~11 characters: "新疆维吾尔自治区乌鲁木" + "齐市天山区…"): each
     option is split between the two lines where their recognisers' evidence places
     the break best. The two lines' new texts, or None when the table does not decide."""
-    if first_ctc is None or second_ctc is None or len(first) < 4 or not second:
-        return None
+    if (first_ctc is None or second_ctc is None or len(first) < 4 or not second
+            or not _starts_like_province(first)):
+        return None  # (a name over its sex row, a date over the address: no region start)
     joined = first + second
     options = _options(joined, preferred)
     if not options:
@@ -275,6 +276,15 @@ def read_wrapped_region_start(first: str, first_ctc: CtcPosteriors | None, secon
     if best is None or best[0] < free:
         return None
     return best[1], best[2]
+
+
+def _starts_like_province(text: str) -> bool:
+    """Whether `text` starts with a province name, give or take the edits a candidate
+    may be from it, or exactly after a merged label (as candidates() reads starts)."""
+    tree = region_tree()
+    return bool(_matches(tree, text, 0)) or any(
+        text.startswith(p, offset) for offset in range(1, min(MAX_OFFSET, len(text)) + 1)
+        for p in tree)
 
 
 def _options(text: str, preferred: Sequence[str]) -> list[tuple[str, float]]:

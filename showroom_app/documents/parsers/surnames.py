@@ -82,14 +82,19 @@ def read_surname(text: str, name: str, ctc: CtcPosteriors | None) -> str | None:
 
 
 def _prior(surname: str, rare_read: bool) -> float:
-    """Prior odds, in nats, of `surname` against the first character as read."""
-    common = COMMON_SURNAME_NATS if surname in COMMON else 0.0
-    return common if rare_read else SURNAME_PRIOR_NATS + common
+    """Prior odds, in nats, of `surname` against the first character as read: against
+    a rare surname, a common one's; against no surname, any listed one's (the same for
+    all: a name the list lacks, 买买提 say, is weighed against the list as a whole)."""
+    if rare_read:
+        return COMMON_SURNAME_NATS if surname in COMMON else 0.0
+    return SURNAME_PRIOR_NATS
 
 
 # Surnames scored in full (a whole-line likelihood each): the ones the recogniser saw
-# most of where the first character was read.
+# most of where the first character was read, and at least MIN_SEEN of (less is no
+# sighting at all, only the model's floor).
 SHORTLIST = 12
+MIN_SEEN = 1e-3
 
 
 def _likeliest(ctc: CtcPosteriors, index: int, length: int) -> list[str]:
@@ -104,6 +109,6 @@ def _likeliest(ctc: CtcPosteriors, index: int, length: int) -> list[str]:
     scored = []
     for s in SINGLE | COMPOUND:
         i = ctc.classes.get(s[0])
-        if i is not None:
-            scored.append((float(span[:, i].max()), s))
+        if i is not None and (p := float(span[:, i].max())) >= MIN_SEEN:
+            scored.append((p, s))
     return [s for _p, s in sorted(scored, reverse=True)[:SHORTLIST]]
