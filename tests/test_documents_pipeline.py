@@ -29,7 +29,7 @@ from models.ocr.factory import BackgroundWarmUp, create_engine
 from models.training.doc_corpus import photograph, render
 from showroom_app.documents import validators as v
 from showroom_app.documents.fields import FIELD_KEYS, DocKind, Problem
-from showroom_app.documents.parsers import flip, parse, upright
+from showroom_app.documents.parsers import flip, id_front_address_gap, parse, upright
 from showroom_app.documents.parsers.common import (
     find_date,
     group_rows,
@@ -256,6 +256,46 @@ def test_upright_turns_an_id_front_read_upside_down() -> None:
     assert doc.fields["name"].value == "张伟"
     assert doc.fields["id_number"].value == NUMBER
     assert doc.fields["address"].value == "北京市朝阳区建国路88号"
+
+
+def test_the_gap_below_the_address_is_found_when_the_date_is_misread() -> None:
+    lines = id_front_lines()
+    gap = id_front_address_gap(lines, CARD_W, CARD_H)
+    assert gap is not None
+    x0, y0, x1, _y1 = gap
+    assert y0 >= 248 and x0 <= 130 and x1 <= 0.62 * CARD_W
+    # Its 日 read as a letter that the date reading takes for a digit ("11g"): the
+    # year in the card's upper half still marks the birth row.
+    lines = id_front_lines(birth="19924月11g")
+    assert id_front_address_gap(lines, CARD_W, CARD_H) == gap
+    # A first address line read short of its start (a reflection on 北京): the next
+    # line still starts at the value column.
+    lines = [ln if not ln.text.startswith("北京") else line("市朝阳区建国路88", 180, 218, 450, 248)
+             for ln in id_front_lines()]
+    moved = id_front_address_gap(lines, CARD_W, CARD_H)
+    assert moved is not None and moved[0] <= 0.165 * CARD_W
+
+
+def degraded_id_front(seed: int, index: int) -> tuple[np.ndarray, dict]:
+    """Frame `index` of bench/ocr.py's degraded ID-front run with `seed`, and its truth."""
+    rng = random.Random(f"{seed}:degraded")
+    for _ in range(index + 1):
+        doc, truth = render("id_front", rng, invalid_check=rng.random() < 0.2)
+        frame, _corners = photograph(doc, rng, "degraded")
+    return frame, truth
+
+
+def test_the_probe_below_the_address_reads_print_not_the_pattern(engine: OcrEngine) -> None:
+    # The pattern under a complete address, read as "0000000" by the probe once.
+    frame, truth = degraded_id_front(7, 67)
+    address = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields[
+        "address"].value
+    assert address == truth["address"] == "陕西省西安市雁塔区胜利大道179号"
+    # A wrapped 村, faint, alone on the address's second line, is read.
+    frame, truth = degraded_id_front(11, 51)
+    address = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields[
+        "address"].value
+    assert address == truth["address"] == "江苏省昆山市王庄镇东王村"
 
 
 def test_business_licence_address_keeps_its_second_line() -> None:

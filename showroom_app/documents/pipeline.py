@@ -554,33 +554,60 @@ HALF_WIDTH_EM = 0.6  # a digit or a Latin letter, as a share of a CJK character'
 def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
                         ) -> list[TextLine]:
     """Recognise the region where the address would continue, if the detector found
-    nothing there; keep what reads as text."""
+    nothing there; keep what reads as text. The print is found as dark ink, or, under
+    a reflection or on a dim card where nothing is that dark, as the glyphs that stand
+    out from their own paper (a wrapped "号" or "村" alone on the line)."""
     height, width = image.shape[:2]
     gap = id_front_address_gap(lines, width, height)
     if gap is None:
         return lines
     x0, y0, x1, y1 = gap
-    crop = image[max(0, y0):y1, max(0, x0):x1]
-    if crop.size == 0 or float(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).min()) > 110:
-        return lines  # nothing dark enough to be print
+    x0, y0 = max(0, x0), max(0, y0)
+    crop = image[y0:y1, x0:x1]
+    if crop.size == 0:
+        return lines
     # Only the ink: a single character in a line-wide crop reads badly.
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     cols = np.where(gray.min(axis=0) < 110)[0]
-    if cols.size == 0:
+    if cols.size:
+        left, right = max(0, cols[0] - 6), min(crop.shape[1], cols[-1] + 7)
+        found = _probe_text(engine, crop[:, left:right], y1 - y0)
+        if found is not None:
+            return [*lines, _box_line(*found, x0 + left, y0, x0 + right, y1)]
+    char_height = _char_height(lines)
+    glyph = _glyph_box(crop, char_height)
+    # A line of the address starts at its column's left edge: a blob further in is
+    # the pattern or a shadow, not the line's first character.
+    if glyph is None or glyph[0] > 1.5 * char_height:
         return lines
-    left, right = max(0, cols[0] - 6), min(crop.shape[1], cols[-1] + 7)
-    text, score = engine.recognize([crop[:, left:right]])[0]
+    a, c, b, d = glyph
+    found = _probe_text(engine, crop[c:d, a:b], d - c)
+    if found is None or not re.fullmatch(r"[\u4e00-\u9fff0-9]+", found[0]):
+        return lines
+    return [*lines, _box_line(*found, x0 + a, y0 + c, x0 + b, y0 + d)]
+
+
+def _probe_text(engine: OcrEngine, crop: np.ndarray, line_height: float
+                ) -> tuple[str, float] | None:
+    """What the recogniser reads in a probe's crop, when it reads as print."""
+    text, score = engine.recognize([crop])[0]
     text = text.strip()
     if not text or score < 0.6 or len(text) > 14:
-        return lines
+        return None
+    if re.search(r"(.)\1{3}", text):
+        return None  # the card's periodic pattern read as a run ("0000000", "一一一一")
     ems = sum(1.0 if ord(ch) > 0x2e80 else HALF_WIDTH_EM for ch in text)
-    if right - left > PROBE_INK_PER_CHAR * (y1 - y0) * ems:
+    if crop.shape[1] > PROBE_INK_PER_CHAR * line_height * ems:
         # Dark across the whole gap (a dim picture, the photo's shadow, the pattern)
         # and read as a stray "一" or "m": printed characters fill their width.
-        return lines
-    box = ((x0 + left, y0), (x0 + right, y0), (x0 + right, y1), (x0 + left, y1))
-    return [*lines, TextLine(text, score, tuple((float(x), float(y)) for x, y in box))]
+        return None
+    return text, score
 
+
+def _box_line(text: str, score: float, x0: float, y0: float, x1: float, y1: float
+              ) -> TextLine:
+    return TextLine(text, score, ((float(x0), float(y0)), (float(x1), float(y0)),
+                                  (float(x1), float(y1)), (float(x0), float(y1))))
 
 
 SECOND_LOOK_BELOW = 0.9  # recognition score under which a line is read again in parts
@@ -831,9 +858,18 @@ GLYPH_DEPTH = 0.45
 
 
 def _glyph_crop(crop: np.ndarray, char_height: float) -> np.ndarray | None:
-    """The part of `crop` around its darkest glyph, with the glyphs beside it on the
-    same row (a two- or three-character group: 蒙古, 维吾尔), padded; None when the crop
-    shows no darker blob or the blob is the crop itself."""
+    """The part of `crop` around its darkest glyph (see _glyph_box)."""
+    box = _glyph_box(crop, char_height)
+    if box is None:
+        return None
+    a, c, b, d = box
+    return crop[c:d, a:b]
+
+
+def _glyph_box(crop: np.ndarray, char_height: float) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) in `crop` around its darkest glyph, with the glyphs beside it on
+    the same row (a two- or three-character group: 蒙古, 维吾尔), padded; None when the
+    crop shows no darker blob or the blob is the crop itself."""
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32)
     blurred = cv2.GaussianBlur(gray, (0, 0), max(1.0, GLYPH_BLUR * char_height))
     paper = float(np.percentile(blurred, 75))
@@ -857,7 +893,7 @@ def _glyph_crop(crop: np.ndarray, char_height: float) -> np.ndarray | None:
     c, d = max(0, y0 - pad), min(h, y1 + pad)
     if (b - a) * (d - c) >= 0.9 * w * h:
         return None  # no smaller than the crop: nothing new to read
-    return crop[c:d, a:b]
+    return a, c, b, d
 
 
 def find_date_line(line: TextLine) -> bool:

@@ -222,7 +222,11 @@ def id_front_address_gap(lines: list[TextLine], width: float, height: float
     _number, _score, number_line = _id_number_from(lines)
     if number_line is None:
         return None
-    birth = [ln for ln in lines if find_date(ln.text) and ln.top < number_line.top]
+    # The birth row: a date, or (its 日 or 月 misread into a letter the date reading
+    # cannot place) a year in the card's upper half, where no address line is.
+    birth = [ln for ln in lines if ln.top < number_line.top and ln is not number_line and (
+        find_date(ln.text) or (ln.center[1] < 0.5 * height
+                               and re.search(r"(?:19|20)\d{2}", normalize(ln.text))))]
     if not birth:
         return None
     birth_line = max(birth, key=lambda ln: ln.top)
@@ -236,7 +240,10 @@ def id_front_address_gap(lines: list[TextLine], width: float, height: float
     y0, y1 = int(last.bottom + 0.02 * pitch), int(last.bottom + pitch)
     if y1 > number_line.top - 0.6 * number_line.height:  # no room for another line
         return None
-    return int(first.left - 0.1 * pitch), y0, int(min(first.right, 0.62 * width)), y1
+    # From the value column's edge: a first line read short of its start (a reflection
+    # on its first characters) does not move where the next line starts.
+    x0 = min(first.left, VALUE_COLUMN * width) - 0.1 * pitch
+    return int(x0), y0, int(min(first.right, 0.62 * width)), y1
 
 
 _ID_LABEL_CHARS = set("".join(_ID_LABELS))
