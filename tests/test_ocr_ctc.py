@@ -23,6 +23,7 @@ from showroom_app.documents import pipeline
 from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind
 from showroom_app.documents.parsers import parse, regions
 from showroom_app.documents.parsers.address_words import read_address_words
+from showroom_app.documents.parsers.given_names import read_given_name
 from showroom_app.documents.parsers.regions import (
     candidates,
     number_region_starts,
@@ -234,6 +235,21 @@ def test_a_name_starting_with_no_surname_is_read_against_the_surnames() -> None:
     assert read_surname("王丹红", "王丹红", confusable("王丹红", 0, "玉", 0.4, 0.5)) is None
 
 
+def test_a_doubtful_given_name_character_is_read_against_the_common_ones() -> None:
+    post = doubting("钟燕萍", {1: ("蒸", 0.6, 0.37)})
+    assert read_given_name("钟蒸萍", "钟蒸萍", post) == "钟燕萍"
+    # The line's surname read otherwise before (the recogniser saw 特): the given
+    # name is still read.
+    post = doubting("特燕萍", {1: ("蒸", 0.6, 0.37)}, extra="钟")
+    assert read_given_name("钟蒸萍", "钟蒸萍", post) == "钟燕萍"
+    # A label merged in front is kept out of it.
+    post = doubting("姓名钟燕萍", {3: ("蒸", 0.6, 0.37)})
+    assert read_given_name("姓名钟蒸萍", "钟蒸萍", post) == "钟燕萍"
+    # Printed clearly, a rare character stays; the surname is never touched here.
+    assert read_given_name("钟蒸萍", "钟蒸萍", doubting("钟燕萍", {1: ("蒸", 0.96, 0.01)})) is None
+    assert read_given_name("蒸燕萍", "蒸燕萍", doubting("钟燕萍", {0: ("蒸", 0.6, 0.37)})) is None
+
+
 def test_a_rare_surname_is_read_against_the_common_ones_on_evidence() -> None:
     # 昌 is a surname, but a hundred times rarer than 吕, which the recogniser also saw.
     post = confusable("吕婷", 0, "昌", 0.6, 0.37)
@@ -247,10 +263,11 @@ def test_a_rare_surname_is_read_against_the_common_ones_on_evidence() -> None:
     assert read_surname("昌婷", "昌婷", post) is None
 
 
-def doubting(printed: str, doubts: dict[int, tuple[str, float, float]]) -> CtcPosteriors:
+def doubting(printed: str, doubts: dict[int, tuple[str, float, float]], extra: str = ""
+             ) -> CtcPosteriors:
     """Two frames per printed character; at each doubted position the recogniser gives
-    (seen, p_seen, p_printed)."""
-    alphabet = "".join(sorted(set(printed) | {d[0] for d in doubts.values()}))
+    (seen, p_seen, p_printed). `extra`: more characters it can emit."""
+    alphabet = "".join(sorted(set(printed + extra) | {d[0] for d in doubts.values()}))
     rows: list[dict[str, float]] = []
     for i, ch in enumerate(printed):
         if i in doubts:

@@ -34,6 +34,7 @@ from showroom_app.documents.parsers import (
 )
 from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.common import find_date, normalize
+from showroom_app.documents.parsers.given_names import read_given_name
 from showroom_app.documents.parsers.regions import (
     number_region_starts,
     read_region_start,
@@ -238,6 +239,7 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
     lines, document = _birth_date_of_number(lines, document, width, height, day)
     birth_by_number = lines is not before
     lines, document = _surname(lines, document, width, height, day)
+    lines, document = _given_name(lines, document, width, height, day)
     lines, document = _address_words(lines, document, width, height, day)
     lines, document = _address_unit(engine, image_up, lines, document, day)
     if _unread(document.fields["name"]):
@@ -363,6 +365,25 @@ def _surname(lines: list[TextLine], document: ParsedDocument, width: float, heig
                                       ctc=ln.ctc), *lines[k + 1:]]
         return lines, parse(DocKind.ID_FRONT, lines, width, height,
                             day, is_upright=True)
+    return lines, document
+
+
+def _given_name(lines: list[TextLine], document: ParsedDocument, width: float,
+                height: float, day: date) -> tuple[list[TextLine], ParsedDocument]:
+    """The name's doubtful given-name characters read against the common ones
+    (parsers.given_names); the list deciding keeps the field under the review
+    threshold."""
+    name = document.fields["name"].value
+    if not name:
+        return lines, document
+    for k, ln in enumerate(lines):
+        chosen = read_given_name(ln.text, name, ln.ctc)
+        if chosen is None:
+            continue
+        text = ln.text[:len(ln.text) - len(name)] + chosen
+        lines = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
+                                      ctc=ln.ctc), *lines[k + 1:]]
+        return lines, parse(DocKind.ID_FRONT, lines, width, height, day, is_upright=True)
     return lines, document
 
 

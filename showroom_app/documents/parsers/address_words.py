@@ -40,13 +40,14 @@ MAX_CHANGES = 2
 
 def read_address_words(text: str, ctc: CtcPosteriors | None) -> str | None:
     """The line's text with doubtful characters read as address elements where the
-    evidence supports it, or None when nothing changes. Only the greedy reading of the
-    line is reread (a text chosen otherwise has no per-character posteriors), and never
-    its region start, which the region table reads (its names are no elements)."""
+    evidence supports it, or None when nothing changes. Only characters of the greedy
+    reading are reread (the line's others may have been read otherwise already, its
+    region start say), and never its region start, which the region table reads (its
+    names are no elements)."""
     if ctc is None:
         return None
     path = ctc.best_path()
-    if [ctc.classes.get(ch) for ch in text] != [c for c, _a, _b in path]:
+    if len(path) != len(text):
         return None
     region_end = region_start_end(text)
     doubtful: list[tuple[int, list[str]]] = []
@@ -54,6 +55,7 @@ def read_address_words(text: str, ctc: CtcPosteriors | None) -> str | None:
         # (A digit is never made an element: the house and room numbers are what the
         # address is for, and a unit in their middle would make no sense of them.)
         if (i < region_end or text[i] in ELEMENTS or text[i].isdigit()
+                or ctc.classes.get(text[i]) != cls
                 or float(ctc.probs[first:last + 1, cls].max()) >= SURE):
             continue
         span = ctc.probs[max(0, first - 1):last + 2]
