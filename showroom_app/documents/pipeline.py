@@ -279,15 +279,19 @@ _BIRTH_SPAN = re.compile(r"(?:19|20)\d{2}(?:\D{0,2}\d+)*(?:日)?")
 def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width: float,
                           height: float, day: date
                           ) -> tuple[list[TextLine], ParsedDocument]:
-    """A birth date read as no date, or as another than the valid number's, read again
-    against the number's date on the recogniser's own evidence for the line. A number
-    that fails its check still speaks for a date read as none at all, a little less."""
+    """A birth date read as no date (or not found), or as another than the valid
+    number's, read again against the number's date on the recogniser's own evidence
+    for the line. A number that fails its check still speaks for a date read as none
+    at all, a little less."""
     birth = document.fields["birth_date"]
     number = document.fields["id_number"].value
+    # No date read at all: none found on the line, one that is no date, or (with a
+    # valid number) the number's date filled in for an illegible one.
+    no_date = {Problem.DATE_INVALID.value, Problem.MISSING.value, Problem.FROM_ID_NUMBER.value}
     if _number_unsure(document):
-        wrong, prior = {Problem.DATE_INVALID.value}, BIRTH_PRIOR_UNSURE_NUMBER_NATS
+        wrong, prior = no_date, BIRTH_PRIOR_UNSURE_NUMBER_NATS
     else:
-        wrong = {Problem.DATE_INVALID.value, Problem.BIRTH_DATE_MISMATCH.value}
+        wrong = no_date | {Problem.BIRTH_DATE_MISMATCH.value}
         prior = BIRTH_PRIOR_NATS
     if not number or not wrong & set(birth.problems):
         return lines, document

@@ -93,7 +93,7 @@ def _fits(text: str, i: int, element: str) -> bool:
     - a road's, town's or village's name end after a name of two characters or more (no
       digit, no element, no region's end);
     - a road then followed by its number, 道 (街道), a section (东路) or the line's end,
-      a village by its number or the line's end."""
+      a village by its number or the line's end, a town by its village's name."""
     prev = text[i - 1] if i else ""
     nxt = text[i + 1] if i + 1 < len(text) else ""
     if element in _AFTER_NUMBER:
@@ -112,4 +112,4 @@ def _fits(text: str, i: int, element: str) -> bool:
         return nxt == "" or nxt.isdigit() or nxt in "道东西南北"
     if element == "村":
         return nxt == "" or nxt.isdigit()
-    return True  # a town or township: its village's name follows
+    return not nxt.isdigit()  # a town or township: its village's name follows
