@@ -27,6 +27,7 @@ from local_store.orm import DocumentRow
 from models.ocr.base import OcrEngine, TextLine
 from models.ocr.factory import BackgroundWarmUp, create_engine
 from models.training.doc_corpus import photograph, render
+from showroom_app.documents import capture
 from showroom_app.documents import validators as v
 from showroom_app.documents.fields import FIELD_KEYS, DocKind, Problem
 from showroom_app.documents.parsers import flip, id_front_address_gap, parse, upright
@@ -37,7 +38,12 @@ from showroom_app.documents.parsers.common import (
     strip_any_label,
     strip_label,
 )
-from showroom_app.documents.pipeline import ReadResult, UnrecognizedDocument, read_document
+from showroom_app.documents.pipeline import (
+    ASPECT_OF,
+    ReadResult,
+    UnrecognizedDocument,
+    read_document,
+)
 from showroom_app.domain.enums import AuditAction, DocumentType, Role
 from showroom_app.domain.errors import ShowroomError
 from showroom_app.domain.models import User
@@ -296,6 +302,18 @@ def test_the_probe_below_the_address_reads_print_not_the_pattern(engine: OcrEngi
     address = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields[
         "address"].value
     assert address == truth["address"] == "江苏省昆山市王庄镇东王村"
+
+
+def test_a_card_whose_outline_was_found_elsewhere_is_placed_by_its_print(
+        engine: OcrEngine) -> None:
+    # The outline search takes a dark stretch of desk at the frame's left edge for the
+    # card (nothing is printed there); the card is found where its print is.
+    frame, truth = degraded_id_front(53, 106)
+    found = capture.find_document(frame, ASPECT_OF[DocKind.ID_FRONT])
+    assert found is not None and found[:, 0].max() < 300  # the outline: far from the card
+    fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields
+    assert fields["id_number"].value == truth["id_number"]
+    assert fields["name"].value == truth["name"]
 
 
 def test_business_licence_address_keeps_its_second_line() -> None:

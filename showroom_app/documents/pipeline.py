@@ -130,6 +130,9 @@ def _rectified(image: np.ndarray, kind: DocKind | None, engine: OcrEngine | None
 # corner; ~12 px for a card across half a 1280 px frame) means the outline followed
 # something else: a shadow, the paper under the card, the desk's grain.
 OUTLINE_TEXT_DISAGREE = 0.02
+# Fewer lines than this read inside an outline: it was no document's (every kind prints
+# more), and the document is looked for by its print instead.
+MIN_LINES_ON_CARD = 3
 
 
 def _text_corners(image: np.ndarray, kind: DocKind, corners: np.ndarray, card: np.ndarray,
@@ -176,6 +179,10 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         # they disagree the text is right far more often (an outline off by 15 px or
         # more moves the label column under the values), so the card is cut again.
         better = _text_corners(image, kind, corners, card, small, lines)
+        if better is None and len(lines) < MIN_LINES_ON_CARD:
+            # Next to no print where the outline was (a dark desk edge, the photo's
+            # frame, a shadow taken for the card): the card is where its print is.
+            better = locate_by_text(engine, image, kind)
         if better is not None:
             card = capture.rectify(image, better, ASPECT_OF[kind])
             as_taken = _reading_size(card, width)
