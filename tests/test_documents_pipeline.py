@@ -29,7 +29,7 @@ from models.ocr.factory import BackgroundWarmUp, create_engine
 from models.training.doc_corpus import photograph, render
 from showroom_app.documents import capture
 from showroom_app.documents import validators as v
-from showroom_app.documents.fields import FIELD_KEYS, DocKind, Problem
+from showroom_app.documents.fields import FIELD_KEYS, LOW_CONFIDENCE, DocKind, Problem
 from showroom_app.documents.parsers import flip, id_front_address_gap, parse, upright
 from showroom_app.documents.parsers.common import (
     find_date,
@@ -280,6 +280,11 @@ def test_the_gap_below_the_address_is_found_when_the_date_is_misread() -> None:
              for ln in id_front_lines()]
     moved = id_front_address_gap(lines, CARD_W, CARD_H)
     assert moved is not None and moved[0] <= 0.165 * CARD_W
+    # An address line holding a year-like number is never taken for the birth row.
+    lines = [ln if not ln.text.startswith("北京") else line("北京市朝阳区建国路2008", 130, 218,
+                                                            450, 248)
+             for ln in id_front_lines(birth="19924月11g")]
+    assert id_front_address_gap(lines, CARD_W, CARD_H) == gap
 
 
 def degraded_id_front(seed: int, index: int) -> tuple[np.ndarray, dict]:
@@ -300,8 +305,9 @@ def test_the_probe_below_the_address_reads_print_not_the_pattern(engine: OcrEngi
     # A wrapped 村, faint, alone on the address's second line, is read.
     frame, truth = degraded_id_front(11, 51)
     address = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields[
-        "address"].value
-    assert address == truth["address"] == "江苏省昆山市王庄镇东王村"
+        "address"]
+    assert address.value == truth["address"] == "江苏省昆山市王庄镇东王村"
+    assert address.confidence < LOW_CONFIDENCE  # found by contrast alone: to be checked
 
 
 def test_a_card_whose_outline_was_found_elsewhere_is_placed_by_its_print(

@@ -245,6 +245,10 @@ def test_a_doubtful_given_name_character_is_read_against_the_common_ones() -> No
     # A label merged in front is kept out of it.
     post = doubting("姓名钟燕萍", {3: ("蒸", 0.6, 0.37)})
     assert read_given_name("姓名钟蒸萍", "钟蒸萍", post) == "钟燕萍"
+    # A character names use that the list lacks, read with some confidence, stays
+    # (雨 at 0.8 against the listed 丽).
+    post = doubting("钟雨萍", {1: ("丽", 0.15, 0.8)})
+    assert read_given_name("钟雨萍", "钟雨萍", post) is None
     # Printed clearly, a rare character stays; the surname is never touched here.
     assert read_given_name("钟蒸萍", "钟蒸萍", doubting("钟燕萍", {1: ("蒸", 0.96, 0.01)})) is None
     assert read_given_name("蒸燕萍", "蒸燕萍", doubting("钟燕萍", {0: ("蒸", 0.6, 0.37)})) is None

@@ -25,6 +25,7 @@ from showroom_app.documents.fields import (
     Problem,
 )
 from showroom_app.documents.parsers import (
+    ADDRESS_ELEMENTS,
     ETHNICITIES,
     detect_kind,
     id_front_address_gap,
@@ -263,7 +264,8 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
               if _unread(document.fields[key]) or document.fields[key].value not in lexicon}
     chosen = _lexicon_probe(engine, image_up, lines, unsure) if unsure else {}
     document = reparse(lines, chosen=chosen) if chosen else document
-    if birth_by_number:
+    if birth_by_number and (
+            Problem.FROM_ID_NUMBER.value not in document.fields["birth_date"].problems):
         # Said apart from a plain unsure reading: the number decided between readings.
         document.fields["birth_date"].add(Problem.READ_WITH_ID_NUMBER)
     return document
@@ -308,7 +310,9 @@ def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width
     for k, ln in enumerate(lines):
         # (The ID number's run of digits holds a "date" too: never the birth line; nor
         # is an address, whose house or room number may start like a year.)
-        if (ln.ctc is None or re.search(r"\d{15}", ln.text) or re.search(r"[号室楼]", ln.text)
+        # The birth row is in the card's upper half, above the address.
+        if (ln.ctc is None or re.search(r"\d{15}", ln.text)
+                or re.search(ADDRESS_ELEMENTS, ln.text) or ln.center[1] >= 0.5 * height
                 or not (find_date(ln.text) or _BIRTH_SPAN.search(ln.text))):
             continue
         free = ln.ctc.log_likelihood(ln.text)
@@ -616,7 +620,10 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
     found = _probe_text(engine, crop[c:d, a:b], d - c)
     if found is None or not re.fullmatch(r"[\u4e00-\u9fff0-9]+", found[0]):
         return lines
-    return [*lines, _box_line(*found, x0 + a, y0 + c, x0 + b, y0 + d)]
+    # Found by relative contrast alone: the consultant compares it with the card.
+    text, score = found
+    return [*lines, _box_line(text, min(score, LOW_CONFIDENCE - 0.01),
+                              x0 + a, y0 + c, x0 + b, y0 + d)]
 
 
 def _probe_text(engine: OcrEngine, crop: np.ndarray, line_height: float
@@ -626,8 +633,8 @@ def _probe_text(engine: OcrEngine, crop: np.ndarray, line_height: float
     text = text.strip()
     if not text or score < 0.6 or len(text) > 14:
         return None
-    if re.search(r"(.)\1{3}", text):
-        return None  # the card's periodic pattern read as a run ("0000000", "一一一一")
+    if re.search(r"(.)\1{4}", text):
+        return None  # the card's periodic pattern read as a run ("0000000", "一一一一一")
     ems = sum(1.0 if ord(ch) > 0x2e80 else HALF_WIDTH_EM for ch in text)
     if crop.shape[1] > PROBE_INK_PER_CHAR * line_height * ems:
         # Dark across the whole gap (a dim picture, the photo's shadow, the pattern)

@@ -224,9 +224,11 @@ def id_front_address_gap(lines: list[TextLine], width: float, height: float
         return None
     # The birth row: a date, or (its 日 or 月 misread into a letter the date reading
     # cannot place) a year in the card's upper half, where no address line is.
-    birth = [ln for ln in lines if ln.top < number_line.top and ln is not number_line and (
-        find_date(ln.text) or (ln.center[1] < 0.5 * height
-                               and re.search(r"(?:19|20)\d{2}", normalize(ln.text))))]
+    above = [ln for ln in lines if ln.top < number_line.top and ln is not number_line]
+    birth = [ln for ln in above if find_date(ln.text)] or [
+        ln for ln in above if ln.center[1] < 0.5 * height
+        and re.search(r"(?:19|20)\d{2}", normalize(ln.text))
+        and not re.search(ADDRESS_ELEMENTS, ln.text)]
     if not birth:
         return None
     birth_line = max(birth, key=lambda ln: ln.top)
@@ -247,6 +249,8 @@ def id_front_address_gap(lines: list[TextLine], width: float, height: float
 
 
 _ID_LABEL_CHARS = set("".join(_ID_LABELS))
+# Characters only an address line holds among the ID front's rows ("2008栋", "1999号").
+ADDRESS_ELEMENTS = r"[省市区县路街道巷弄号楼栋幢单元层室村组镇乡]"
 
 
 def _drop_label(text: str, line: TextLine, width: float) -> str:
