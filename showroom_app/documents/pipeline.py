@@ -202,15 +202,20 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         # (An unrectified picture has no single "way up" to turn its lines to.)
         lines = _reread(engine, image_up, lines)
     lines = _second_look(engine, image_up, lines)
+    raw_up = None
+    if small is not as_taken:  # a reflection's veil was taken off
+        raw_up = cv2.rotate(as_taken, cv2.ROTATE_180) if flipped else as_taken
     if found_kind is DocKind.ID_FRONT:
-        lines = _probe_address_tail(engine, image_up, lines)
+        probed = _probe_address_tail(engine, image_up, lines)
+        if probed is lines and raw_up is not None:
+            # Taking a reflection's veil off multiplies the sensor noise under it into
+            # dark specks that hide a faint last character: the picture as taken.
+            probed = _probe_address_tail(engine, raw_up, lines)
+        lines = probed
         lines = _region_starts(lines)
     day = today or today_in_china()
     document = parse(found_kind, lines, width_px, height, day, is_upright=True)
     if found_kind is DocKind.ID_FRONT:
-        raw_up = None
-        if small is not as_taken:  # a reflection's veil was taken off
-            raw_up = cv2.rotate(as_taken, cv2.ROTATE_180) if flipped else as_taken
         document = _id_front_checked(engine, image_up, raw_up, lines, document, day)
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
     elapsed = (time.perf_counter() - started) * 1000
@@ -605,12 +610,20 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
     # Only the ink: a single character in a line-wide crop reads badly.
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     cols = np.where(gray.min(axis=0) < 110)[0]
-    if cols.size:
-        left, right = max(0, cols[0] - 6), min(crop.shape[1], cols[-1] + 7)
-        found = _probe_text(engine, crop[:, left:right], y1 - y0)
-        if found is not None:
-            return [*lines, _box_line(*found, x0 + left, y0, x0 + right, y1)]
     char_height = _char_height(lines)
+    if cols.size:
+        # All the dark columns, then only the first group of them: the line's text
+        # starts at the column's left edge, and something dark further right (the
+        # photo's shadow, a blot) is not part of it.
+        gaps = np.where(np.diff(cols) > 0.6 * char_height)[0]
+        spans = [(cols[0], cols[-1])]
+        if gaps.size and cols[0] < 1.5 * char_height:
+            spans.append((cols[0], cols[gaps[0]]))
+        for first, last in spans:
+            left, right = max(0, first - 6), min(crop.shape[1], last + 7)
+            found = _probe_text(engine, crop[:, left:right], y1 - y0)
+            if found is not None:
+                return [*lines, _box_line(*found, x0 + left, y0, x0 + right, y1)]
     glyph = _glyph_box(crop, char_height)
     # A line of the address starts at its column's left edge: a blob further in is
     # the pattern or a shadow, not the line's first character.
@@ -635,6 +648,8 @@ def _probe_text(engine: OcrEngine, crop: np.ndarray, line_height: float
         return None
     if re.search(r"(.)\1{4}", text):
         return None  # the card's periodic pattern read as a run ("0000000", "一一一一一")
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return None  # an address ends on its unit (号, 室, 村…): digits alone are no end
     ems = sum(1.0 if ord(ch) > 0x2e80 else HALF_WIDTH_EM for ch in text)
     if crop.shape[1] > PROBE_INK_PER_CHAR * line_height * ems:
         # Dark across the whole gap (a dim picture, the photo's shadow, the pattern)
