@@ -7,7 +7,7 @@ import itertools
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -251,8 +251,8 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
     before = lines
     lines, document = _birth_date_of_number(lines, document, width, height, day)
     birth_by_number = lines is not before
-    lines, document = _surname(lines, document, width, height, day)
-    lines, document = _given_name(lines, document, width, height, day)
+    lines, document = _name_read(read_surname, lines, document, width, height, day)
+    lines, document = _name_read(read_given_name, lines, document, width, height, day)
     lines, document = _address_words(lines, document, width, height, day)
     lines, document = _address_unit(engine, image_up, lines, document, day)
     if _unread(document.fields["name"]):
@@ -369,35 +369,19 @@ def _date_readings(text: str, born: date) -> list[str]:
     return sorted(out)
 
 
-def _surname(lines: list[TextLine], document: ParsedDocument, width: float, height: float,
-             day: date) -> tuple[list[TextLine], ParsedDocument]:
-    """The name's first character read against the surnames (parsers.surnames) when it
-    is none; the list deciding keeps the field under the review threshold."""
+def _name_read(read: Callable[[str, str, CtcPosteriors | None], str | None],
+               lines: list[TextLine], document: ParsedDocument, width: float,
+               height: float, day: date) -> tuple[list[TextLine], ParsedDocument]:
+    """The name read again by `read` (parsers.surnames.read_surname: its first
+    character against the surnames when it is none or a rare one;
+    parsers.given_names.read_given_name: doubtful given-name characters against the
+    common ones) on the line it was read from; the list deciding keeps the field under
+    the review threshold."""
     name = document.fields["name"].value
     if not name:
         return lines, document
     for k, ln in enumerate(lines):
-        chosen = read_surname(ln.text, name, ln.ctc)
-        if chosen is None:
-            continue
-        text = ln.text[:len(ln.text) - len(name)] + chosen
-        lines = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
-                                      ctc=ln.ctc), *lines[k + 1:]]
-        return lines, parse(DocKind.ID_FRONT, lines, width, height,
-                            day, is_upright=True)
-    return lines, document
-
-
-def _given_name(lines: list[TextLine], document: ParsedDocument, width: float,
-                height: float, day: date) -> tuple[list[TextLine], ParsedDocument]:
-    """The name's doubtful given-name characters read against the common ones
-    (parsers.given_names); the list deciding keeps the field under the review
-    threshold."""
-    name = document.fields["name"].value
-    if not name:
-        return lines, document
-    for k, ln in enumerate(lines):
-        chosen = read_given_name(ln.text, name, ln.ctc)
+        chosen = read(ln.text, name, ln.ctc)
         if chosen is None:
             continue
         text = ln.text[:len(ln.text) - len(name)] + chosen

@@ -12,10 +12,9 @@ odds, supports it; a clear print of any other character stays.
 
 from __future__ import annotations
 
-import math
-
 from models.ocr.ctc import CtcPosteriors
 from showroom_app.documents.parsers.regions import region_start_end
+from showroom_app.documents.parsers.rereading import reread
 
 # Address elements (GB/T 23705: road, lane, number, building, unit, floor, room; town,
 # township, village, group). Not the directions or 大 of a road's section (东路, 大道):
@@ -29,62 +28,16 @@ ELEMENT_NATS = 3.4
 _AFTER_NUMBER = frozenset("号室单栋幢层组")  # "846号", "1704室", "4单元", "3组"
 _NAME_ENDS = frozenset("路街巷弄镇乡村")  # end a road's, town's or village's name
 _REGION_ENDS = frozenset("省市区县旗盟州")  # what a region name ends with
-# A character the recogniser gave at least this is not doubted.
-SURE = 0.95
-# An element the recogniser gave less than this where the character was read is not
-# considered: it saw nothing of it there.
-MIN_SEEN = 1e-3
-# At most this many characters of one line are read as elements.
-MAX_CHANGES = 2
 
 
 def read_address_words(text: str, ctc: CtcPosteriors | None) -> str | None:
     """The line's text with doubtful characters read as address elements where the
-    evidence supports it, or None when nothing changes. Only characters of the greedy
-    reading are reread (the line's others may have been read otherwise already, its
-    region start say), and never its region start, which the region table reads (its
-    names are no elements)."""
-    if ctc is None:
-        return None
-    path = ctc.best_path()
-    if len(path) != len(text):
-        return None
-    region_end = region_start_end(text)
-    doubtful: list[tuple[int, list[str]]] = []
-    for i, (cls, first, last) in enumerate(path):
-        # (A digit is never made an element: the house and room numbers are what the
-        # address is for, and a unit in their middle would make no sense of them.)
-        if (i < region_end or text[i] in ELEMENTS or text[i].isdigit()
-                or ctc.classes.get(text[i]) != cls
-                or float(ctc.probs[first:last + 1, cls].max()) >= SURE):
-            continue
-        span = ctc.probs[max(0, first - 1):last + 2]
-        seen = [e for e in ELEMENTS if (k := ctc.classes.get(e)) is not None
-                and float(span[:, k].max()) >= MIN_SEEN]
-        if seen:
-            doubtful.append((i, seen))
-    if not doubtful:
-        return None
-    # Each element taken pays for itself with its prior odds: the score of a reading is
-    # its likelihood plus ELEMENT_NATS per character changed.
-    current, changes = text, 0
-    score = ctc.log_likelihood(text)
-    if score == -math.inf:
-        return None
-    while changes < MAX_CHANGES:
-        options = [(ctc.log_likelihood(option) + ELEMENT_NATS * (changes + 1), option)
-                   for i, seen in doubtful if current[i] == text[i]
-                   for e in seen if _fits(current, i, e)
-                   for option in [current[:i] + e + current[i + 1:]]]
-        if not options:
-            break
-        best, option = max(options)
-        if best < score:
-            break
-        score, current, changes = best, option, changes + 1
-    return current if changes else None
-
-
+    evidence supports it and the grammar allows, or None when nothing changes; never
+    its region start, which the region table reads (its names are no elements), nor a
+    digit (the house and room numbers are what the address is for, and a unit in their
+    middle would make no sense of them)."""
+    positions = [i for i in range(region_start_end(text), len(text)) if not text[i].isdigit()]
+    return reread(text, ctc, positions, ELEMENTS, ELEMENT_NATS, _fits)
 
 
 def _fits(text: str, i: int, element: str) -> bool:

@@ -11,9 +11,8 @@ evidence, with modest prior odds, supports it; a print read with some confidence
 
 from __future__ import annotations
 
-import math
-
 from models.ocr.ctc import CtcPosteriors
+from showroom_app.documents.parsers.rereading import reread
 from showroom_app.documents.parsers.surnames import COMPOUND
 
 # Characters common in given names (men's, women's and both, older and newer names),
@@ -32,49 +31,15 @@ COMMON = frozenset(
 # tell those from characters names still use, each about a fifth as often as a listed
 # one (ln 5 ≈ 1.6), and a clear print of such a name must stay: the smaller figure.
 COMMON_NATS = 1.6
-SURE = 0.95  # a character the recogniser gave at least this is not doubted
-MIN_SEEN = 1e-3  # a name character seen less than this there was not seen at all
-MAX_CHANGES = 2
 
 
 def read_given_name(text: str, name: str, ctc: CtcPosteriors | None) -> str | None:
     """The name (the end of the line's `text`) with its doubtful given-name characters
     read against the common ones where the evidence supports it; None when nothing
-    changes. Only characters of the greedy reading are reread, in a line whose other
-    characters may have been read otherwise already (its surname: "特" read as 钟)."""
-    if ctc is None or len(name) < 2 or not text.endswith(name):
-        return None
-    path = ctc.best_path()
-    if len(path) != len(text):
+    changes."""
+    if len(name) < 2 or not text.endswith(name):
         return None
     # The given name: after the surname, of one character or two (欧阳).
     start = len(text) - len(name) + (2 if name[:2] in COMPOUND else 1)
-    doubtful: list[tuple[int, list[str]]] = []
-    for i in range(start, len(text)):
-        cls, first, last = path[i]
-        if (text[i] in COMMON or ctc.classes.get(text[i]) != cls
-                or float(ctc.probs[first:last + 1, cls].max()) >= SURE):
-            continue
-        span = ctc.probs[max(0, first - 1):last + 2]
-        seen = sorted(c for c in COMMON if (k := ctc.classes.get(c)) is not None
-                      and float(span[:, k].max()) >= MIN_SEEN)
-        if seen:
-            doubtful.append((i, seen))
-    if not doubtful:
-        return None
-    score = ctc.log_likelihood(text)
-    if score == -math.inf:
-        return None
-    current, changes = text, 0
-    while changes < MAX_CHANGES:
-        options = [(ctc.log_likelihood(option) + COMMON_NATS * (changes + 1), option)
-                   for i, seen in doubtful if current[i] == text[i]
-                   for c in seen
-                   for option in [current[:i] + c + current[i + 1:]]]
-        if not options:
-            break
-        best, option = max(options)
-        if best < score:
-            break
-        score, current, changes = best, option, changes + 1
-    return current[len(text) - len(name):] if changes else None
+    read = reread(text, ctc, range(start, len(text)), COMMON, COMMON_NATS)
+    return None if read is None else read[len(text) - len(name):]

@@ -1,0 +1,63 @@
+"""Doubtful characters of a line read again against a set of likelier ones: the search
+that parsers.address_words and parsers.given_names share.
+
+A character is doubtful where the recogniser's greedy reading gave it less than SURE
+and also saw, in the same frames, characters of the set. Each substitution is scored
+on the line's whole CTC likelihood plus the set's prior odds per character changed, and
+taken while it scores at least as well as the reading before it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Iterable
+
+from models.ocr.ctc import CtcPosteriors
+
+SURE = 0.95  # a character the recogniser gave at least this is not doubted
+MIN_SEEN = 1e-3  # a character seen less than this where another was read was not seen
+MAX_CHANGES = 2  # characters of one line that may be read otherwise
+
+
+def reread(text: str, ctc: CtcPosteriors | None, positions: Iterable[int],
+           likelier: Collection[str], prior_nats: float,
+           fits: Callable[[str, int, str], bool] | None = None) -> str | None:
+    """`text` with up to MAX_CHANGES of its characters at `positions` read as characters
+    of `likelier` (each with `prior_nats` prior odds) where the evidence supports it;
+    None when nothing changes. Only characters of the greedy reading are reread (the
+    line's others may have been read otherwise already). `fits(current, i, c)`: whether
+    `c` may stand at `i` of the text as it stands."""
+    if ctc is None:
+        return None
+    path = ctc.best_path()
+    if len(path) != len(text):
+        return None
+    doubtful: list[tuple[int, list[str]]] = []
+    for i in positions:
+        cls, first, last = path[i]
+        if (text[i] in likelier or ctc.classes.get(text[i]) != cls
+                or float(ctc.probs[first:last + 1, cls].max()) >= SURE):
+            continue
+        span = ctc.probs[max(0, first - 1):last + 2]
+        seen = sorted(c for c in likelier if (k := ctc.classes.get(c)) is not None
+                      and float(span[:, k].max()) >= MIN_SEEN)
+        if seen:
+            doubtful.append((i, seen))
+    if not doubtful:
+        return None
+    score = ctc.log_likelihood(text)
+    if score == -math.inf:
+        return None
+    current, changes = text, 0
+    while changes < MAX_CHANGES:
+        options = [(ctc.log_likelihood(option) + prior_nats * (changes + 1), option)
+                   for i, seen in doubtful if current[i] == text[i]
+                   for c in seen if fits is None or fits(current, i, c)
+                   for option in [current[:i] + c + current[i + 1:]]]
+        if not options:
+            break
+        best, option = max(options)
+        if best < score:
+            break
+        score, current, changes = best, option, changes + 1
+    return current if changes else None
