@@ -379,16 +379,22 @@ def test_date_readings_put_the_numbers_date_in_place_of_the_digits() -> None:
     assert "1991年4月8日" in pipeline._date_readings("199144月8日", date(1991, 4, 8))
 
 
+def birth_row_front(birth: TextLine, number: str) -> list[TextLine]:
+    """An upright ID front's lines around the birth row `birth`, numbered `number`."""
+    return [TextLine("张伟", 0.99, box(145, 50, 230, 99)),
+            TextLine("男", 0.99, box(150, 120, 185, 160)),
+            birth,
+            TextLine("北京市朝阳区建国路88号", 0.99, box(148, 245, 500, 285)),
+            TextLine(number, 0.99, box(265, 405, 710, 450))]
+
+
 def _birth_checked(read: str, printed: str, p_seen: float) -> tuple[str | None, list[str]]:
     """The birth date field after reading `read` for a line that printed `printed`, the
     recogniser giving the differing character p_seen (the printed one the rest)."""
     at = next(i for i, (a, b) in enumerate(zip(read, printed, strict=True)) if a != b)
     post = confusable(printed, at, read[at], p_seen, 0.97 - p_seen)
-    lines = [TextLine("张伟", 0.99, box(145, 50, 230, 99)),
-             TextLine("男", 0.99, box(150, 120, 185, 160)),
-             TextLine(read, 0.99, box(145, 180, 390, 222), ctc=post),
-             TextLine("北京市朝阳区建国路88号", 0.99, box(148, 245, 500, 285)),
-             TextLine("110105198803151232", 0.99, box(265, 405, 710, 450))]
+    lines = birth_row_front(TextLine(read, 0.99, box(145, 180, 390, 222), ctc=post),
+                            "110105198803151232")
     doc = parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True)
     _lines, doc = pipeline._birth_date_of_number(lines, doc, W, H, TODAY)
     return doc.fields["birth_date"].value, doc.fields["birth_date"].problems
@@ -407,11 +413,8 @@ def test_a_date_read_as_no_date_is_read_against_a_number_failing_its_check_too()
     # digits still say which date the blurred 1 was.
     printed, read = "1988年3月15日", "1988年3月75日"
     post = confusable(printed, 7, "7", 0.6, 0.37)
-    lines = [TextLine("张伟", 0.99, box(145, 50, 230, 99)),
-             TextLine("男", 0.99, box(150, 120, 185, 160)),
-             TextLine(read, 0.99, box(145, 180, 390, 222), ctc=post),
-             TextLine("北京市朝阳区建国路88号", 0.99, box(148, 245, 500, 285)),
-             TextLine("110105198803151233", 0.99, box(265, 405, 710, 450))]
+    lines = birth_row_front(TextLine(read, 0.99, box(145, 180, 390, 222), ctc=post),
+                            "110105198803151233")
     doc = parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True)
     assert "check_character" in doc.fields["id_number"].problems
     assert "date_invalid" in doc.fields["birth_date"].problems
