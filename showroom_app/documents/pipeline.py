@@ -313,9 +313,9 @@ def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width
     if encoded is None:
         return lines, document
     for k, ln in enumerate(lines):
-        # (The ID number's run of digits holds a "date" too: never the birth line; nor
-        # is an address, whose house or room number may start like a year.)
-        # The birth row is in the card's upper half, above the address.
+        # The birth row is in the card's upper half, above the address: never the ID
+        # number's run of digits (it holds a "date" too), nor an address line, whose
+        # house or room number may start like a year.
         if (ln.ctc is None or re.search(r"\d{15}", ln.text)
                 or re.search(ADDRESS_ELEMENTS, ln.text) or ln.center[1] >= 0.5 * height
                 or not (find_date(ln.text) or _BIRTH_SPAN.search(ln.text))):
@@ -327,8 +327,7 @@ def _birth_date_of_number(lines: list[TextLine], document: ParsedDocument, width
         score, text = max((ln.ctc.log_likelihood(o), o) for o in options)
         if score + prior < free:
             continue
-        again = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
-                                      ctc=ln.ctc), *lines[k + 1:]]
+        again = [*lines[:k], _decided(ln, text), *lines[k + 1:]]
         redone = parse(DocKind.ID_FRONT, again, width, height, day,
                        is_upright=True)
         # Kept only when the parser reads the number's date back from the line: a run
@@ -385,8 +384,7 @@ def _name_read(read: Callable[[str, str, CtcPosteriors | None], str | None],
         if chosen is None:
             continue
         text = ln.text[:len(ln.text) - len(name)] + chosen
-        lines = [*lines[:k], TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box,
-                                      ctc=ln.ctc), *lines[k + 1:]]
+        lines = [*lines[:k], _decided(ln, text), *lines[k + 1:]]
         return lines, parse(DocKind.ID_FRONT, lines, width, height, day, is_upright=True)
     return lines, document
 
@@ -406,7 +404,7 @@ def _address_words(lines: list[TextLine], document: ParsedDocument, width: float
             continue
         text = read_address_words(ln.text, ln.ctc)
         if text is not None:
-            out[k] = TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box, ctc=ln.ctc)
+            out[k] = _decided(ln, text)
             changed = True
     if not changed:
         return lines, document
@@ -532,6 +530,12 @@ def _recognize(engine: OcrEngine, crops: list[np.ndarray]
     return [(text, score, None) for text, score in engine.recognize(crops)]
 
 
+def _decided(line: TextLine, text: str) -> TextLine:
+    """`line` read as `text` where a list or the ID number decided between readings: its
+    confidence stays under the review threshold, so the consultant checks the field."""
+    return TextLine(text, min(line.score, LOW_CONFIDENCE - 0.01), line.box, ctc=line.ctc)
+
+
 def _region_starts(lines: list[TextLine], preferred: Sequence[str] = ()) -> list[TextLine]:
     """Every line's address start read against the GB/T 2260 names, on its own and, where
     the next line continues it, across the break."""
@@ -543,9 +547,7 @@ def _region_starts(lines: list[TextLine], preferred: Sequence[str] = ()) -> list
                                           preferred)
         if texts is None:
             continue
-        out[k], out[k + 1] = (
-            TextLine(text, min(ln.score, LOW_CONFIDENCE - 0.01), ln.box, ctc=ln.ctc)
-            for text, ln in zip(texts, (first, second), strict=True))
+        out[k], out[k + 1] = _decided(first, texts[0]), _decided(second, texts[1])
         break  # one address per card
     return out
 
@@ -566,7 +568,7 @@ def _region_start(line: TextLine, preferred: Sequence[str] = ()) -> TextLine:
     text, decided = read_region_start(line.text, line.ctc, preferred)
     if not decided:
         return line
-    return TextLine(text, min(line.score, LOW_CONFIDENCE - 0.01), line.box, ctc=line.ctc)
+    return _decided(line, text)
 
 
 # The widest a printed character's ink runs, in line heights (CJK ~1 with the margins
@@ -841,6 +843,7 @@ def _lexicon_probe(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
         return {}
     out: dict[str, FieldValue] = {}
     undecided = []
+    char_height = _char_height(lines)
     for (key, crop, _box), reading in zip(
             found, recognize_ctc([crop for _k, crop, _b in found]), strict=True):
         chosen = _lexicon_choice(key, *reading)
@@ -849,7 +852,7 @@ def _lexicon_probe(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
             continue
         # The value's crop may still hold mostly paper, pattern or glare around a small
         # soft glyph (the ink cut found "ink" everywhere): the glyph alone reads better.
-        glyph = _glyph_crop(crop, _char_height(lines))
+        glyph = _glyph_crop(crop, char_height)
         if glyph is not None:
             undecided.append((key, glyph))
     if undecided:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from models.ocr.ctc import CtcPosteriors
+from showroom_app.documents.parsers.rereading import MIN_SEEN
 
 _HUNDRED_FAMILIES = (
     "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章"
@@ -94,7 +95,6 @@ def _prior(surname: str, rare_read: bool) -> float:
 # most of where the first character was read, and at least MIN_SEEN of (less is no
 # sighting at all, only the model's floor).
 SHORTLIST = 12
-MIN_SEEN = 1e-3
 
 
 def _likeliest(ctc: CtcPosteriors, index: int, length: int) -> list[str]:
