@@ -316,6 +316,23 @@ def test_the_probe_below_the_address_reads_print_not_the_pattern(engine: OcrEngi
     assert address == truth["address"] == "新疆维吾尔自治区乌鲁木齐市天山区建设南路694号"
 
 
+def test_degraded_frames_whose_name_or_address_layout_was_misread(engine: OcrEngine) -> None:
+    # The detector found only the label 姓名: the name is read in its band, the pattern
+    # beside it ("卢华NM") left out.
+    frame, truth = degraded_id_front(31, 17)
+    fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields
+    assert fields["name"].value == truth["name"] == "卢华"
+    # 街 at the start of the address's second line, read as a digit: "工业527号".
+    frame, truth = degraded_id_front(31, 158)
+    fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields
+    assert fields["address"].value == truth["address"] == "山东省青岛市崂山区工业街27号"
+    assert fields["address"].confidence < LOW_CONFIDENCE  # the grammar decided: to check
+    # "人" | "民大道354号": the second line's 民 is no 民族 label.
+    frame, truth = degraded_id_front(11, 153)
+    fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields
+    assert fields["address"].value == truth["address"] == "天津市和平区开元街道人民大道354号"
+
+
 def test_a_card_whose_outline_was_found_elsewhere_is_placed_by_its_print(
         engine: OcrEngine) -> None:
     # The outline search takes a dark stretch of desk at the frame's left edge for the

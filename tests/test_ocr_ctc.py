@@ -301,6 +301,20 @@ def test_doubtful_characters_are_read_as_the_elements_addresses_are_built_of() -
     assert read_address_words("4革无1704室", post) == "4单元1704室"
 
 
+def test_a_road_end_starting_a_line_is_read_with_the_line_before() -> None:
+    # "…东风" | "踏603号": the road's 路 starts the address's second line.
+    post = doubting("路603号", {0: ("踏", 0.68, 0.31)})
+    assert read_address_words("踏603号", post) is None  # alone: no name before it
+    assert read_address_words("踏603号", post, before="广东省深圳市南山区东风") == "路603号"
+    # "…工业" | "527号": 街 read as a digit; after a name no number starts without one.
+    post = doubting("街27号", {0: ("5", 0.41, 0.32)})
+    assert read_address_words("527号", post) is None
+    assert read_address_words("527号", post, before="山东省青岛市崂山区工业") == "街27号"
+    # A digit after a road's number or its element stays a digit.
+    post = doubting("路27号", {1: ("5", 0.41, 0.32)})
+    assert read_address_words("路57号", post, before="山东省青岛市崂山区工业") is None
+
+
 def test_the_region_start_is_left_to_the_region_table() -> None:
     printed = "山东省临沂市兰山区民主大道322号"
     # 临 read, doubtfully, with 镇 (an element) seen too: a region name is never made
@@ -355,6 +369,64 @@ def test_a_misread_label_in_the_name_box_is_dropped_by_position() -> None:
     name = TextLine("多刘英", 0.99, box(45, 50, 230, 99), ctc=spaced("多刘英", [0.2, 0.62, 0.85]))
     birth = TextLine("1988年3月15日", 0.99, box(145, 180, 390, 222))
     assert id_front(name, birth)["name"] == "刘英"
+
+
+def front_without_sex_row(*first: TextLine, birth: bool = True) -> str | None:
+    """The name parsed from an ID front whose sex row the detector lost."""
+    lines = [*first,
+             *([TextLine("1988年3月15日", 0.99, box(150, 180, 396, 220))] if birth else []),
+             TextLine("北京市朝阳区建国路88号", 0.99, box(148, 245, 500, 285)),
+             TextLine("110105198803151232", 0.99, box(265, 405, 710, 450))]
+    return parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True).fields["name"].value
+
+
+def test_a_row_that_cannot_be_the_name_is_not_taken_for_it() -> None:
+    # The name row lost too: the birth row is no name, nor is the sex row misread with
+    # no 男/女 in it ("文参汉" one row above the birth row), nor a date read as digits.
+    assert front_without_sex_row() is None
+    assert front_without_sex_row(TextLine("文参汉", 0.8, box(139, 115, 402, 160))) is None
+    assert front_without_sex_row(TextLine("1996214", 0.6, box(141, 181, 400, 230)),
+                                 birth=False) is None
+    # The name row itself is kept, without the pattern read beside it.
+    assert front_without_sex_row(TextLine("张伟", 0.95, box(150, 50, 260, 95))) == "张伟"
+    assert front_without_sex_row(TextLine("卢华NM", 0.8, box(150, 50, 330, 95))) == "卢华"
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_values_holding_a_labels_characters_keep_them(merged: bool) -> None:
+    # 生 of 出生, 名 of 姓名, 民 of 民族: a name or a wrapped address line holding one
+    # where a label's would be is no label ("王生辉" was read as "辉", "人" | "民大道"
+    # as "人道").
+    for name in ("王生辉", "张名扬", "民大伟"):
+        first = ([TextLine("姓名" + name, 0.99, box(50, 50, 300, 95))] if merged else
+                 [TextLine("姓名", 0.99, box(50, 50, 110, 95)),
+                  TextLine(name, 0.99, box(150, 50, 300, 95))])
+        lines = [*first, TextLine("性别男", 0.99, box(50, 120, 185, 160)),
+                 TextLine("民族汉", 0.99, box(265, 115, 395, 160)),
+                 TextLine("出生1988年3月15日", 0.99, box(50, 180, 396, 220)),
+                 TextLine("住址天津市和平区开元街道人", 0.99, box(50, 245, 500, 285)),
+                 TextLine("民大道354号", 0.99, box(148, 285, 330, 325)),
+                 TextLine("120101198803151237", 0.99, box(265, 405, 710, 450))]
+        fields = parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True).fields
+        assert fields["name"].value == name
+        assert fields["address"].value == "天津市和平区开元街道人民大道354号"
+
+
+def test_a_number_failing_its_check_still_names_its_county() -> None:
+    # 省 and 州 misread, 市 lost: two edits from 杭州市 is more than the table alone
+    # allows, so only the number's county reads it.
+    printed = "浙江省杭州市西湖区幸福"
+    rows: list[dict[str, float]] = []
+    for i, ch in enumerate(printed):
+        rows += [{2: {"镇": 0.6, ch: 0.37}, 4: {"师": 0.6, ch: 0.37}, 5: {ch: 0.3}}.get(
+            i, {ch: 0.97}), {}]
+    post = posteriors(rows, "".join(sorted(set(printed + "镇师"))))
+    read = "浙江镇杭师西湖区幸福"
+    assert post.log_likelihood(read) > post.log_likelihood(printed)
+    starts = number_region_starts("330106")
+    assert read_region_start(read, post) == (read, False)
+    assert read_region_start(read, post, starts, regions.UNSURE_NUMBER_REGION_NATS) == (
+        printed, True)
 
 
 def test_a_birth_date_whose_small_characters_were_lost() -> None:

@@ -27,6 +27,7 @@ from showroom_app.documents.fields import (
 from showroom_app.documents.parsers import (
     ADDRESS_ELEMENTS,
     ETHNICITIES,
+    NAME_ROW_Y,
     detect_kind,
     id_front_address_gap,
     id_number_line,
@@ -37,6 +38,8 @@ from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.common import find_date, normalize
 from showroom_app.documents.parsers.given_names import read_given_name
 from showroom_app.documents.parsers.regions import (
+    NUMBER_REGION_NATS,
+    UNSURE_NUMBER_REGION_NATS,
     number_region_starts,
     read_region_start,
     read_wrapped_region_start,
@@ -230,8 +233,9 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
     """The ID front's fields read again where the first reading failed or is doubtful,
     each on the recogniser's evidence: the ID number from the picture as taken
     (`raw_up`, before the reflection's veil came off `image_up`), then the address
-    start, birth date and surname against what a valid number and the closed lists
-    allow, the address unit, and the name, sex and ethnicity where the layout puts them.
+    start and birth date against what a valid number allows, the name where the layout
+    puts it, its characters and the address's elements against the closed lists, the
+    address unit, and sex and ethnicity where the layout puts them.
     `raw_up` is None when the picture as taken is `image_up`.
     A value the lists or the number decided stays highlighted."""
     height, width = image_up.shape[:2]
@@ -243,23 +247,25 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
         # Taking a reflection's veil off multiplies the sensor noise under it: an ID
         # number that does not check out is read once more from the picture as taken.
         lines, document = _number_as_taken(engine, raw_up, lines, document, day)
-    if not _number_unsure(document) and document.fields["id_number"].value:
+    if document.fields["id_number"].value:
         starts = number_region_starts(document.fields["id_number"].value[:6])
-        again = _region_starts(lines, starts)
+        nats = (UNSURE_NUMBER_REGION_NATS if _number_unsure(document)
+                else NUMBER_REGION_NATS)
+        again = _region_starts(lines, starts, nats)
         if any(a is not b for a, b in zip(again, lines, strict=True)):
             lines, document = again, reparse(again)
     before = lines
     lines, document = _birth_date_of_number(lines, document, width, height, day)
     birth_by_number = lines is not before
-    lines, document = _name_read(read_surname, lines, document, width, height, day)
-    lines, document = _name_read(read_given_name, lines, document, width, height, day)
-    lines, document = _address_words(lines, document, width, height, day)
-    lines, document = _address_unit(engine, image_up, lines, document, day)
     if _unread(document.fields["name"]):
         extra = _probe_name(engine, image_up, lines)
         if extra:
             lines = lines + extra
             document = reparse(lines)
+    lines, document = _name_read(read_surname, lines, document, width, height, day)
+    lines, document = _name_read(read_given_name, lines, document, width, height, day)
+    lines, document = _address_words(lines, document, width, height, day)
+    lines, document = _address_unit(engine, image_up, lines, document, day)
     if _unread(document.fields["sex"]) or _unread(document.fields["ethnicity"]):
         extra = _probe_sex_row(engine, image_up, lines)
         if extra:
@@ -402,7 +408,10 @@ def _address_words(lines: list[TextLine], document: ParsedDocument, width: float
         tail = normalize(ln.text)[-3:]
         if len(tail) < 2 or tail not in address or re.search(r"\d{15}", ln.text):
             continue
-        text = read_address_words(ln.text, ln.ctc)
+        # What comes before the line in the address: its first characters may end a
+        # name the line before began.
+        at = address.find(normalize(ln.text))
+        text = read_address_words(ln.text, ln.ctc, address[:at] if at > 0 else "")
         if text is not None:
             out[k] = _decided(ln, text)
             changed = True
@@ -536,15 +545,16 @@ def _decided(line: TextLine, text: str) -> TextLine:
     return TextLine(text, min(line.score, LOW_CONFIDENCE - 0.01), line.box, ctc=line.ctc)
 
 
-def _region_starts(lines: list[TextLine], preferred: Sequence[str] = ()) -> list[TextLine]:
+def _region_starts(lines: list[TextLine], preferred: Sequence[str] = (),
+                   number_nats: float = NUMBER_REGION_NATS) -> list[TextLine]:
     """Every line's address start read against the GB/T 2260 names, on its own and, where
     the next line continues it, across the break."""
-    out = [_region_start(ln, preferred) for ln in lines]
+    out = [_region_start(ln, preferred, number_nats) for ln in lines]
     for k, (first, second) in enumerate(itertools.pairwise(out)):
         if first is not lines[k] or not _continues(first, second):
             continue  # (the line's own start was decided already)
         texts = read_wrapped_region_start(first.text, first.ctc, second.text, second.ctc,
-                                          preferred)
+                                          preferred, number_nats)
         if texts is None:
             continue
         out[k], out[k + 1] = _decided(first, texts[0]), _decided(second, texts[1])
@@ -561,11 +571,12 @@ def _continues(first: TextLine, second: TextLine) -> bool:
             and -1.5 * pitch < second.left - first.left < 3 * pitch)
 
 
-def _region_start(line: TextLine, preferred: Sequence[str] = ()) -> TextLine:
+def _region_start(line: TextLine, preferred: Sequence[str] = (),
+                  number_nats: float = NUMBER_REGION_NATS) -> TextLine:
     """The line with the start of an address read against the GB/T 2260 names (see
     parsers.regions). When the list decided, the confidence stays under the review
     threshold: the consultant confirms what the picture alone did not show."""
-    text, decided = read_region_start(line.text, line.ctc, preferred)
+    text, decided = read_region_start(line.text, line.ctc, preferred, number_nats)
     if not decided:
         return line
     return _decided(line, text)
@@ -773,10 +784,13 @@ def _cut_to_ink(image: np.ndarray, box: tuple[int, int, int, int]
     return crop[c:d, a:b], (x0 + a, y0 + c, x0 + b, y0 + d)
 
 
-# Where the name is printed on the ID front, as shares of the card (GB 19617 layout):
-# right of the label column, above the sex row.
-NAME_ROW_Y = (0.08, 0.27)
+# Where the name is printed on the ID front, as shares of the card: right of the label
+# column (the rows as parsers.NAME_ROW_Y), left of the photo.
 NAME_VALUE_X = (0.16, 0.62)
+# A row of print in a probe's band: pixels this share of the way from the paper to the
+# darkest, on rows holding at least this share of the inkiest row's ink.
+ROW_INK_SHARE = 0.55
+ROW_SHARE_OF_PEAK = 0.35
 
 
 def _probe_name(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
@@ -795,11 +809,69 @@ def _probe_name(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
     if cut is None:
         return []
     crop, (a, b, c, d) = cut
-    text, score, ctc = _recognize(engine, [crop])[0]
-    text = text.strip()
-    if score < 0.5 or not re.fullmatch(r"[\u3400-\u9fff·]{2,6}", text):
-        return []
+    found = _name_probe_read(engine, crop)
+    if found is None:
+        # The band also holds the top of the sex row or the pattern's darker swirls,
+        # and the whole of it reads as nothing: its inkiest row of print alone.
+        row = _inkiest_row(crop)
+        if row is None:
+            return []
+        ra, rb, rc, rd = row
+        found = _name_probe_read(engine, crop[rb:rd, ra:rc])
+        if found is None:
+            return []
+        a, b, c, d = a + ra, b + rb, a + rc, b + rd
+        # Found by its ink alone: the consultant compares it with the card.
+        found = found[0], min(found[1], LOW_CONFIDENCE - 0.01), found[2]
+    text, score, ctc = found
     return [TextLine(text, score, ((a, b), (c, b), (c, d), (a, d)), ctc=ctc)]
+
+
+def _inkiest_row(crop: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) in `crop` around its row of print: the rows around the one with
+    the most ink, and the columns of ink on them up to the first gap wider than a
+    character, padded. None when that is no smaller than the crop."""
+    # The brightest channel: print is dark in all three, the tinted pattern is not.
+    light = crop.max(axis=2) if crop.ndim == 3 else crop
+    paper, darkest = np.percentile(light, (90, 1))
+    if paper - darkest < MIN_INK_CONTRAST:
+        return None
+    ink = light < paper - ROW_INK_SHARE * (paper - darkest)
+    per_row = np.convolve(ink.sum(axis=1), np.ones(3) / 3, mode="same")
+    peak = int(np.argmax(per_row))
+    on = per_row >= ROW_SHARE_OF_PEAK * per_row[peak]
+    y0 = peak
+    while y0 > 0 and on[y0 - 1]:
+        y0 -= 1
+    y1 = peak + 1
+    while y1 < len(on) and on[y1]:
+        y1 += 1
+    band = y1 - y0
+    cols = np.where(ink[y0:y1].sum(axis=0) >= max(2, 0.1 * band))[0]
+    if cols.size == 0:
+        return None
+    breaks = np.where(np.diff(cols) > band)[0]
+    last = cols[breaks[0]] if breaks.size else cols[-1]
+    # The recogniser reads a word best with some paper around it.
+    pad_x, pad_y = max(4, round(0.6 * band)), max(3, round(0.3 * band))
+    h, w = crop.shape[:2]
+    box = (max(0, int(cols[0]) - pad_x), max(0, y0 - pad_y),
+           min(w, int(last) + pad_x + 1), min(h, y1 + pad_y))
+    if (box[3] - box[1]) >= 0.9 * h and (box[2] - box[0]) >= 0.9 * w:
+        return None
+    return box
+
+
+
+def _name_probe_read(engine: OcrEngine, crop: np.ndarray
+                     ) -> tuple[str, float, CtcPosteriors | None] | None:
+    text, score, ctc = _recognize(engine, [crop])[0]
+    # Latin letters or digits at either end are the pattern beside the name ("卢华NM"):
+    # no name holds any. The line's text stays as read, for its posteriors.
+    name = re.fullmatch(r"[A-Za-z0-9 ]*([\u3400-\u9fff·]{2,6})[A-Za-z0-9 ]*", text.strip())
+    if score < 0.5 or name is None:
+        return None
+    return text.strip(), score, ctc
 
 
 def _probe_sex_row(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]

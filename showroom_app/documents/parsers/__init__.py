@@ -160,7 +160,10 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
                     continue
                 text = _drop_label(text, ln, width)
             parts.append(text)
-        return strip_any_label("".join(parts), _ID_LABELS)
+        # No label is looked for by its characters alone: a row in the value column
+        # holds none, and names and addresses hold their characters ("王生辉" is no
+        # 出生 label and 辉; "人" | "民大道354号" wrapped is no 民族 label).
+        return "".join(parts)
 
     sex_row = next((i for i, r in enumerate(rows) if re.search(r"[男女]", r.text)
                     and _row_date(r) is None), None)
@@ -174,10 +177,21 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         fields["ethnicity"] = _field(_ethnicity(after), row.score)
         name_rows = rows[:sex_row]
     else:
-        name_rows = rows[:1]
+        # The first row, unless the detector lost the name row too: then the first row
+        # is the sex row misread ("文参汉") or the birth row.
+        # Told by its place: above the birth row by more than the sex row is (the
+        # card's outline may be off by a few per cent), else in the name's band.
+        below = (rows[birth_row].center_y - NAME_ABOVE_BIRTH * height
+                 if birth_row is not None else NAME_ROW_Y[1] * height)
+        name_rows = [r for r in rows[:1] if r.center_y < below]
     if name_rows:
         row = name_rows[-1]
-        fields["name"] = _field(value_text(row) or None, row.score)
+        # Letters or digits beside the name are the pattern read ("卢华NM"): no name
+        # holds any.
+        text = re.sub(r"^[A-Za-z0-9]+(?=[\u3400-\u9fff]{2})|(?<=[\u3400-\u9fff]{2})[A-Za-z0-9]+$",
+                      "", value_text(row))
+        if _name_like(text):
+            fields["name"] = _field(text, row.score)
     if birth_row is not None:
         row = rows[birth_row]
         fields["birth_date"] = _field(iso(_row_date(row)), row.score)
@@ -188,6 +202,15 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         text = "".join(value_text(r) for r in address_rows)
         fields["address"] = _field(text or None, min(r.score for r in address_rows))
     return fields
+
+
+def _name_like(text: str) -> bool:
+    """Whether a row's value could be the name at all. When the detector loses the name
+    row, the row taken for it is the birth row or an address line ("1996214",
+    "东省济南市历下区花园"); no name is mostly digits or a run of region names."""
+    han = len(re.findall(r"[\u3400-\u9fff]", text))
+    digits = len(re.findall(r"\d", text))
+    return han >= 1 and digits < han and not (han >= 7 and re.search(r"[省市区县]", text))
 
 
 def _row_date(row) -> tuple[int, int, int] | None:
@@ -290,6 +313,12 @@ ETHNICITIES = (
     "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
 )
 LABEL_COLUMN, VALUE_COLUMN = 0.135, 0.165  # share of the card width
+# The name row's band, as shares of the card height (GB 19617 layout): above the sex
+# row, whose centre is a third of the way down.
+NAME_ROW_Y = (0.08, 0.27)
+# The name row's centre lies ~0.245 of the card height above the birth row's, the sex
+# row's ~0.125: a row above the birth row by more than the midway is the name's.
+NAME_ABOVE_BIRTH = 0.185
 LABEL_START = 0.10  # labels begin at ~6.5 % of the width; a box starting right of this holds none
 
 
@@ -590,5 +619,5 @@ def parse(kind: DocKind, lines: list[TextLine], width: float, height: float,
     return ParsedDocument(kind, ordered)
 
 
-__all__ = ["ETHNICITIES", "PARSERS", "Problem", "detect_kind", "flip", "id_front_address_gap",
-           "parse", "upright", "validate"]
+__all__ = ["ETHNICITIES", "NAME_ROW_Y", "PARSERS", "Problem", "detect_kind", "flip",
+           "id_front_address_gap", "parse", "upright", "validate"]

@@ -30,14 +30,27 @@ _NAME_ENDS = frozenset("路街巷弄镇乡村")  # end a road's, town's or villa
 _REGION_ENDS = frozenset("省市区县旗盟州")  # what a region name ends with
 
 
-def read_address_words(text: str, ctc: CtcPosteriors | None) -> str | None:
+def read_address_words(text: str, ctc: CtcPosteriors | None, before: str = ""
+                       ) -> str | None:
     """The line's text with doubtful characters read as address elements where the
     evidence supports it and the grammar allows, or None when nothing changes; never
     its region start, which the region table reads (its names are no elements), nor a
-    digit (the house and room numbers are what the address is for, and a unit in their
-    middle would make no sense of them)."""
-    positions = [i for i in range(region_start_end(text), len(text)) if not text[i].isdigit()]
-    return reread(text, ctc, positions, ELEMENTS, ELEMENT_NATS, _fits)
+    digit of a number (the house and room numbers are what the address is for, and a
+    unit in their middle would make no sense of them). A digit right after a name is
+    no number's: a road's end read as one ("工业527号" for 工业街27号) may be reread.
+    `before`: the address up to this line, which wraps ("…工业" | "街27号")."""
+    joined = before + text
+    positions = [i for i in range(region_start_end(text), len(text))
+                 if not text[i].isdigit() or _after_name(joined, len(before) + i)]
+    return reread(text, ctc, positions, ELEMENTS, ELEMENT_NATS,
+                  lambda current, i, c: _fits(before + current, len(before) + i, c))
+
+
+def _after_name(text: str, i: int) -> bool:
+    """Whether text[i] follows a name of two characters or more (no digit, no element,
+    no region's end)."""
+    return i >= 2 and all(not c.isdigit() and c not in ELEMENTS and c not in _REGION_ENDS
+                          for c in text[i - 2:i])
 
 
 def _fits(text: str, i: int, element: str) -> bool:
@@ -57,9 +70,7 @@ def _fits(text: str, i: int, element: str) -> bool:
         return prev == "单"
     if element == "道":
         return prev in ("街", "大")
-    named = i >= 2 and all(not c.isdigit() and c not in ELEMENTS and c not in _REGION_ENDS
-                           for c in text[i - 2:i])
-    if not named or element not in _NAME_ENDS:
+    if not _after_name(text, i) or element not in _NAME_ENDS:
         return False
     if element in "路街巷弄":
         return nxt == "" or nxt.isdigit() or nxt in "道东西南北"

@@ -36,6 +36,9 @@ REGION_PRIOR_NATS = 9.0
 # address, than any one other county: about half of holders still live where their
 # number was issued, against one of ~3,000 counties (ln 1,500 ≈ 7.3).
 NUMBER_REGION_NATS = 7.0
+# A number failing its check still names its county unless the wrong character is one
+# of the county's six (6 times in 18 if it is one of the 18: ln 18/12 ≈ 0.4 less).
+UNSURE_NUMBER_REGION_NATS = NUMBER_REGION_NATS - 0.4
 # The start is looked for this many characters into the line at most (a label merged
 # in front: "住址").
 MAX_OFFSET = 3
@@ -225,7 +228,8 @@ def _preferred_candidates(text: str, starts: Sequence[str]) -> list[str]:
 
 
 def read_region_start(text: str, ctc: CtcPosteriors | None,
-                      preferred: Sequence[str] = ()) -> tuple[str, bool]:
+                      preferred: Sequence[str] = (),
+                      number_nats: float = NUMBER_REGION_NATS) -> tuple[str, bool]:
     """The line's text with its region start read against the table: (text, whether
     the table decided). Unchanged when the read start already is an entry, when nothing
     near it is, or when the recogniser's evidence does not support the entry.
@@ -237,7 +241,7 @@ def read_region_start(text: str, ctc: CtcPosteriors | None,
     130681); a start read clearly differs by far more than the same allowance."""
     if ctc is None or len(text) < 6:
         return text, False
-    options = _options(text, preferred)
+    options = _options(text, preferred, number_nats)
     if not options:
         return text, False
     free = ctc.log_likelihood(text)
@@ -251,7 +255,9 @@ def read_region_start(text: str, ctc: CtcPosteriors | None,
 
 def read_wrapped_region_start(first: str, first_ctc: CtcPosteriors | None, second: str,
                               second_ctc: CtcPosteriors | None,
-                              preferred: Sequence[str] = ()) -> tuple[str, str] | None:
+                              preferred: Sequence[str] = (),
+                              number_nats: float = NUMBER_REGION_NATS
+                              ) -> tuple[str, str] | None:
     """The same reading for a start that runs on to the address's second line (the
     card wraps after ~11 characters: "新疆维吾尔自治区乌鲁木" + "齐市天山区…"): each
     option is split between the two lines where their recognisers' evidence places
@@ -260,7 +266,7 @@ def read_wrapped_region_start(first: str, first_ctc: CtcPosteriors | None, secon
             or not _starts_like_province(first)):
         return None  # (a name over its sex row, a date over the address: no region start)
     joined = first + second
-    options = _options(joined, preferred)
+    options = _options(joined, preferred, number_nats)
     if not options:
         return None
     free = first_ctc.log_likelihood(first) + second_ctc.log_likelihood(second)
@@ -287,12 +293,13 @@ def _starts_like_province(text: str) -> bool:
         for p in tree)
 
 
-def _options(text: str, preferred: Sequence[str]) -> list[tuple[str, float]]:
+def _options(text: str, preferred: Sequence[str], number_nats: float
+             ) -> list[tuple[str, float]]:
     """Readings of `text` with a table start, each with its prior odds in nats against
     the free reading: a table start against one outside the table; the number's own
     county on top of that, or alone against a free reading that already starts with
     another table entry."""
-    own_prior = NUMBER_REGION_NATS + (0.0 if _starts_with_entry(text) else REGION_PRIOR_NATS)
+    own_prior = number_nats + (0.0 if _starts_with_entry(text) else REGION_PRIOR_NATS)
     return ([(o, REGION_PRIOR_NATS) for o in candidates(text)]
             + [(o, own_prior) for o in _preferred_candidates(text, preferred)])
 
