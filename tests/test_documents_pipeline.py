@@ -287,6 +287,20 @@ def test_the_gap_below_the_address_is_found_when_the_date_is_misread() -> None:
     assert id_front_address_gap(lines, CARD_W, CARD_H) == gap
 
 
+def test_the_gap_below_the_address_holds_a_whole_line() -> None:
+    # A soft picture shrinks the last line's box to its ink (30 px where the card's
+    # lines are 54 / 638 of its height, ~43 px, apart): the gap is where the next
+    # line is, all of it, not a box's height below.
+    lines = [ln if not ln.text.startswith("北京") else line("北京市朝阳区建国路2", 130, 248,
+                                                            450, 278)
+             for ln in id_front_lines()]
+    _x0, y0, _x1, y1 = id_front_address_gap(lines, CARD_W, CARD_H)
+    next_top, next_bottom = 248 + 54 / 638 * CARD_H, 278 + 54 / 638 * CARD_H
+    assert y0 < next_top and y1 > next_bottom
+    # Nor does it reach into the number's line.
+    assert y1 <= 415
+
+
 def degraded_id_front(seed: int, index: int) -> tuple[np.ndarray, dict]:
     """Frame `index` of bench/ocr.py's degraded ID-front run with `seed`, and its truth."""
     rng = random.Random(f"{seed}:degraded")
@@ -322,6 +336,11 @@ def test_degraded_frames_whose_name_or_address_layout_was_misread(engine: OcrEng
     frame, truth = degraded_id_front(31, 17)
     fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields
     assert fields["name"].value == truth["name"] == "卢华"
+    # The address's second line, "67号", blurred: its detector box is lost, and a gap
+    # one box high below the first cut its lower part off.
+    frame, truth = degraded_id_front(23, 189)
+    fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields
+    assert fields["address"].value == truth["address"] == "山东省曲阜市泰山北路267号"
     # 街 at the start of the address's second line, read as a digit: "工业527号".
     frame, truth = degraded_id_front(31, 158)
     fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields

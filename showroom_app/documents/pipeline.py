@@ -616,10 +616,21 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
         spans = [(cols[0], cols[-1])]
         if gaps.size and cols[0] < 1.5 * char_height:
             spans.append((cols[0], cols[gaps[0]]))
+        # A soft line is dark only in its boldest strokes ("6" of a blurred "67号"):
+        # each span runs on through the ink next to it, relative to the crop's paper.
+        ink_cols = _ink_columns(crop)
+        spans = [_run_through(ink_cols, first, last, 0.6 * char_height)
+                 for first, last in spans]
         for first, last in spans:
-            left, right = max(0, first - 6), min(crop.shape[1], last + 7)
-            found = _probe_text(engine, crop[:, left:right], y1 - y0)
+            # A soft line reads differently with a little more or less paper around it
+            # ("67号", "6研7号", "号"): read with three margins, the reading most of them
+            # agree on is taken.
+            cuts = [(max(0, first - pad), min(crop.shape[1], last + pad + 1))
+                    for pad in (6, round(0.3 * char_height), round(0.6 * char_height))]
+            found = _probe_text(engine, [crop[:, a:b] for a, b in dict.fromkeys(cuts)],
+                                y1 - y0)
             if found is not None:
+                left, right = cuts[0]
                 return [*lines, _box_line(*found, x0 + left, y0, x0 + right, y1)]
     glyph = _glyph_box(crop, char_height)
     # A line of the address starts at its column's left edge: a blob further in is
@@ -627,7 +638,7 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
     if glyph is None or glyph[0] > 1.5 * char_height:
         return lines
     a, c, b, d = glyph
-    found = _probe_text(engine, crop[c:d, a:b], d - c)
+    found = _probe_text(engine, [crop[c:d, a:b]], d - c)
     if found is None or not re.fullmatch(r"[\u4e00-\u9fff0-9]+", found[0]):
         return lines
     # Found by relative contrast alone: the consultant compares it with the card.
@@ -636,11 +647,44 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
                               x0 + a, y0 + c, x0 + b, y0 + d)]
 
 
-def _probe_text(engine: OcrEngine, crop: np.ndarray, line_height: float
+def _ink_columns(crop: np.ndarray) -> np.ndarray:
+    """The columns of `crop` holding print, dark relative to the crop's own paper in all
+    three channels (the tinted pattern is not)."""
+    light = crop.max(axis=2) if crop.ndim == 3 else crop
+    paper, darkest = np.percentile(light, (90, 1))
+    if paper - darkest < MIN_INK_CONTRAST:
+        return np.zeros(0, np.int64)
+    ink = light < paper - ROW_INK_SHARE * (paper - darkest)
+    return np.where(ink.sum(axis=0) >= 2)[0]
+
+
+def _run_through(cols: np.ndarray, first: int, last: int, max_gap: float
+                 ) -> tuple[int, int]:
+    """(first, last) widened along `cols` on both sides while the next column is within
+    `max_gap`."""
+    for c in cols[np.searchsorted(cols, last, side="right"):]:
+        if c - last > max_gap:
+            break
+        last = int(c)
+    for c in cols[:np.searchsorted(cols, first, side="left")][::-1]:
+        if first - c > max_gap:
+            break
+        first = int(c)
+    return first, last
+
+
+def _probe_text(engine: OcrEngine, crops: list[np.ndarray], line_height: float
                 ) -> tuple[str, float] | None:
-    """What the recogniser reads in a probe's crop, when it reads as print."""
-    text, score = engine.recognize([crop])[0]
-    text = text.strip()
+    """What the recogniser reads in a probe's crop, cut with one or more margins (the
+    narrowest first), when it reads as print: the reading most cuts give, the likelier
+    on a tie, with its best score."""
+    reads = [(text.strip(), score) for text, score in engine.recognize(crops)]
+    votes: dict[str, list[float]] = {}
+    for text, score in reads:
+        votes.setdefault(text, []).append(score)
+    text, scores = max(votes.items(), key=lambda kv: (len(kv[1]), max(kv[1])))
+    score = max(scores)
+    crop = crops[0]
     if not text or score < 0.6 or len(text) > 14:
         return None
     if re.search(r"(.)\1{4}", text):

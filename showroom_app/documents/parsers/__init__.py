@@ -261,16 +261,23 @@ def id_front_address_gap(lines: list[TextLine], width: float, height: float
         return None
     last = max(address, key=lambda ln: ln.bottom)
     first = min(address, key=lambda ln: ln.top)
-    pitch = last.height * 1.05
-    y0, y1 = int(last.bottom + 0.02 * pitch), int(last.bottom + pitch)
-    if y1 > number_line.top - 0.6 * number_line.height:  # no room for another line
-        return None
+    # The next line sits one line pitch below the last: the card's own (54 / 638 of
+    # its height), not the last box's height, which a soft picture shrinks to the ink
+    # so that the gap cut off the next line's lower part ("67号" read as "订号").
+    pitch = max(ADDRESS_LINE_PITCH * height, last.height)
+    margin = 0.1 * last.height
+    y0 = int(max(last.bottom + 0.02 * pitch, last.top + pitch - margin))
+    if last.bottom + pitch > number_line.top - 0.3 * number_line.height:
+        return None  # no room for another line
+    y1 = int(min(last.bottom + pitch + margin, number_line.top))
     # From the value column's edge: a first line read short of its start (a reflection
     # on its first characters) does not move where the next line starts.
     x0 = min(first.left, VALUE_COLUMN * width) - 0.1 * pitch
     return int(x0), y0, int(min(first.right, 0.62 * width)), y1
 
 
+# The ID front's address lines follow each other at this share of the card's height.
+ADDRESS_LINE_PITCH = 54 / 638
 _ID_LABEL_CHARS = set("".join(_ID_LABELS))
 # Characters only an address line holds among the ID front's rows ("2008栋", "1999号").
 ADDRESS_ELEMENTS = r"[省市区县路街道巷弄号楼栋幢单元层室村组镇乡]"
