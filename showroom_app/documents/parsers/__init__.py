@@ -133,6 +133,7 @@ def id_number_line(lines: list[TextLine]) -> TextLine | None:
 
 
 _ID_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
+_EXACT_LABELS = ("姓名", "性别", "出生", "住址")
 
 
 def parse_id_front(lines: list[TextLine], width: float, height: float,
@@ -160,10 +161,14 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
                     continue
                 text = _drop_label(text, ln, width)
             parts.append(text)
-        # No label is looked for by its characters alone: a row in the value column
-        # holds none, and names and addresses hold their characters ("王生辉" is no
-        # 出生 label and 辉; "人" | "民大道354号" wrapped is no 民族 label).
-        return "".join(parts)
+        # A label read exactly is dropped wherever the row starts (a card cut with the
+        # desk at its left puts the labels right of their column); one misread is
+        # dropped by position only (_drop_label), since names and addresses hold its
+        # characters ("王生辉" is no 出生 label and 辉, "人" | "民大道354号" no 民族
+        # label). 民族 itself starts roads ("民族大道"): the ethnicity reading drops it.
+        text = "".join(parts)
+        return next((text[len(label):] for label in _EXACT_LABELS
+                     if text.startswith(label) and len(text) > len(label)), text)
 
     sex_row = next((i for i, r in enumerate(rows) if re.search(r"[男女]", r.text)
                     and _row_date(r) is None), None)
@@ -196,6 +201,12 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         row = rows[birth_row]
         fields["birth_date"] = _field(iso(_row_date(row)), row.score)
         address_rows = rows[birth_row + 1:]
+    elif (year_row := next((i for i, r in enumerate(rows) if r.center_y < 0.6 * height
+                            and re.search(r"(?:19|20)\d{2}", r.text)
+                            and not re.search(ADDRESS_ELEMENTS, r.text)), None)) is not None:
+        # The birth row read as no date ("2003 = 3 = 21 8"): its year still marks it, and
+        # the address follows it.
+        address_rows = rows[year_row + 1:]
     else:
         address_rows = rows[(sex_row or 0) + 2:]
     if address_rows:
