@@ -32,7 +32,7 @@ from showroom_app.documents.parsers.regions import (
     region_start_end,
     region_tree,
 )
-from showroom_app.documents.parsers.surnames import read_surname
+from showroom_app.documents.parsers.surnames import han_named, read_surname
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="needs the WenQuanYi Micro Hei font")
@@ -233,6 +233,23 @@ def test_a_name_starting_with_no_surname_is_read_against_the_surnames() -> None:
     assert read_surname("买买提", "买买提", post) is None
     # A name that starts with a common surname is never touched.
     assert read_surname("王丹红", "王丹红", confusable("王丹红", 0, "玉", 0.4, 0.5)) is None
+
+
+@pytest.mark.parametrize(("ethnicity", "name"), [("汉", "孔西顿珠"), ("藏", "扎西顿珠")])
+def test_names_of_peoples_without_han_surnames_are_read_as_printed(ethnicity: str,
+                                                                   name: str) -> None:
+    # 扎 is no surname; the recogniser also saw 孔 there. On a Han card the surname
+    # list reads it as 孔; a Tibetan name starts with none, and is kept as read.
+    post = confusable("扎西顿珠", 0, "孔", 0.2, 0.75, extra="")
+    lines = [TextLine("扎西顿珠", 0.9, box(150, 50, 330, 95), ctc=post),
+             TextLine("性别男民族" + ethnicity, 0.99, box(50, 120, 400, 160)),
+             TextLine("出生1988年3月15日", 0.99, box(50, 180, 396, 220)),
+             TextLine("住址西藏自治区拉萨市城关区北京中路8号", 0.99, box(50, 245, 500, 285)),
+             TextLine("540102198803151235", 0.99, box(265, 405, 710, 450))]
+    doc = parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True)
+    _lines, doc = pipeline._names_read(lines, doc, W, H, TODAY)
+    assert doc.fields["name"].value == name
+    assert han_named("阿依古丽·买买提", None) is False  # a transliterated name
 
 
 def test_a_doubtful_given_name_character_is_read_against_the_common_ones() -> None:

@@ -44,7 +44,7 @@ from showroom_app.documents.parsers.regions import (
     read_region_start,
     read_wrapped_region_start,
 )
-from showroom_app.documents.parsers.surnames import read_surname
+from showroom_app.documents.parsers.surnames import han_named, read_surname
 from showroom_app.documents.validators import id_birth_date
 from showroom_app.domain.errors import ShowroomError
 
@@ -262,8 +262,7 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
         if extra:
             lines = lines + extra
             document = reparse(lines)
-    lines, document = _name_read(read_surname, lines, document, width, height, day)
-    lines, document = _name_read(read_given_name, lines, document, width, height, day)
+    lines, document = _names_read(lines, document, width, height, day)
     lines, document = _address_words(lines, document, width, height, day)
     lines, document = _address_unit(engine, image_up, lines, document, day)
     if _unread(document.fields["sex"]) or _unread(document.fields["ethnicity"]):
@@ -372,6 +371,17 @@ def _date_readings(text: str, born: date) -> list[str]:
             out.add(text[:span.start()] + printed + text[span.end():])
     out.discard(text)
     return sorted(out)
+
+
+def _names_read(lines: list[TextLine], document: ParsedDocument, width: float,
+                height: float, day: date) -> tuple[list[TextLine], ParsedDocument]:
+    """The name's surname and given-name characters read against their lists, for a
+    name the lists speak for (parsers.surnames.han_named): a Tibetan or Uyghur name
+    starts with no surname ("扎西顿珠" is no 孔西顿珠)."""
+    if not han_named(document.fields["name"].value or "", document.fields["ethnicity"].value):
+        return lines, document
+    lines, document = _name_read(read_surname, lines, document, width, height, day)
+    return _name_read(read_given_name, lines, document, width, height, day)
 
 
 def _name_read(read: Callable[[str, str, CtcPosteriors | None], str | None],

@@ -54,6 +54,22 @@ SURNAME_PRIOR_NATS = 7.0
 COMMON_SURNAME_NATS = 3.1
 
 
+# Peoples whose names do not start with a Han surname (扎西顿珠, 次仁卓玛; the Turkic
+# peoples' names are transliterated, 阿依古丽·买买提): the lists' odds hold for none
+# of their names, which are read as printed. Most other groups (回, 满, 壮, 土家, 朝鲜,
+# and many Mongols) carry Han-character surnames.
+WITHOUT_HAN_SURNAMES = frozenset((
+    "藏", "维吾尔", "哈萨克", "柯尔克孜", "塔吉克", "乌孜别克", "塔塔尔", "门巴", "珞巴",
+    "俄罗斯",
+))
+
+
+def han_named(name: str, ethnicity: str | None) -> bool:
+    """Whether the surname and given-name lists speak for `name`: not a transliterated
+    name ("·" between its parts) and not of a people whose names take no Han surname."""
+    return "·" not in name and ethnicity not in WITHOUT_HAN_SURNAMES
+
+
 def is_surname_start(name: str) -> bool:
     return name[:2] in COMPOUND or name[:1] in SINGLE
 
