@@ -32,10 +32,10 @@ def _similar_prefix(text: str, label: str) -> bool:
     return same * 3 >= n * 2 if n > 2 else same >= 1 and n == 2 and len(text) >= 2
 
 
-def label_of(line: TextLine, labels: tuple[str, ...]) -> str | None:
+def label_of(line: TextLine, labels: tuple[str, ...], exact: bool = False) -> str | None:
     text = normalize(line.text)
     for label in labels:
-        if _similar_prefix(text, label):
+        if text.startswith(label) if exact else _similar_prefix(text, label):
             return label
     return None
 
@@ -47,9 +47,14 @@ def same_row(a: TextLine, b: TextLine) -> bool:
 
 def value_after(lines: list[TextLine], labels: tuple[str, ...], all_labels: tuple[str, ...],
                 continuation: bool = False) -> Found | None:
-    """The value printed after the first box labelled with one of `labels`."""
-    for line in sorted(lines, key=lambda ln: (ln.top, ln.left)):
-        label = label_of(line, labels)
+    """The value printed after the first box labelled with one of `labels`: read exactly
+    if any is, else misread. A value can look like a misread label ("张名扬" like 姓名,
+    "李别" like 性别): the label read as printed is preferred, and the first box right
+    of a label is always its value."""
+    ordered = sorted(lines, key=lambda ln: (ln.top, ln.left))
+    exact = [ln for ln in ordered if label_of(ln, labels, exact=True) is not None]
+    for line in exact or ordered:
+        label = label_of(line, labels, exact=bool(exact))
         if label is None:
             continue
         rest = normalize(line.text)[len(label):].lstrip(":：")
@@ -60,8 +65,8 @@ def value_after(lines: list[TextLine], labels: tuple[str, ...], all_labels: tupl
         right = [ln for ln in lines if ln is not line and same_row(ln, line)
                  and ln.left > middle]
         for ln in sorted(right, key=lambda x: x.left):
-            if label_of(ln, all_labels) is not None:
-                break
+            if (parts or label_of(ln, all_labels, exact=True)) and label_of(ln, all_labels):
+                break  # the next label (a label right after its own is read exactly)
             parts.append(ln)
             texts.append(normalize(ln.text))
         if continuation and parts:
