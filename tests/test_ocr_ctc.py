@@ -330,6 +330,13 @@ def test_a_road_end_starting_a_line_is_read_with_the_line_before() -> None:
     # A digit after a road's number or its element stays a digit.
     post = doubting("路27号", {1: ("5", 0.41, 0.32)})
     assert read_address_words("路57号", post, before="山东省青岛市崂山区工业") is None
+    # So does a number right after a name, mid-line or wrapped, read with confidence.
+    post = doubting("和平里15号", {3: ("路", 0.05, 0.9)})
+    assert read_address_words("和平里15号", post) is None
+    post = doubting("15号", {0: ("路", 0.05, 0.9)})
+    assert read_address_words("15号", post, before="北京市东城区和平里") is None
+    post = doubting("花园16号楼", {2: ("路", 0.05, 0.9)})
+    assert read_address_words("花园16号楼", post, before="北京市海淀区") is None
 
 
 def test_the_region_start_is_left_to_the_region_table() -> None:

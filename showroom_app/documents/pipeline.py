@@ -262,7 +262,11 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
         if extra:
             lines = lines + extra
             document = reparse(lines)
+    named = lines
     lines, document = _names_read(lines, document, width, height, day)
+    # The name's lines as read before the lists, should the ethnicity read later say
+    # the lists do not speak for the name.
+    as_read = {id(new): old for old, new in zip(named, lines, strict=True) if old is not new}
     lines, document = _address_words(lines, document, width, height, day)
     lines, document = _address_unit(engine, image_up, lines, document, day)
     if _unread(document.fields["sex"]) or _unread(document.fields["ethnicity"]):
@@ -274,6 +278,10 @@ def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarra
               if _unread(document.fields[key]) or document.fields[key].value not in lexicon}
     chosen = _lexicon_probe(engine, image_up, lines, unsure) if unsure else {}
     document = reparse(lines, chosen=chosen) if chosen else document
+    if as_read and not han_named(document.fields["name"].value or "",
+                                 document.fields["ethnicity"].value):
+        lines = [as_read.get(id(ln), ln) for ln in lines]
+        document = reparse(lines, chosen=chosen)
     if birth_by_number and (
             Problem.FROM_ID_NUMBER.value not in document.fields["birth_date"].problems):
         # Said apart from a plain unsure reading: the number decided between readings.
@@ -414,14 +422,16 @@ def _address_words(lines: list[TextLine], document: ParsedDocument, width: float
         return lines, document
     changed = False
     out = list(lines)
-    for k, ln in enumerate(lines):
-        tail = normalize(ln.text)[-3:]
-        if len(tail) < 2 or tail not in address or re.search(r"\d{15}", ln.text):
-            continue
-        # What comes before the line in the address: its first characters may end a
+    held = [k for k, ln in enumerate(lines)
+            if len(tail := normalize(ln.text)[-3:]) >= 2 and tail in address
+            and not re.search(r"\d{15}", ln.text)]
+    for k in held:
+        ln = lines[k]
+        # What the address's lines above hold: the line's first characters may end a
         # name the line before began.
-        at = address.find(normalize(ln.text))
-        text = read_address_words(ln.text, ln.ctc, address[:at] if at > 0 else "")
+        before = "".join(normalize(lines[j].text) for j in sorted(
+            held, key=lambda j: lines[j].top) if lines[j].bottom <= ln.top + 0.3 * ln.height)
+        text = read_address_words(ln.text, ln.ctc, before)
         if text is not None:
             out[k] = _decided(ln, text)
             changed = True
@@ -629,19 +639,20 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
         # A soft line is dark only in its boldest strokes ("6" of a blurred "67号"):
         # each span runs on through the ink next to it, relative to the crop's paper.
         ink_cols = _ink_columns(crop)
-        spans = [_run_through(ink_cols, first, last, 0.6 * char_height)
-                 for first, last in spans]
+        spans = list(dict.fromkeys(_run_through(ink_cols, first, last, 0.6 * char_height)
+                                   for first, last in spans))
         for first, last in spans:
             # A soft line reads differently with a little more or less paper around it
             # ("67号", "6研7号", "号"): read with three margins, the reading most of them
             # agree on is taken.
-            cuts = [(max(0, first - pad), min(crop.shape[1], last + pad + 1))
-                    for pad in (6, round(0.3 * char_height), round(0.6 * char_height))]
-            found = _probe_text(engine, [crop[:, a:b] for a, b in dict.fromkeys(cuts)],
-                                y1 - y0)
+            pads = sorted({6, round(0.3 * char_height), round(0.6 * char_height)})
+            cuts = list(dict.fromkeys((max(0, first - pad), min(crop.shape[1], last + pad + 1))
+                                      for pad in pads))
+            found = _probe_text(engine, [crop[:, a:b] for a, b in cuts], y1 - y0)
             if found is not None:
-                left, right = cuts[0]
-                return [*lines, _box_line(*found, x0 + left, y0, x0 + right, y1)]
+                text, score, k = found
+                left, right = cuts[k]
+                return [*lines, _box_line(text, score, x0 + left, y0, x0 + right, y1)]
     glyph = _glyph_box(crop, char_height)
     # A line of the address starts at its column's left edge: a blob further in is
     # the pattern or a shadow, not the line's first character.
@@ -652,7 +663,7 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
     if found is None or not re.fullmatch(r"[\u4e00-\u9fff0-9]+", found[0]):
         return lines
     # Found by relative contrast alone: the consultant compares it with the card.
-    text, score = found
+    text, score, _k = found
     return [*lines, _box_line(text, min(score, LOW_CONFIDENCE - 0.01),
                               x0 + a, y0 + c, x0 + b, y0 + d)]
 
@@ -684,18 +695,20 @@ def _run_through(cols: np.ndarray, first: int, last: int, max_gap: float
 
 
 def _probe_text(engine: OcrEngine, crops: list[np.ndarray], line_height: float
-                ) -> tuple[str, float] | None:
+                ) -> tuple[str, float, int] | None:
     """What the recogniser reads in a probe's crop, cut with one or more margins (the
     narrowest first), when it reads as print: the reading most cuts give, the likelier
-    on a tie, with its best score."""
-    reads = [(text.strip(), score) for text, score in engine.recognize(crops)]
-    votes: dict[str, list[float]] = {}
-    for text, score in reads:
-        votes.setdefault(text, []).append(score)
-    text, scores = max(votes.items(), key=lambda kv: (len(kv[1]), max(kv[1])))
-    score = max(scores)
+    on a tie, with its best score and the cut that gave that."""
+    votes: dict[str, list[tuple[float, int]]] = {}
+    for k, (text, score) in enumerate(engine.recognize(crops)):
+        if text.strip():
+            votes.setdefault(text.strip(), []).append((score, k))
+    if not votes:
+        return None
+    text, reads = max(votes.items(), key=lambda kv: (len(kv[1]), max(kv[1])))
+    score, k = max(reads)
     crop = crops[0]
-    if not text or score < 0.6 or len(text) > 14:
+    if score < 0.6 or len(text) > 14:
         return None
     if re.search(r"(.)\1{4}", text):
         return None  # the card's periodic pattern read as a run ("0000000", "一一一一一")
@@ -706,7 +719,7 @@ def _probe_text(engine: OcrEngine, crops: list[np.ndarray], line_height: float
         # Dark across the whole gap (a dim picture, the photo's shadow, the pattern)
         # and read as a stray "一" or "m": printed characters fill their width.
         return None
-    return text, score
+    return text, score, k
 
 
 def _box_line(text: str, score: float, x0: float, y0: float, x1: float, y1: float

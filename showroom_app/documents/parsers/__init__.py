@@ -201,7 +201,7 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         row = rows[birth_row]
         fields["birth_date"] = _field(iso(_row_date(row)), row.score)
         address_rows = rows[birth_row + 1:]
-    elif (year_row := next((i for i, r in enumerate(rows) if r.center_y < 0.6 * height
+    elif (year_row := next((i for i, r in enumerate(rows) if r.center_y < 0.5 * height
                             and re.search(r"(?:19|20)\d{2}", r.text)
                             and not re.search(ADDRESS_ELEMENTS, r.text)), None)) is not None:
         # The birth row read as no date ("2003 = 3 = 21 8"): its year still marks it, and
@@ -216,12 +216,14 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
 
 
 def _name_like(text: str) -> bool:
-    """Whether a row's value could be the name at all. When the detector loses the name
-    row, the row taken for it is the birth row or an address line ("1996214",
-    "东省济南市历下区花园"); no name is mostly digits or a run of region names."""
+    """Whether a row's value could be the name at all. When the detector loses the name,
+    the row taken for it is the birth row, an address line or the label alone
+    ("1996214", "东省济南市历下区花园", "姓名"); no name is mostly digits, a run of
+    region names or a label."""
     han = len(re.findall(r"[\u3400-\u9fff]", text))
     digits = len(re.findall(r"\d", text))
-    return han >= 1 and digits < han and not (han >= 7 and re.search(r"[省市区县]", text))
+    return (han >= 1 and digits < han and text not in _ID_LABELS
+            and not (han >= 7 and re.search(r"[省市区县]", text)))
 
 
 def _row_date(row) -> tuple[int, int, int] | None:
@@ -332,7 +334,7 @@ ETHNICITIES = (
 )
 LABEL_COLUMN, VALUE_COLUMN = 0.135, 0.165  # share of the card width
 # The name row's band, as shares of the card height (GB 19617 layout): above the sex
-# row, whose centre is a third of the way down.
+# row, whose centre lies ~0.33 of the way down (its glyphs' tops ~0.30).
 NAME_ROW_Y = (0.08, 0.27)
 # The name row's centre lies ~0.245 of the card height above the birth row's, the sex
 # row's ~0.125: a row above the birth row by more than the midway is the name's.
@@ -396,8 +398,11 @@ def parse_driving_license(lines: list[TextLine], width: float, height: float,
     # The English labels print on the same row ("Sex", "Nationality"): only the
     # Chinese run is the name.
     name_text = re.match(r"[\u4e00-\u9fff·]+", name.text) if name else None
-    fields["name"] = _field(name_text.group(0) if name_text else None,
-                            name.score if name else 0)
+    # A long name's box runs into the row's next label, its first character often lost
+    # ("买买提·艾力别女国籍"): the name ends where the label starts.
+    name_value = re.sub(r"(?<=..)(?:性别|别[男女]|国籍).*", "", name_text.group(0)
+                        ) if name_text else None
+    fields["name"] = _field(name_value, name.score if name else 0)
     sex = value_after(lines, ("性别",), _DL_LABELS)
     sex_value = re.search(r"[男女]", sex.text).group(0) if sex and re.search(
         r"[男女]", sex.text) else None

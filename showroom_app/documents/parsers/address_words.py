@@ -25,6 +25,9 @@ ELEMENTS = "路街道巷弄号楼栋幢单元层室村组镇乡"
 # characters, ~1.5 % each, against ~1 / 3,000 for a character of a name (ln 45 ≈ 3.8,
 # taken a little lower).
 ELEMENT_NATS = 3.4
+# A road's end against a number, right after a name at a line's start: the name is
+# followed by its road element about twice as often as by its number (ln 2 ≈ 0.7).
+WRAPPED_DIGIT_NATS = 0.7
 _AFTER_NUMBER = frozenset("号室单栋幢层组")  # "846号", "1704室", "4单元", "3组"
 _NAME_ENDS = frozenset("路街巷弄镇乡村")  # end a road's, town's or village's name
 _REGION_ENDS = frozenset("省市区县旗盟州")  # what a region name ends with
@@ -36,14 +39,18 @@ def read_address_words(text: str, ctc: CtcPosteriors | None, before: str = ""
     evidence supports it and the grammar allows, or None when nothing changes; never
     its region start, which the region table reads (its names are no elements), nor a
     digit of a number (the house and room numbers are what the address is for, and a
-    unit in their middle would make no sense of them). A digit right after a name is
-    no number's: a road's end read as one ("工业527号" for 工业街27号) may be reread.
-    `before`: the address up to this line, which wraps ("…工业" | "街27号")."""
-    joined = before + text
-    positions = [i for i in range(region_start_end(text), len(text))
-                 if not text[i].isdigit() or _after_name(joined, len(before) + i)]
-    return reread(text, ctc, positions, ELEMENTS, ELEMENT_NATS,
-                  lambda current, i, c: _fits(before + current, len(before) + i, c))
+    unit in their middle would make no sense of them). One exception: a wrapped line's
+    first digit right after a name, where a road's end read as a digit ("…工业" |
+    "527号" for 工业街27号) is about as likely as a number right after the name
+    (和平里 | 15号); only the evidence decides there.
+    `before`: the address up to this line."""
+    fits = lambda current, i, c: _fits(before + current, len(before) + i, c)  # noqa: E731
+    words = reread(text, ctc, [i for i in range(region_start_end(text), len(text))
+                               if not text[i].isdigit()], ELEMENTS, ELEMENT_NATS, fits)
+    if text[:1].isdigit() and _after_name(before, len(before)):
+        first = reread(words or text, ctc, [0], ELEMENTS, WRAPPED_DIGIT_NATS, fits)
+        words = first or words
+    return words
 
 
 def _after_name(text: str, i: int) -> bool:
