@@ -357,9 +357,9 @@ def test_degraded_frames_whose_name_or_address_layout_was_misread(engine: OcrEng
 
 
 # Names the corpus does not draw: characters of the forms' labels (生 of 出生, 名 of
-# 姓名, 别 of 性别), a Tibetan name with no surname, a transliterated Uyghur one.
+# 姓名, 别 of 性别), Tibetan and Dai names with no surname, a transliterated Uyghur one.
 UNUSUAL_NAMES = (("王生辉", "汉"), ("张名扬", "汉"), ("扎西顿珠", "藏"), ("买买提·艾力", "维吾尔"),
-                 ("李别", "汉"))
+                 ("李别", "汉"), ("玉香", "傣"))
 
 
 @pytest.mark.parametrize("kind", [DocKind.ID_FRONT, DocKind.DRIVING_LICENSE])

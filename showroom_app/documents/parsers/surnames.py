@@ -55,12 +55,13 @@ COMMON_SURNAME_NATS = 3.1
 
 
 # Peoples whose names do not start with a Han surname (扎西顿珠, 次仁卓玛; the Turkic
-# peoples' names are transliterated, 阿依古丽·买买提): the lists' odds hold for none
-# of their names, which are read as printed. Most other groups (回, 满, 壮, 土家, 朝鲜,
-# and many Mongols) carry Han-character surnames.
+# peoples' names are transliterated, 阿依古丽·买买提; a Dai name starts with 岩 for a
+# man, 玉 for a woman): the lists' odds hold for none of their names, which are read as
+# printed. Most other groups (回, 满, 壮, 土家, 朝鲜, and many Mongols) carry
+# Han-character surnames.
 WITHOUT_HAN_SURNAMES = frozenset((
     "藏", "维吾尔", "哈萨克", "柯尔克孜", "塔吉克", "乌孜别克", "塔塔尔", "门巴", "珞巴",
-    "俄罗斯",
+    "俄罗斯", "傣",
 ))
 
 
