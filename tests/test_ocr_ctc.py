@@ -20,7 +20,7 @@ from models.ocr.ctc import CtcPosteriors
 from models.ocr.rapid import RapidOcrEngine, upside_down_vote
 from models.training.doc_corpus import photograph, render
 from showroom_app.documents import pipeline
-from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind
+from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind, FieldValue
 from showroom_app.documents.parsers import parse, regions
 from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.given_names import read_given_name
@@ -436,28 +436,32 @@ def test_values_holding_a_labels_characters_keep_them(merged: bool) -> None:
         assert fields["address"].value == "天津市和平区开元街道人民大道354号"
 
 
+def front(*rows: tuple[str, float, float, float, float, float]) -> dict[str, FieldValue]:
+    """The fields parsed from an upright ID front's lines, each (text, score, x0, y0,
+    x1, y1)."""
+    lines = [TextLine(text, score, box(*corners)) for text, score, *corners in rows]
+    return parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True).fields
+
+
 def test_labels_read_exactly_are_dropped_wherever_the_row_starts() -> None:
     # The card cut with desk at its left: label and value merged start in the value
     # column, where no misread label is looked for.
-    lines = [TextLine("姓名肖春", 0.99, box(150, 50, 330, 95)),
-             TextLine("性别女民族汉", 0.99, box(150, 120, 400, 160)),
-             TextLine("出生1998年9月14日", 0.99, box(150, 180, 420, 220)),
-             TextLine("住址福建省厦门市思明区新华", 0.99, box(150, 245, 500, 285)),
-             TextLine("街502号", 0.99, box(230, 285, 330, 325)),
-             TextLine("350203199809148244", 0.99, box(265, 405, 710, 450))]
-    fields = parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True).fields
+    fields = front(("姓名肖春", 0.99, 150, 50, 330, 95), ("性别女民族汉", 0.99, 150, 120, 400, 160),
+                   ("出生1998年9月14日", 0.99, 150, 180, 420, 220),
+                   ("住址福建省厦门市思明区新华", 0.99, 150, 245, 500, 285),
+                   ("街502号", 0.99, 230, 285, 330, 325),
+                   ("350203199809148244", 0.99, 265, 405, 710, 450))
     assert fields["name"].value == "肖春"
     assert fields["address"].value == "福建省厦门市思明区新华街502号"
 
 
 def test_a_birth_row_read_as_no_date_still_ends_where_the_address_starts() -> None:
-    lines = [TextLine("沈慧晶", 0.8, box(142, 58, 275, 105)),
-             TextLine("文土家", 0.7, box(41, 116, 426, 171)),  # the sex row, 女 misread
-             TextLine("2003 = 3 = 21 8", 0.8, box(47, 181, 397, 233)),
-             TextLine("山东省临沂市兰山区泰山", 0.8, box(135, 250, 502, 290)),
-             TextLine("路485号", 0.99, box(145, 292, 300, 334)),
-             TextLine("371302200303213266", 0.99, box(263, 411, 708, 458))]
-    fields = parse(DocKind.ID_FRONT, lines, W, H, TODAY, is_upright=True).fields
+    fields = front(("沈慧晶", 0.8, 142, 58, 275, 105),
+                   ("文土家", 0.7, 41, 116, 426, 171),  # the sex row, 女 misread
+                   ("2003 = 3 = 21 8", 0.8, 47, 181, 397, 233),
+                   ("山东省临沂市兰山区泰山", 0.8, 135, 250, 502, 290),
+                   ("路485号", 0.99, 145, 292, 300, 334),
+                   ("371302200303213266", 0.99, 263, 411, 708, 458))
     assert fields["address"].value == "山东省临沂市兰山区泰山路485号"
     assert fields["name"].value == "沈慧晶"
 

@@ -668,15 +668,21 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
                               x0 + a, y0 + c, x0 + b, y0 + d)]
 
 
-def _ink_columns(crop: np.ndarray) -> np.ndarray:
-    """The columns of `crop` holding print, dark relative to the crop's own paper in all
-    three channels (the tinted pattern is not)."""
+def _print_mask(crop: np.ndarray) -> np.ndarray | None:
+    """Where `crop` holds print: dark relative to the crop's own paper in its brightest
+    channel (print is dark in all three, the tinted pattern is not); None when nothing
+    stands out from the paper."""
     light = crop.max(axis=2) if crop.ndim == 3 else crop
     paper, darkest = np.percentile(light, (90, 1))
     if paper - darkest < MIN_INK_CONTRAST:
-        return np.zeros(0, np.int64)
-    ink = light < paper - ROW_INK_SHARE * (paper - darkest)
-    return np.where(ink.sum(axis=0) >= 2)[0]
+        return None
+    return light < paper - ROW_INK_SHARE * (paper - darkest)
+
+
+def _ink_columns(crop: np.ndarray) -> np.ndarray:
+    """The columns of `crop` holding print (see _print_mask)."""
+    ink = _print_mask(crop)
+    return np.zeros(0, np.int64) if ink is None else np.where(ink.sum(axis=0) >= 2)[0]
 
 
 def _run_through(cols: np.ndarray, first: int, last: int, max_gap: float
@@ -898,12 +904,9 @@ def _inkiest_row(crop: np.ndarray) -> tuple[int, int, int, int] | None:
     """(x0, y0, x1, y1) in `crop` around its row of print: the rows around the one with
     the most ink, and the columns of ink on them up to the first gap wider than a
     character, padded. None when that is no smaller than the crop."""
-    # The brightest channel: print is dark in all three, the tinted pattern is not.
-    light = crop.max(axis=2) if crop.ndim == 3 else crop
-    paper, darkest = np.percentile(light, (90, 1))
-    if paper - darkest < MIN_INK_CONTRAST:
+    ink = _print_mask(crop)
+    if ink is None:
         return None
-    ink = light < paper - ROW_INK_SHARE * (paper - darkest)
     per_row = np.convolve(ink.sum(axis=1), np.ones(3) / 3, mode="same")
     peak = int(np.argmax(per_row))
     on = per_row >= ROW_SHARE_OF_PEAK * per_row[peak]
@@ -927,7 +930,6 @@ def _inkiest_row(crop: np.ndarray) -> tuple[int, int, int, int] | None:
     if (box[3] - box[1]) >= 0.9 * h and (box[2] - box[0]) >= 0.9 * w:
         return None
     return box
-
 
 
 def _name_probe_read(engine: OcrEngine, crop: np.ndarray

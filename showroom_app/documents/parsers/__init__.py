@@ -182,10 +182,10 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         fields["ethnicity"] = _field(_ethnicity(after), row.score)
         name_rows = rows[:sex_row]
     else:
-        # The first row, unless the detector lost the name row too: then the first row
-        # is the sex row misread ("文参汉") or the birth row.
-        # Told by its place: above the birth row by more than the sex row is (the
-        # card's outline may be off by a few per cent), else in the name's band.
+        # The first row, unless the detector lost the name row too and the first row
+        # is the sex row misread ("文参汉") or the birth row: told by its place, above
+        # the birth row by more than the sex row is (the card's outline may be off by a
+        # few per cent), else in the name's band.
         below = (rows[birth_row].center_y - NAME_ABOVE_BIRTH * height
                  if birth_row is not None else NAME_ROW_Y[1] * height)
         name_rows = [r for r in rows[:1] if r.center_y < below]
