@@ -59,15 +59,15 @@ from showroom_app.services.intake import (
 # Documents are drawn around 2025-06-30; a fixed "today" keeps validity checks stable.
 TODAY = date(2025, 7, 1)
 
-# Fields each kind's clean frames must read exactly. Licences: the check-bearing field
-# and the dates (the business licence has no date field).
+# Fields each kind's clean frames must read exactly. Driving and vehicle licences: the
+# check-bearing field and the dates.
 RELIABLE: dict[DocKind, tuple[str, ...]] = {
     DocKind.ID_FRONT: FIELD_KEYS[DocKind.ID_FRONT],
     DocKind.ID_BACK: FIELD_KEYS[DocKind.ID_BACK],
     DocKind.BANK_CARD: FIELD_KEYS[DocKind.BANK_CARD],
     DocKind.DRIVING_LICENSE: ("license_number", "first_issue_date", "valid_from", "valid_to"),
     DocKind.VEHICLE_LICENSE: ("vin", "registration_date"),
-    DocKind.BUSINESS_LICENSE: ("uscc",),
+    DocKind.BUSINESS_LICENSE: FIELD_KEYS[DocKind.BUSINESS_LICENSE],
 }
 # Seeds whose clean frames read all RELIABLE fields today. ID front seed 2 is left out
 # on purpose: its address ends in "号", read as "吾" (flagged low_confidence, see
@@ -406,6 +406,99 @@ def test_business_licence_address_keeps_its_second_line() -> None:
     doc = parse(DocKind.BUSINESS_LICENSE, lines, 1012, 716, TODAY, is_upright=True)
     address = doc.fields["address"]
     assert address.value == "广东省东莞市柳河镇后张村688号" or address.problems
+
+
+def licence(*boxes: tuple) -> dict[str, str | None]:
+    """The business licence's fields parsed from lines read off a 1012×716 licence."""
+    doc = parse(DocKind.BUSINESS_LICENSE, [line(*box) for box in boxes], 1012, 716, TODAY,
+                is_upright=True)
+    return {key: field.value for key, field in doc.fields.items()}
+
+
+# The right-hand form's labels of the licences below, read as printed.
+RIGHT_FORM = (("成立日期 2024年06月08日", 527, 361, 815, 394),
+              ("营业期限 2024年06月08日至2044年06月", 528, 411, 960, 439))
+
+
+def test_business_licence_forms_side_by_side_keep_their_own_values() -> None:
+    # Clean frame 50 of bench/ocr.py --kinds business_license --seed 5: the name wraps
+    # onto a second line, and the legal representative's row sits so close to the
+    # address's first line that the address had been read into the representative.
+    got = licence(("名", 74, 320, 99, 347),
+                  ("称 哈尔滨市宏图汽车销售服务有限公", 154, 319, 499, 347),
+                  ("注册资本伍佰万元整", 524, 319, 759, 347), ("司", 188, 348, 217, 379),
+                  ("成立日期 2009年03月08日", 522, 361, 811, 394), ("类", 74, 394, 98, 422),
+                  ("型其他有限责任公司", 154, 392, 359, 424),
+                  ("营业期限2009年03月08日至长期", 525, 408, 888, 436),
+                  ("法定代表人 李龙斌", 70, 435, 258, 467), ("住", 527, 456, 553, 481),
+                  ("所", 608, 456, 650, 481), ("黑龙江省哈尔滨市道里区新华", 638, 453, 932, 481),
+                  ("经营范围汽车租赁；农业机械服务；二手车", 73, 481, 499, 509),
+                  ("街道文化大道493号", 646, 485, 839, 513),
+                  ("经纪。（依法须经批准的项目，经", 191, 513, 498, 537),
+                  ("登记机关", 645, 573, 733, 601))
+    assert got["name"] == "哈尔滨市宏图汽车销售服务有限公司"
+    assert got["legal_representative"] == "李龙斌"
+    assert got["address"] == "黑龙江省哈尔滨市道里区新华街道文化大道493号"
+    assert got["registered_capital"] == "伍佰万元整"
+
+
+def test_business_licence_name_does_not_run_into_the_type_row() -> None:
+    # A name that does not fill its line ends there, even when the type's label is lost
+    # and its value stands right under the name.
+    got = licence(("名", 58, 319, 81, 347), ("称武汉市远航物流有限公司", 140, 317, 432, 345),
+                  ("型有限责任公司(自然人独资)", 142, 365, 446, 393),
+                  ("经营范围信息咨询服务；农业机械租赁；", 55, 461, 488, 489), *RIGHT_FORM)
+    assert got["name"] == "武汉市远航物流有限公司"
+
+
+@pytest.mark.parametrize("address_row", [
+    # Frame 2: 住 read at the end of the business scope's line beside it.
+    (("汽车租赁。（依法须经批准的项目，住", 194, 480, 558, 508),
+     ("所 内蒙古自治区呼和浩特市新城区", 613, 481, 940, 509)),
+    # Frame 17: 住 not detected, 所 read with the address.
+    (("所内蒙古自治区呼和浩特市新城区", 610, 481, 940, 509),),
+    # Frame 22: 住 not detected, 所 a box of its own.
+    (("所", 612, 485, 642, 508), ("内蒙古自治区呼和浩特市新城区", 648, 484, 940, 508)),
+], ids=["label-in-the-scope-line", "second-character-only", "second-character-alone"])
+def test_business_licence_address_whose_label_was_read_badly(address_row: tuple) -> None:
+    got = licence(("法定代表人陶欣红", 80, 406, 263, 434), *RIGHT_FORM, *address_row,
+                  ("经相关部门批准后方可开展经营活", 195, 512, 506, 540),
+                  ("新华街道朝阳西路66号", 652, 512, 858, 540), ("登记机", 653, 576, 730, 601))
+    assert got["address"] == "内蒙古自治区呼和浩特市新城区新华街道朝阳西路66号"
+    assert got["legal_representative"] == "陶欣红"
+
+
+def test_red_ink_is_taken_off_and_black_print_kept() -> None:
+    paper = np.full((120, 200, 3), (205, 225, 240), np.uint8)  # cream paper, BGR
+    cv2.putText(paper, "88", (10, 90), cv2.FONT_HERSHEY_SIMPLEX, 3, (25, 25, 25), 8)
+    cv2.circle(paper, (140, 60), 45, (40, 40, 215), 6)  # the seal's ring
+    out = capture.without_red_ink(paper)
+    ring = np.zeros(paper.shape[:2], np.uint8)
+    cv2.circle(ring, (140, 60), 45, 255, 2)
+    assert np.abs(out[ring > 0].astype(int) - (205, 225, 240)).max() <= 2
+    ink = paper.max(axis=2) < 60
+    assert (out[ink] == paper[ink]).all()
+    # Under a warm colour cast and a dim lamp the print stays print.
+    cast = (paper * np.array([0.45, 0.55, 0.8])).astype(np.uint8)
+    out = capture.without_red_ink(cast)
+    ink = paper.max(axis=2) < 60
+    assert (out[ink] == cast[ink]).all()
+    assert np.abs(out[ring > 0].astype(int) - np.median(cast.reshape(-1, 3), axis=0)).max() <= 3
+    # A document without red ink is the same array.
+    grey = np.full((50, 50, 3), 200, np.uint8)
+    assert capture.without_red_ink(grey) is grey
+
+
+def test_business_licence_seal_is_not_read_into_the_address(engine: OcrEngine) -> None:
+    # Clean frame 1 of bench/ocr.py --kinds business_license --seed 5: the seal's 市
+    # printed right after the address's last line was read as part of it ("…2304室市").
+    rng = random.Random("5:clean")
+    for _ in range(2):
+        doc, truth = render("business_license", rng, invalid_check=rng.random() < 0.2)
+        frame, _corners = photograph(doc, rng, "clean")
+    fields = read_document(engine, frame, DocKind.BUSINESS_LICENSE, today=TODAY).document.fields
+    assert truth["address"] == "湖北省武汉市武昌区幸福里小区10号楼2304室"
+    assert fields["address"].value == truth["address"]
 
 
 def test_id_back_authority_whose_box_overlaps_the_label() -> None:

@@ -567,10 +567,10 @@ def test_a_region_start_wrapped_on_to_the_next_line_is_read_across_the_break() -
     # Only a line starting like a province is an address's first line (not a name over
     # its sex row, nor a date over the address), give or take a misread character or a
     # merged label.
-    assert regions._starts_like_province("新疆线春尔自治区乌鲁木")
-    assert regions._starts_like_province("住址北京市朝阳区")
-    assert not regions._starts_like_province("张伟男汉")
-    assert not regions._starts_like_province("1988年3月15日")
+    assert regions.starts_like_province("新疆线春尔自治区乌鲁木")
+    assert regions.starts_like_province("住址北京市朝阳区")
+    assert not regions.starts_like_province("张伟男汉")
+    assert not regions.starts_like_province("1988年3月15日")
     # Printed clearly so: not rewritten.
     sure_first = confusable(first_printed, 8, "鸟", 0.96, 0.01)
     sure_second = confusable(second_printed, 0, "晋", 0.96, 0.01)

@@ -615,6 +615,38 @@ def flatten_glare(card: np.ndarray) -> np.ndarray:
     return out
 
 
+# How much redder than green and blue a pixel must be, as a share of the paper's
+# brightness, to be a seal's red ink; and how bright in the red channel (black print
+# seen through a red cast is dark there too).
+RED_INK_MARGIN = 0.1
+RED_INK_BRIGHT = 0.6
+
+
+def without_red_ink(document: np.ndarray) -> np.ndarray:
+    """The document with its red ink (the issuing authority's seal, a red border) turned
+    to the colour of its paper, black print kept. The seal is printed over the last lines
+    of the address, and the recogniser reads its characters into them ("…2304室市").
+
+    Colours are taken against the paper's (its median, the paper being most of a
+    document), so a colour cast or a dim lamp does not make the paper or the print red.
+    Red ink is about as bright as the paper in the red channel and far darker in green
+    and blue; black print is dark in all three. A document without red ink comes back
+    unchanged (the same array)."""
+    img = to_bgr(document)
+    paper = np.median(img[::4, ::4].reshape(-1, 3), axis=0).astype(np.float32)
+    level = float(paper.max())
+    if level < 1.0:
+        return document
+    balanced = img.astype(np.float32) * (level / np.maximum(paper, 1.0))
+    redness = balanced[..., 2] - np.maximum(balanced[..., 0], balanced[..., 1])
+    red = (redness > RED_INK_MARGIN * level) & (balanced[..., 2] > RED_INK_BRIGHT * level)
+    if not red.any():
+        return document
+    out = img.copy()
+    out[red] = paper.astype(np.uint8)
+    return out
+
+
 def brightness(card: np.ndarray) -> float:
     """90th percentile of luma (0–255): how bright the card's paper is. A percentile, not the
     mean, so dark print, photos or a dark card design do not read as bad light."""

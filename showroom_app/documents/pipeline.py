@@ -175,8 +175,15 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     t = time.perf_counter()
     # (A whole frame is no card: its desk and paper would read as a reflection.)
     flatten = kind in FLATTEN_GLARE and not (find and card is image)
-    as_taken = _reading_size(card, width)
-    small = capture.flatten_glare(as_taken) if flatten else as_taken
+
+    def prepared(card: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The document at its reading size, and that as it is read."""
+        as_taken = _reading_size(card, width)
+        if kind in RED_SEALED:
+            as_taken = capture.without_red_ink(as_taken)
+        return as_taken, capture.flatten_glare(as_taken) if flatten else as_taken
+
+    as_taken, small = prepared(card)
     lines = engine.read(small)
     if kind is not None and corners is not None:
         # The print read on the cut-out card checks the outline it was cut along; when
@@ -189,8 +196,7 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
             better = locate_by_text(engine, image, kind)
         if better is not None:
             card = capture.rectify(image, better, ASPECT_OF[kind])
-            as_taken = _reading_size(card, width)
-            small = capture.flatten_glare(as_taken) if flatten else as_taken
+            as_taken, small = prepared(card)
             lines = engine.read(small)
     timings["ocr_ms"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
@@ -482,6 +488,8 @@ def _address_unit(engine: OcrEngine, image: np.ndarray, lines: list[TextLine],
 # degraded frames): the ID card. On the A4 business licence, whose paper shades
 # unevenly over its size, it cost readings; on the licences and bank cards it was even.
 FLATTEN_GLARE = frozenset({DocKind.ID_FRONT, DocKind.ID_BACK})
+# Documents with a red seal printed over their fields.
+RED_SEALED = frozenset({DocKind.BUSINESS_LICENSE})
 
 
 def _reading_size(card: np.ndarray, width: int) -> np.ndarray:

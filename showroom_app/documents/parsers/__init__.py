@@ -6,6 +6,7 @@ reads each line the right way up; only the positions are flipped)."""
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -28,7 +29,8 @@ from showroom_app.documents.parsers.common import (
     normalize,
     strip_any_label,
 )
-from showroom_app.documents.parsers.forms import Found, value_after
+from showroom_app.documents.parsers.forms import Found, label_of, same_row, value_after
+from showroom_app.documents.parsers.regions import starts_like_province
 
 # --- orientation and kind ------------------------------------------------------------
 
@@ -512,8 +514,76 @@ def _spaced_label_merge(lines: list[TextLine]) -> list[TextLine]:
     return out
 
 
+# The labels of a business licence's right-hand form (the 2019 layout prints two forms
+# side by side): where they stand, the left-hand form ends.
+_BL_RIGHT_LABELS = ("注册资本", "成员出资总额", "成立日期", "营业期限", "住所", "主要经营场所")
+
+
+def _bl_right_form(lines: list[TextLine]) -> tuple[float, float] | None:
+    """x where the right-hand form starts (a little left of its labels) and the top of
+    its first row; None when none of its labels was read."""
+    labelled = [ln for ln in lines if label_of(ln, _BL_RIGHT_LABELS)]
+    if not labelled:
+        return None
+    lefts = sorted(ln.left for ln in labelled)
+    height = sorted(ln.height for ln in labelled)[len(labelled) // 2]
+    return lefts[len(lefts) // 2] - 0.4 * height, min(ln.top for ln in labelled) - height
+
+
+def _split_at(lines: list[TextLine], x: float, top: float) -> list[TextLine]:
+    """Boxes below `top` that run across `x` cut in two there, between the characters
+    the recogniser saw either side: a left-hand value read on together with the
+    right-hand label beside it ("…批准的项目，住" | "所 内蒙古…")."""
+    out: list[TextLine] = []
+    for ln in lines:
+        text = ln.text
+        if ln.top < top or len(text) < 2 or not (
+                ln.left < x - 0.5 * ln.height and ln.right > x + 0.5 * ln.height):
+            out.append(ln)
+            continue
+        shares = ln.ctc.char_centres(text) if ln.ctc is not None else []
+        if len(shares) != len(text):
+            shares = [(i + 0.5) / len(text) for i in range(len(text))]
+        k = sum(1 for share in shares if ln.left + share * (ln.right - ln.left) < x)
+        if not 0 < k < len(text):
+            out.append(ln)
+            continue
+        for piece, x0, x1 in ((text[:k], ln.left, x), (text[k:], x, ln.right)):
+            out.append(TextLine(piece, ln.score,
+                                ((x0, ln.top), (x1, ln.top), (x1, ln.bottom), (x0, ln.bottom))))
+    return out
+
+
+def _address_without_first_label_character(lines: list[TextLine], x: float
+                                           ) -> list[TextLine]:
+    """The right-hand form's 所 with the address after it ("所广东省深圳市…", or 所 and
+    the address in boxes of their own), its 住 not detected at all: the label and the
+    address it starts, as when both label characters are read."""
+    out = list(lines)
+    for ln in lines:
+        text = normalize(ln.text)
+        if ln.left < x or not text.startswith("所"):
+            continue
+        if text == "所":
+            after = min((o for o in lines if o.left > ln.right - 0.5 * ln.height
+                         and same_row(o, ln)), key=lambda o: o.left, default=None)
+            if after is not None and starts_like_province(normalize(after.text)):
+                out[out.index(ln)] = TextLine("住所", ln.score, ln.box)
+        elif starts_like_province(text[1:]):
+            cut = ln.left + (ln.right - ln.left) / len(text)
+            out.remove(ln)
+            out += [TextLine("住所", ln.score, ((ln.left, ln.top), (cut, ln.top),
+                                               (cut, ln.bottom), (ln.left, ln.bottom))),
+                    TextLine(text[1:], ln.score, ((cut, ln.top), (ln.right, ln.top),
+                                                  (ln.right, ln.bottom), (cut, ln.bottom)))]
+    return out
+
+
 def parse_business_license(lines: list[TextLine], width: float, height: float,
                            today: date) -> dict[str, FieldValue]:
+    right_form = _bl_right_form(lines)
+    if right_form is not None:
+        lines = _split_at(lines, *right_form)
     lines = _spaced_label_merge(lines)
     fields: dict[str, FieldValue] = {}
     code, code_score = None, 0.0
@@ -528,11 +598,18 @@ def parse_business_license(lines: list[TextLine], width: float, height: float,
         if found:
             code, code_score = re.sub(r"[^0-9A-Z]", "", found.text.upper()), found.score
     fields["uscc"] = _field(code, code_score)
-    for key, labels, more in (("name", ("名称",), False),
-                              ("legal_representative", ("法定代表人", "负责人"), False),
-                              ("address", ("住所", "主要经营场所"), True),
-                              ("registered_capital", ("注册资本", "成员出资总额"), False)):
-        found = value_after(lines, labels, _BL_LABELS, continuation=more)
+    left = right = None
+    if right_form is not None:
+        left, right = (-math.inf, right_form[0]), (right_form[0], math.inf)
+    for key, labels, column, more in (
+            ("name", ("名称",), left, True),
+            ("legal_representative", ("法定代表人", "负责人"), left, False),
+            ("address", ("住所", "主要经营场所"), right, True),
+            ("registered_capital", ("注册资本", "成员出资总额"), right, False)):
+        found = value_after(lines, labels, _BL_LABELS, continuation=more, column=column)
+        if found is None and key == "address" and right_form is not None:
+            found = value_after(_address_without_first_label_character(lines, right_form[0]),
+                                labels, _BL_LABELS, continuation=True, column=column)
         fields[key] = _field(found.text if found else None, found.score if found else 0)
     return fields
 

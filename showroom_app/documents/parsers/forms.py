@@ -40,17 +40,30 @@ def label_of(line: TextLine, labels: tuple[str, ...], exact: bool = False) -> st
     return None
 
 
+def _is_label(line: TextLine, labels: tuple[str, ...], labels_end: float) -> bool:
+    """A label read as printed, or misread where labels stand (left of `labels_end`): a
+    value line may start like one (住宅楼 like 住所)."""
+    return bool(label_of(line, labels, exact=True)
+                or (line.left < labels_end and label_of(line, labels)))
+
+
 def same_row(a: TextLine, b: TextLine) -> bool:
     ref = min(a.height, b.height) or 1.0
     return abs(a.center[1] - b.center[1]) < 0.6 * ref
 
 
 def value_after(lines: list[TextLine], labels: tuple[str, ...], all_labels: tuple[str, ...],
-                continuation: bool = False) -> Found | None:
+                continuation: bool = False,
+                column: tuple[float, float] | None = None) -> Found | None:
     """The value printed after the first box labelled with one of `labels`: read exactly
     if any is, else misread. A value can look like a misread label ("张名扬" like 姓名,
     "李别" like 性别): the label read as printed is preferred, and the first box right
-    of a label is always its value."""
+    of a label is always its value. `continuation`: the value wraps onto the rows below
+    it, in its own column, up to the next labelled row. `column`: only the boxes whose
+    middle lies in this x range (left inclusive) belong to the form the label is in (a
+    licence prints two side by side)."""
+    if column is not None:
+        lines = [ln for ln in lines if column[0] <= ln.center[0] < column[1]]
     ordered = sorted(lines, key=lambda ln: (ln.top, ln.left))
     exact = [ln for ln in ordered if label_of(ln, labels, exact=True) is not None]
     for line in exact or ordered:
@@ -78,10 +91,20 @@ def value_after(lines: list[TextLine], labels: tuple[str, ...], all_labels: tupl
             height = max(p.height for p in parts)
             below = sorted((ln for ln in lines if ln.top > bottom - 0.3 * height
                             and ln not in parts), key=lambda x: x.top)
+            labels_end = column_left - height
+            # A line runs on below only when it is full: it reaches as far right as the
+            # form's lines do from the label's row down.
+            full = max(ln.right for ln in lines if ln.top >= line.top - 0.5 * line.height)
             for ln in below:
-                if ln.top - bottom > 0.9 * height:
+                if max(p.right for p in parts) < full - 1.5 * height:
                     break
-                if abs(ln.left - column_left) > 1.5 * height or label_of(ln, all_labels):
+                # Wrapped lines follow each other closer than the form's rows do (about
+                # 1.1 line heights against 1.5 from top to top).
+                if ln.top - parts[-1].top > 1.3 * parts[-1].height or any(
+                        _is_label(o, all_labels, labels_end) for o in lines if o is ln or (
+                            same_row(o, ln) and o.right <= ln.left + 0.5 * o.height)):
+                    break  # a gap, or the next field's row
+                if abs(ln.left - column_left) > 1.5 * height:
                     continue
                 parts.append(ln)
                 texts.append(normalize(ln.text))

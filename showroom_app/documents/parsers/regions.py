@@ -263,7 +263,7 @@ def read_wrapped_region_start(first: str, first_ctc: CtcPosteriors | None, secon
     option is split between the two lines where their recognisers' evidence places
     the break best. The two lines' new texts, or None when the table does not decide."""
     if (first_ctc is None or second_ctc is None or len(first) < 4 or not second
-            or not _starts_like_province(first)):
+            or not starts_like_province(first)):
         return None  # (a name over its sex row, a date over the address: no region start)
     joined = first + second
     options = _options(joined, preferred, number_nats)
@@ -284,7 +284,7 @@ def read_wrapped_region_start(first: str, first_ctc: CtcPosteriors | None, secon
     return best[1], best[2]
 
 
-def _starts_like_province(text: str) -> bool:
+def starts_like_province(text: str) -> bool:
     """Whether `text` starts with a province name, give or take the edits a candidate
     may be from it, or exactly after a merged label (as candidates() reads starts)."""
     tree = region_tree()
