@@ -501,6 +501,34 @@ def test_business_licence_seal_is_not_read_into_the_address(engine: OcrEngine) -
     assert fields["address"].value == truth["address"]
 
 
+def vehicle_licence(*boxes: tuple) -> dict[str, str | None]:
+    doc = parse(DocKind.VEHICLE_LICENSE, [line(*box) for box in boxes], 800, 545, TODAY,
+                is_upright=True)
+    return {key: field.value for key, field in doc.fields.items()}
+
+
+def test_vehicle_licence_engine_number_whose_label_was_not_detected() -> None:
+    # Clean frame 78 of bench/ocr.py --kinds vehicle_license --seed 5: no 发动机号码 box.
+    got = vehicle_licence(("车辆识别代号", 33, 268, 134, 301), ("VIN", 36, 288, 58, 304),
+                          ("L6TGAYYM4DG453103", 195, 276, 513, 331),
+                          ("BHE1569392776", 194, 321, 415, 371), ("注册日期", 35, 353, 108, 386),
+                          ("2013-07-06", 156, 364, 284, 405), ("发证日期", 379, 388, 462, 421),
+                          ("2024-12-16", 500, 399, 650, 443))
+    assert got["vin"] == "L6TGAYYM4DG453103"
+    assert got["engine_number"] == "BHE1569392776"
+    assert got["registration_date"] == "2013-07-06"
+
+
+def test_vehicle_licence_plate_is_its_own_box() -> None:
+    # Clean frame 34 (seed 5): the card lies tilted in its cut-out, so the English title
+    # shares the plate's row and its V had been read as the plate's seventh character.
+    got = vehicle_licence(("中华人民共和国机动车行驶证", 149, 43, 593, 140),
+                          ("Vehicle License of the People's Republic of China", 206, 91, 549, 155),
+                          ("号牌号码", 30, 115, 121, 155), ("Plate No.", 32, 139, 87, 165),
+                          ("鲁B086C1", 150, 127, 296, 176))
+    assert got["plate"] == "鲁B086C1"
+
+
 def test_id_back_authority_whose_box_overlaps_the_label() -> None:
     # The lines of render('id_back', Random(2)) turned 180° at 800 px, after upright().
     lines = [line("有效期限2023.01.10-长期", 118, 416, 473, 450, 1.0),

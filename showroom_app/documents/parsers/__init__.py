@@ -433,6 +433,11 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
                           today: date) -> dict[str, FieldValue]:
     fields: dict[str, FieldValue] = {}
     plate = value_after(lines, ("号牌号码",), _VL_LABELS)
+    if plate is not None and plate.boxes and plate.boxes[0] is not plate.label:
+        # The plate is its own box: a box further right on its row (the card's tilted
+        # English title, "Vehicle License…") must not lend it a seventh character.
+        plate = Found(normalize(plate.boxes[0].text), plate.boxes[0].score, plate.label,
+                      plate.boxes[:1])
     plate_text = re.sub(r"[·.•\-]", "", plate.text.upper()) if plate else ""
     # The recogniser sometimes answers a province abbreviation in its traditional form;
     # plates are printed simplified.
@@ -457,6 +462,8 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
         label = next((ln for ln in lines if normalize(ln.text).startswith("发动")), None)
         if label is not None:
             engine = value_after(lines, (normalize(label.text)[:2],), _VL_LABELS)
+    if engine is None and vin_text:
+        engine = _engine_number_below_vin(lines, vin_text)
     fields["engine_number"] = _field(
         re.sub(r"[^A-Z0-9]", "", engine.text.upper()) if engine else None,
         engine.score if engine else 0)
@@ -473,6 +480,22 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
     fields["registration_date"] = _field(iso(find_date(reg.text)) if reg else None,
                                          reg.score if reg else 0)
     return fields
+
+
+def _engine_number_below_vin(lines: list[TextLine], vin: str) -> Found | None:
+    """The engine number where its label was not detected: the letters and digits
+    printed on the row under the VIN, in the VIN's column."""
+    vin_line = next((ln for ln in lines if vin in re.sub(r"[^A-Z0-9]", "",
+                                                         normalize(ln.text).upper())), None)
+    if vin_line is None:
+        return None
+    below = [ln for ln in lines if ln.center[1] > vin_line.bottom - 0.3 * vin_line.height
+             and ln.top < vin_line.bottom + vin_line.height
+             and abs(ln.left - vin_line.left) < 1.5 * vin_line.height
+             and re.fullmatch(r"[A-Z0-9]{6,20}", normalize(ln.text).upper())
+             and vin not in normalize(ln.text).upper()]
+    pick = min(below, key=lambda ln: ln.top, default=None)
+    return Found(normalize(pick.text), pick.score, None, (pick,)) if pick else None
 
 
 _BL_LABELS = ("统一社会信用代码", "名称", "类型", "法定代表人", "负责人", "经营范围", "注册资本",
