@@ -446,7 +446,7 @@ def test_business_licence_name_does_not_run_into_the_type_row() -> None:
     # A name that does not fill its line ends there, even when the type's label is lost
     # and its value stands right under the name.
     got = licence(("名", 58, 319, 81, 347), ("称武汉市远航物流有限公司", 140, 317, 432, 345),
-                  ("型有限责任公司(自然人独资)", 142, 365, 446, 393),
+                  ("型有限责任公司(自然人独资)", 142, 347, 446, 375),
                   ("经营范围信息咨询服务；农业机械租赁；", 55, 461, 488, 489), *RIGHT_FORM)
     assert got["name"] == "武汉市远航物流有限公司"
 
@@ -466,6 +466,29 @@ def test_business_licence_address_whose_label_was_read_badly(address_row: tuple)
                   ("新华街道朝阳西路66号", 652, 512, 858, 540), ("登记机", 653, 576, 730, 601))
     assert got["address"] == "内蒙古自治区呼和浩特市新城区新华街道朝阳西路66号"
     assert got["legal_representative"] == "陶欣红"
+
+
+def test_business_licence_printed_as_one_form() -> None:
+    # Older licences print every label in one column: there is no right-hand form.
+    got = licence(("名称 武汉市远航物流有限公司", 100, 300, 420, 330),
+                  ("类型 有限责任公司(自然人独资)", 100, 345, 460, 375),
+                  ("住所 湖北省武汉市武昌区幸福里小区10号楼", 100, 390, 560, 420),
+                  ("法定代表人 张三", 100, 435, 300, 465),
+                  ("注册资本 叁佰万元整", 100, 480, 340, 510),
+                  ("成立日期 2024年06月08日", 100, 525, 400, 555))
+    assert got["name"] == "武汉市远航物流有限公司"
+    assert got["legal_representative"] == "张三"
+    assert got["address"] == "湖北省武汉市武昌区幸福里小区10号楼"
+    assert got["registered_capital"] == "叁佰万元整"
+
+
+def test_business_licence_address_wraps_beside_the_scope_with_no_right_label_read() -> None:
+    got = licence(("名称 呼和浩特市东岳机械设备有限公司", 80, 320, 506, 348),
+                  ("法定代表人陶欣红", 80, 406, 263, 434), ("住", 527, 456, 553, 481),
+                  ("所 内蒙古自治区呼和浩特市新城区", 608, 456, 940, 481),
+                  ("经营范围 机动车修理和维护；信息咨询服务；", 80, 485, 506, 513),
+                  ("新华街道朝阳西路66号", 652, 487, 858, 513))
+    assert got["address"] == "内蒙古自治区呼和浩特市新城区新华街道朝阳西路66号"
 
 
 def test_red_ink_is_taken_off_and_black_print_kept() -> None:
@@ -527,6 +550,12 @@ def test_vehicle_licence_plate_is_its_own_box() -> None:
                           ("号牌号码", 30, 115, 121, 155), ("Plate No.", 32, 139, 87, 165),
                           ("鲁B086C1", 150, 127, 296, 176))
     assert got["plate"] == "鲁B086C1"
+
+
+@pytest.mark.parametrize("boxes", [(("鲁B", 150, 127, 200, 166), ("086C1", 205, 127, 296, 166)),
+                                   (("鲁", 150, 127, 175, 166), ("B086C1", 180, 127, 296, 166))])
+def test_vehicle_licence_plate_read_in_two_boxes(boxes: tuple) -> None:
+    assert vehicle_licence(("号牌号码", 30, 127, 121, 166), *boxes)["plate"] == "鲁B086C1"
 
 
 def test_id_back_authority_whose_box_overlaps_the_label() -> None:

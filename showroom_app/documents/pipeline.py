@@ -176,7 +176,8 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     # (A whole frame is no card: its desk and paper would read as a reflection.)
     flatten = kind in FLATTEN_GLARE and not (find and card is image)
 
-    def prepared(card: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def prepared(card: np.ndarray, kind: DocKind | None = kind
+                 ) -> tuple[np.ndarray, np.ndarray]:
         """The document at its reading size, and that as it is read."""
         as_taken = _reading_size(card, width)
         if kind in RED_SEALED:
@@ -204,6 +205,12 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     if found_kind is None:
         raise UnrecognizedDocument(
             "no known document was recognised in the picture: lay it flat, fully in view")
+    if kind is None and found_kind in RED_SEALED:
+        # Told by its text, the document is read again without its seal.
+        again = prepared(card, found_kind)
+        if again[0] is not as_taken:
+            as_taken, small = again
+            lines = engine.read(small)
     height, width_px = small.shape[:2]
     lines, flipped = upright(found_kind, lines, width_px, height)
     image_up = cv2.rotate(small, cv2.ROTATE_180) if flipped else small

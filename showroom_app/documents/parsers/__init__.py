@@ -434,10 +434,15 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
     fields: dict[str, FieldValue] = {}
     plate = value_after(lines, ("号牌号码",), _VL_LABELS)
     if plate is not None and plate.boxes and plate.boxes[0] is not plate.label:
-        # The plate is its own box: a box further right on its row (the card's tilted
-        # English title, "Vehicle License…") must not lend it a seventh character.
-        plate = Found(normalize(plate.boxes[0].text), plate.boxes[0].score, plate.label,
-                      plate.boxes[:1])
+        # A box further right on the plate's row that holds what no plate does (the
+        # English title of a card lying tilted, "Vehicle License…") ends the plate: it
+        # had lent it a seventh character. A plate read in two boxes stays whole.
+        kept = tuple(itertools.takewhile(
+            lambda ln: re.fullmatch(r"[\u4e00-\u9fffA-Z0-9·.•\-]+", normalize(ln.text)),
+            plate.boxes))
+        if kept:
+            plate = Found("".join(normalize(ln.text) for ln in kept),
+                          min(ln.score for ln in kept), plate.label, kept)
     plate_text = re.sub(r"[·.•\-]", "", plate.text.upper()) if plate else ""
     # The recogniser sometimes answers a province abbreviation in its traditional form;
     # plates are printed simplified.
@@ -537,20 +542,27 @@ def _spaced_label_merge(lines: list[TextLine]) -> list[TextLine]:
     return out
 
 
-# The labels of a business licence's right-hand form (the 2019 layout prints two forms
-# side by side): where they stand, the left-hand form ends.
+# The labels of a business licence's two forms (the 2019 layout prints them side by
+# side; older licences print one form): where the right-hand labels stand, the left-hand
+# form ends.
+_BL_LEFT_LABELS = ("名称", "类型", "法定代表人", "负责人", "经营范围")
 _BL_RIGHT_LABELS = ("注册资本", "成员出资总额", "成立日期", "营业期限", "住所", "主要经营场所")
 
 
 def _bl_right_form(lines: list[TextLine]) -> tuple[float, float] | None:
     """x where the right-hand form starts (a little left of its labels) and the top of
-    its first row; None when none of its labels was read."""
-    labelled = [ln for ln in lines if label_of(ln, _BL_RIGHT_LABELS)]
-    if not labelled:
+    the forms' first row; None when the licence prints one form, or no label was read
+    to tell."""
+    right = [ln for ln in lines if label_of(ln, _BL_RIGHT_LABELS)]
+    if not right:
         return None
-    lefts = sorted(ln.left for ln in labelled)
-    height = sorted(ln.height for ln in labelled)[len(labelled) // 2]
-    return lefts[len(lefts) // 2] - 0.4 * height, min(ln.top for ln in labelled) - height
+    lefts = sorted(ln.left for ln in right)
+    height = sorted(ln.height for ln in right)[len(right) // 2]
+    x = lefts[len(lefts) // 2] - 0.4 * height
+    left = [ln for ln in lines if label_of(ln, _BL_LEFT_LABELS) and ln.left < x - 3 * height]
+    if not left:
+        return None
+    return x, min(ln.top for ln in right + left) - height
 
 
 def _split_at(lines: list[TextLine], x: float, top: float) -> list[TextLine]:
@@ -604,10 +616,11 @@ def _address_without_first_label_character(lines: list[TextLine], x: float
 
 def parse_business_license(lines: list[TextLine], width: float, height: float,
                            today: date) -> dict[str, FieldValue]:
+    lines = _spaced_label_merge(lines)
     right_form = _bl_right_form(lines)
     if right_form is not None:
-        lines = _split_at(lines, *right_form)
-    lines = _spaced_label_merge(lines)
+        # (Cut pieces may be a spaced label's first character: merged again.)
+        lines = _spaced_label_merge(_split_at(lines, *right_form))
     fields: dict[str, FieldValue] = {}
     code, code_score = None, 0.0
     for ln in lines:

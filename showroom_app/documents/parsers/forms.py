@@ -93,16 +93,20 @@ def value_after(lines: list[TextLine], labels: tuple[str, ...], all_labels: tupl
                             and ln not in parts), key=lambda x: x.top)
             labels_end = column_left - height
             # A line runs on below only when it is full: it reaches as far right as the
-            # form's lines do from the label's row down.
-            full = max(ln.right for ln in lines if ln.top >= line.top - 0.5 * line.height)
+            # form's lines near it do.
+            full = max(ln.right for ln in lines if line.top - 0.5 * line.height <= ln.top
+                       <= line.bottom + 6 * line.height)
             for ln in below:
-                if max(p.right for p in parts) < full - 1.5 * height:
+                if max(p.right for p in parts if same_row(p, parts[-1])) < full - 1.5 * height:
                     break
                 # Wrapped lines follow each other closer than the form's rows do (about
                 # 1.1 line heights against 1.5 from top to top).
                 if ln.top - parts[-1].top > 1.3 * parts[-1].height or any(
                         _is_label(o, all_labels, labels_end) for o in lines if o is ln or (
-                            same_row(o, ln) and o.right <= ln.left + 0.5 * o.height)):
+                            same_row(o, ln) and o.right <= ln.left + 0.5 * o.height
+                            # (With no column given, a label of another form to the left
+                            # does not end this one's value.)
+                            and (column is not None or o.left > line.left - height))):
                     break  # a gap, or the next field's row
                 if abs(ln.left - column_left) > 1.5 * height:
                     continue
