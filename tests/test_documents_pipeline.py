@@ -29,7 +29,13 @@ from models.ocr.factory import BackgroundWarmUp, create_engine
 from models.training.doc_corpus import photograph, render
 from showroom_app.documents import capture
 from showroom_app.documents import validators as v
-from showroom_app.documents.fields import FIELD_KEYS, LOW_CONFIDENCE, DocKind, Problem
+from showroom_app.documents.fields import (
+    FIELD_KEYS,
+    LOW_CONFIDENCE,
+    DocKind,
+    FieldValue,
+    Problem,
+)
 from showroom_app.documents.parsers import flip, id_front_address_gap, parse, upright
 from showroom_app.documents.parsers.common import (
     find_date,
@@ -556,6 +562,52 @@ def test_vehicle_licence_plate_is_its_own_box() -> None:
                                    (("鲁", 150, 127, 175, 166), ("B086C1", 180, 127, 296, 166))])
 def test_vehicle_licence_plate_read_in_two_boxes(boxes: tuple) -> None:
     assert vehicle_licence(("号牌号码", 30, 127, 121, 166), *boxes)["plate"] == "鲁B086C1"
+
+
+def driving_licence(*boxes: tuple) -> dict[str, FieldValue]:
+    lines = [line(*box) for box in boxes]
+    lines, _flipped = upright(DocKind.DRIVING_LICENSE, lines, 800, 545)
+    return parse(DocKind.DRIVING_LICENSE, lines, 800, 545, TODAY, is_upright=True).fields
+
+
+def test_driving_licence_values_whose_labels_were_lost_or_misread() -> None:
+    # Degraded frame 1 of bench/ocr.py --kinds driving_license --seed 9: 姓名 read as
+    # 外名, the sex and nationality labels lost (the name had been read as "装艳雪女中国"),
+    # the first issue date's and the validity's labels lost.
+    got = driving_licence(("中华人民共和国机动车驾驶证", 155, 15, 654, 66),
+                          ("650102198811207802", 154, 104, 522, 145), ("外名", 45, 165, 92, 199),
+                          ("装艳雪", 129, 159, 234, 203), ("女", 283, 165, 384, 202),
+                          ("中国", 505, 164, 571, 203),
+                          ("新疆维喜尔自海区乌集木卉市天山区楼", 129, 218, 560, 257),
+                          ("海大街999号", 132, 251, 279, 287), ("生", 43, 309, 132, 352),
+                          ("1988-11-20", 230, 309, 374, 348), ("2019-08-27", 230, 361, 374, 400),
+                          ("B2", 229, 411, 278, 452), ("2019-0827至2025-0827", 229, 465, 559, 506))
+    assert {key: field.value for key, field in got.items()} == {
+        "license_number": "650102198811207802", "name": "装艳雪", "sex": "女",
+        "vehicle_class": "B2", "first_issue_date": "2019-08-27", "valid_from": "2019-08-27",
+        "valid_to": "2025-08-27"}
+
+
+def test_driving_licence_upside_down_told_by_its_chinese_title() -> None:
+    # Degraded frame 22 (seed 9): lying upside down, its small English title unread.
+    got = driving_licence(("2023-12-07 至 2029-12-07", 248, 43, 574, 78), ("B2", 527, 95, 575, 134),
+                          ("2023-12-07", 432, 146, 574, 182), ("2004-12-24", 429, 197, 576, 236),
+                          ("出生日斯", 674, 197, 761, 234), ("65号", 611, 260, 674, 295),
+                          ("甘常省兰州市城关区城北街道中山北路", 246, 290, 673, 325),
+                          ("中国", 236, 345, 315, 380), ("性粉男", 414, 344, 522, 380),
+                          ("段胜", 602, 342, 676, 385), ("620102200412240570", 285, 403, 647, 435),
+                          ("中华人民共和国机动车驾驶证", 151, 483, 647, 526))
+    assert {key: field.value for key, field in got.items()} == {
+        "license_number": "620102200412240570", "name": "段胜", "sex": "男",
+        "vehicle_class": "B2", "first_issue_date": "2023-12-07", "valid_from": "2023-12-07",
+        "valid_to": "2029-12-07"}
+
+
+def test_a_licence_date_that_names_no_day_is_flagged() -> None:
+    got = driving_licence(("中华人民共和国机动车驾驶证", 155, 15, 654, 66),
+                          ("初次领证日期", 40, 361, 160, 400), ("2029-48-47", 230, 361, 374, 400))
+    assert got["first_issue_date"].value == "2029-48-47"
+    assert Problem.DATE_INVALID.value in got["first_issue_date"].problems
 
 
 def test_id_back_authority_whose_box_overlaps_the_label() -> None:

@@ -57,7 +57,9 @@ def _anchor_y(kind: DocKind, lines: list[TextLine]) -> tuple[float, bool] | None
         if kind is DocKind.ID_BACK and ("共和国" in t or "身份证" in t):
             return ln.center[1], False
         if kind in (DocKind.DRIVING_LICENSE, DocKind.VEHICLE_LICENSE) and (
-                "Republic" in ln.text or ("License" in ln.text and len(t) > 20)):
+                "Republic" in ln.text or ("License" in ln.text and len(t) > 20)
+                # The Chinese title above it: read when the small English one is not.
+                or "共和国" in t or "驾驶证" in t or "行驶证" in t):
             return ln.center[1], False
         if kind is DocKind.BUSINESS_LICENSE and ("营业执照" in t or "执照" in t):
             return ln.center[1], False
@@ -391,12 +393,19 @@ _DL_LABELS = ("证号", "姓名", "性别", "国籍", "住址", "出生日期", 
               "有效期限", "有效起始日期", "有效期至")
 
 
+_DL_CLASS = re.compile(r"(?:A[1-3]|B[12]|C[1-6]|D|E|F|M|N|P)+")
+
+
 def parse_driving_license(lines: list[TextLine], width: float, height: float,
                           today: date) -> dict[str, FieldValue]:
     fields: dict[str, FieldValue] = {}
-    number, score, _ = _id_number_from(lines)
+    number, score, number_line = _id_number_from(lines)
     fields["license_number"] = _field(number, score)
-    name = value_after(lines, ("姓名",), _DL_LABELS)
+    name = _first_box(value_after(lines, ("姓名",), _DL_LABELS))
+    name_row = _dl_name_row(lines, number_line, width)
+    if name is None and name_row:
+        # Label lost or misread (外名, 姓): the name is the row's first value.
+        name = Found(normalize(name_row[0].text), name_row[0].score, None, name_row[:1])
     # The English labels print on the same row ("Sex", "Nationality"): only the
     # Chinese run is the name.
     name_text = re.match(r"[\u4e00-\u9fff·]+", name.text) if name else None
@@ -406,20 +415,71 @@ def parse_driving_license(lines: list[TextLine], width: float, height: float,
                         ) if name_text else None
     fields["name"] = _field(name_value, name.score if name else 0)
     sex = value_after(lines, ("性别",), _DL_LABELS)
+    if (sex is None or not re.search(r"[男女]", sex.text)) and name_row:
+        # The sex's box on the name's row, its label lost or merged ("性女", "女").
+        marked = [ln for ln in name_row[1:] if re.search(r"[男女]$", normalize(ln.text))]
+        if marked:
+            sex = Found(normalize(marked[0].text), marked[0].score, None, marked[:1])
     sex_value = re.search(r"[男女]", sex.text).group(0) if sex and re.search(
         r"[男女]", sex.text) else None
     fields["sex"] = _field(sex_value, sex.score if sex else 0)
+    values = [ln for ln in lines if ln.left >= DL_VALUE_COLUMN * width and (
+        number_line is None or ln.top > number_line.bottom)]
     klass = value_after(lines, ("准驾车型",), _DL_LABELS)
+    if klass is None:  # label lost: the one value shaped like a class
+        shaped = [ln for ln in values if _DL_CLASS.fullmatch(normalize(ln.text).upper())]
+        if len(shaped) == 1:
+            klass = Found(normalize(shaped[0].text), shaped[0].score, None, tuple(shaped))
     klass_value = re.sub(r"[^A-Z0-9]", "", klass.text.upper()) if klass else ""
     fields["vehicle_class"] = _field(klass_value or None, klass.score if klass else 0)
+    periods = [ln for ln in values if _validity(ln.text)[1]]
+    single = sorted((ln for ln in values if find_date(ln.text) and "至" not in ln.text
+                     and ln not in periods), key=lambda ln: ln.top)
     first = value_after(lines, ("初次领证日期",), _DL_LABELS)
+    if (first is None or find_date(first.text) is None) and len(single) == 2:
+        # Label lost: the dates print birth first, then the first issue.
+        first = Found(normalize(single[1].text), single[1].score, None, (single[1],))
     fields["first_issue_date"] = _field(iso(find_date(first.text)) if first else None,
                                         first.score if first else 0)
     validity = value_after(lines, ("有效期限",), _DL_LABELS)
+    if (validity is None or _validity(validity.text)[0] is None) and len(periods) == 1:
+        validity = Found(normalize(periods[0].text), periods[0].score, None, tuple(periods))
     start, end = _validity(validity.text) if validity else (None, None)
     fields["valid_from"] = _field(start, validity.score if validity else 0)
     fields["valid_to"] = _field(end, validity.score if validity else 0)
     return fields
+
+
+# Where a driving licence's values start, as a share of its width (the labels end
+# before it).
+DL_VALUE_COLUMN = 0.14
+
+
+def _first_box(found: Found | None) -> Found | None:
+    """A value printed in one box: the first box right of its label, when the label is
+    a box of its own (the boxes after it on the row are other fields whose labels were
+    lost: "装艳雪" | "女" | "中国")."""
+    if found is None or not found.boxes or found.boxes[0] is found.label:
+        return found
+    box = found.boxes[0]
+    return Found(normalize(box.text), box.score, found.label, (box,))
+
+
+def _dl_name_row(lines: list[TextLine], number_line: TextLine | None, width: float
+                 ) -> list[TextLine]:
+    """The values on the row under the licence number (name, sex, nationality), left to
+    right; empty when the number or the row was not read."""
+    if number_line is None:
+        return []
+    below = [ln for ln in lines if ln.top > number_line.bottom - 0.2 * number_line.height
+             and ln.left >= DL_VALUE_COLUMN * width
+             and re.search(r"[\u4e00-\u9fff]", ln.text)]
+    if not below:
+        return []
+    first = min(below, key=lambda ln: ln.top)
+    if first.top > number_line.bottom + number_line.height:
+        return []  # the name's row lost: the next one down is the address
+    return sorted((ln for ln in below if same_row(ln, first)), key=lambda ln: ln.left)
 
 
 _VL_LABELS = ("号牌号码", "车辆类型", "所有人", "住址", "使用性质", "品牌型号", "车辆识别代号",
@@ -702,6 +762,12 @@ def validate(kind: DocKind, fields: dict[str, FieldValue], today: date) -> None:
         _plausible_id_front(fields)
         return
     v.flag_confidence_and_missing(fields)
+    for key in ("first_issue_date", "registration_date", "valid_from", "valid_to"):
+        # A date read with a digit wrong can name no day at all ("2029-48-47").
+        read = fields.get(key)
+        if read is not None and read.value and read.value != v.LONG_TERM and (
+                _date_of(read) is None):
+            read.add(Problem.DATE_INVALID)
     if kind in (DocKind.ID_BACK, DocKind.DRIVING_LICENSE):
         valid_to = fields["valid_to"].value
         end: date | str | None = valid_to if valid_to == v.LONG_TERM else _date_of(
