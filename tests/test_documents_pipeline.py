@@ -558,6 +558,37 @@ def test_vehicle_licence_plate_is_its_own_box() -> None:
     assert got["plate"] == "鲁B086C1"
 
 
+def test_vehicle_licence_values_whose_labels_were_lost() -> None:
+    # Degraded frame 17 of bench/ocr.py --kinds vehicle_license --seed 9: no label of the
+    # plate's, the type's or the owner's row read; the plate is known by its shape.
+    got = vehicle_licence(("中华人民共和国机动车行驶证", 149, 20, 643, 63),
+                          ("蒙C08234", 147, 110, 290, 146), ("小型桥车", 509, 110, 628, 147),
+                          ("入", 26, 166, 137, 203), ("要信", 141, 162, 209, 202),
+                          ("注址", 28, 220, 84, 258),
+                          ("内莱古民治区呼和范特市新城区民主街109号", 146, 220, 608, 258),
+                          ("2020-05-02", 175, 433, 318, 472), ("发证日题", 423, 439, 509, 468),
+                          ("2020-05-02", 543, 435, 685, 468))
+    assert (got["plate"], got["vehicle_type"], got["owner"]) == ("蒙C08234", "小型桥车", "要信")
+    assert got["registration_date"] == "2020-05-02"
+
+
+def test_vehicle_licence_rows_placed_under_the_title() -> None:
+    # Degraded frame 27 (seed 9): the plate's province lost and its label misread; the
+    # type and owner are on the first rows under the title, the registration date the
+    # left date of the last row, every date label lost.
+    got = vehicle_licence(("中华人民共和国机动车行驶证", 154, 21, 649, 64),
+                          ("号路时码", 37, 114, 117, 144), ("E19313", 152, 110, 293, 146),
+                          ("小型越野客车", 510, 112, 684, 148),
+                          ("青岛市兴隆物流有限公司", 151, 164, 448, 201),
+                          ("山东海南岛市岭山区和平路482号", 150, 222, 495, 254),
+                          ("LGWE744K4A9208480", 225, 324, 559, 361),
+                          ("GW4G154066526", 229, 382, 461, 414),
+                          ("2010-01-23", 180, 437, 322, 469), ("2011-05-30", 547, 437, 689, 469))
+    assert got["vehicle_type"] == "小型越野客车"
+    assert got["owner"] == "青岛市兴隆物流有限公司"
+    assert got["registration_date"] == "2010-01-23"
+
+
 @pytest.mark.parametrize("boxes", [(("鲁B", 150, 127, 200, 166), ("086C1", 205, 127, 296, 166)),
                                    (("鲁", 150, 127, 175, 166), ("B086C1", 180, 127, 296, 166))])
 def test_vehicle_licence_plate_read_in_two_boxes(boxes: tuple) -> None:

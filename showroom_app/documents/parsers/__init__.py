@@ -482,6 +482,9 @@ def _dl_name_row(lines: list[TextLine], number_line: TextLine | None, width: flo
     return sorted((ln for ln in below if same_row(ln, first)), key=lambda ln: ln.left)
 
 
+# Where a vehicle licence's values start, as a share of its width (its labels start
+# near the left edge).
+VL_VALUE_COLUMN = 0.12
 _VL_LABELS = ("号牌号码", "车辆类型", "所有人", "住址", "使用性质", "品牌型号", "车辆识别代号",
               "发动机号码", "发动机号", "发动机", "注册日期", "发证日期")
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
@@ -503,6 +506,22 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
         if kept:
             plate = Found("".join(normalize(ln.text) for ln in kept),
                           min(ln.score for ln in kept), plate.label, kept)
+    values = [ln for ln in lines if ln.left >= VL_VALUE_COLUMN * width]
+    if plate is None or not plate.text:  # label lost or misread: its shape
+        shaped = [ln for ln in values if _PLATE.fullmatch(
+            re.sub(r"[·.•\-]", "", normalize(ln.text).upper()))]
+        if shaped:
+            pick = min(shaped, key=lambda ln: ln.top)
+            plate = Found(normalize(pick.text), pick.score, None, (pick,))
+    plate_box = plate.boxes[0] if plate is not None and plate.boxes else None
+    if plate_box is None:
+        # The plate not read either: its row is the first under the title.
+        title = next((ln for ln in lines if "行驶证" in ln.text or "共和国" in ln.text), None)
+        under = [ln for ln in values if title is not None and ln.top > title.bottom
+                 and not re.search(r"[a-z]", ln.text)]
+        if under:
+            top = min(under, key=lambda ln: ln.top)
+            plate_box = min((ln for ln in under if same_row(ln, top)), key=lambda ln: ln.left)
     plate_text = re.sub(r"[·.•\-]", "", plate.text.upper()) if plate else ""
     # The recogniser sometimes answers a province abbreviation in its traditional form;
     # plates are printed simplified.
@@ -510,9 +529,25 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
     m = _PLATE.search(plate_text)
     fields["plate"] = _field(m.group(0) if m else plate_text or None,
                              plate.score if plate else 0)
-    for key, label in (("vehicle_type", "车辆类型"), ("owner", "所有人")):
-        found = value_after(lines, (label,), _VL_LABELS)
-        fields[key] = _field(found.text if found else None, found.score if found else 0)
+    kind = value_after(lines, ("车辆类型",), _VL_LABELS)
+    if (kind is None or not kind.text) and plate_box is not None:
+        # Label lost: the type stands right of the plate, a kind of vehicle by its end.
+        typed = [ln for ln in values if same_row(ln, plate_box) and ln.left > plate_box.right
+                 and re.fullmatch(r"[\u4e00-\u9fff]{1,10}车|[\u4e00-\u9fff]{0,8}拖拉机",
+                                  normalize(ln.text))]
+        if typed:
+            kind = Found(normalize(typed[0].text), typed[0].score, None, tuple(typed[:1]))
+    fields["vehicle_type"] = _field(kind.text if kind else None, kind.score if kind else 0)
+    owner = value_after(lines, ("所有人",), _VL_LABELS)
+    if (owner is None or not owner.text) and plate_box is not None:
+        # Label lost: the owner is the first value of the row under the plate's.
+        under = [ln for ln in values if plate_box.bottom - 0.2 * plate_box.height < ln.top
+                 < plate_box.bottom + plate_box.height and ln.left < plate_box.right
+                 and re.search(r"[\u4e00-\u9fff]", ln.text)]
+        if under:
+            pick = min(under, key=lambda ln: ln.left)
+            owner = Found(normalize(pick.text), pick.score, None, (pick,))
+    fields["owner"] = _field(owner.text if owner else None, owner.score if owner else 0)
     vin = value_after(lines, ("车辆识别代号",), _VL_LABELS)
     vin_text = re.sub(r"[^A-Z0-9]", "", vin.text.upper()) if vin else ""
     if len(vin_text) != 17:  # label lost or merged: the 17-character shape
@@ -542,6 +577,15 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
             if left:
                 pick = max(left, key=lambda ln: ln.right)
                 reg = Found(normalize(pick.text), pick.score)
+        else:
+            # Both labels lost: the registration date is the last row's date in the
+            # card's left half (the issue date prints in the right half).
+            dated = [ln for ln in values if find_date(ln.text)]
+            if dated:
+                last = max(dated, key=lambda ln: ln.top)
+                pick = min((ln for ln in dated if same_row(ln, last)), key=lambda ln: ln.left)
+                if pick.center[0] < width / 2:
+                    reg = Found(normalize(pick.text), pick.score)
     fields["registration_date"] = _field(iso(find_date(reg.text)) if reg else None,
                                          reg.score if reg else 0)
     return fields
