@@ -641,6 +641,17 @@ def test_a_licence_date_that_names_no_day_is_flagged() -> None:
     assert Problem.DATE_INVALID.value in got["first_issue_date"].problems
 
 
+def test_id_back_values_whose_labels_were_misread() -> None:
+    # Degraded frames 18 and 23 of bench/ocr.py --kinds id_back --seed 9: 签发机关 read
+    # as 警发教美 with the bureau, 有效期限 read short with its period.
+    lines = [line("有效期2022.05.08-2032.05.08", 115, 412, 557, 450, 1.0),
+             line("警发教美乌鲁木齐市公安局天山分局", 118, 354, 612, 394, 0.86),
+             line("居民身份证", 236, 148, 661, 224, 1.0), line("中华人民共和国", 236, 66, 576, 111)]
+    fields = parse(DocKind.ID_BACK, lines, 800, 504, TODAY, is_upright=True).fields
+    assert fields["issuing_authority"].value == "乌鲁木齐市公安局天山分局"
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2022-05-08", "2032-05-08")
+
+
 def test_id_back_authority_whose_box_overlaps_the_label() -> None:
     # The lines of render('id_back', Random(2)) turned 180° at 800 px, after upright().
     lines = [line("有效期限2023.01.10-长期", 118, 416, 473, 450, 1.0),

@@ -23,6 +23,7 @@ from showroom_app.documents import pipeline
 from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind, FieldValue
 from showroom_app.documents.parsers import parse, regions
 from showroom_app.documents.parsers.address_words import read_address_words
+from showroom_app.documents.parsers.authorities import read_authority
 from showroom_app.documents.parsers.given_names import read_given_name
 from showroom_app.documents.parsers.regions import (
     candidates,
@@ -194,6 +195,22 @@ def confusable(chars: str, at: int, seen: str, p_seen: float, p_printed: float,
     for i, ch in enumerate(chars):
         rows += [{seen: p_seen, ch: p_printed} if i == at else {ch: 0.97}, {}]
     return posteriors(rows, alphabet)
+
+
+@pytest.mark.parametrize(("printed", "at", "seen"), [
+    ("慈溪市公安局", 0, "禁"),  # a county-level city's bureau
+    ("天津市公安局和平分局", 5, "翔"),  # a municipality district's branch
+    ("杭州市公安局西湖分局", 7, "潮"),  # a city district's branch
+    ("签发机关淇县公安局", 4, "湛"),  # the label read with it
+])
+def test_an_issuing_bureau_is_read_against_the_region_table(printed: str, at: int,
+                                                             seen: str) -> None:
+    read = printed[:at] + seen + printed[at + 1:]
+    assert read_authority(read, confusable(printed, at, seen, 0.6, 0.3)) == printed
+    # Without the recogniser having seen it, the table invents nothing.
+    assert read_authority(read, confusable(printed, at, seen, 0.97, 0.0)) is None
+    # A bureau read as one of the table's is left alone.
+    assert read_authority(printed, confusable(printed, at, seen, 0.3, 0.6)) is None
 
 
 def test_number_region_starts_follow_the_code_table() -> None:

@@ -35,6 +35,7 @@ from showroom_app.documents.parsers import (
     upright,
 )
 from showroom_app.documents.parsers.address_words import read_address_words
+from showroom_app.documents.parsers.authorities import read_authority
 from showroom_app.documents.parsers.common import find_date, normalize
 from showroom_app.documents.parsers.given_names import read_given_name
 from showroom_app.documents.parsers.regions import (
@@ -221,6 +222,8 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     raw_up = None
     if small is not as_taken:  # a reflection's veil was taken off
         raw_up = cv2.rotate(as_taken, cv2.ROTATE_180) if flipped else as_taken
+    if found_kind is DocKind.ID_BACK:
+        lines = [_authority(ln) for ln in lines]
     if found_kind is DocKind.ID_FRONT:
         probed = _probe_address_tail(engine, image_up, lines)
         if probed is lines and raw_up is not None:
@@ -572,6 +575,13 @@ def _recognize(engine: OcrEngine, crops: list[np.ndarray]
     if recognize_ctc is not None:
         return list(recognize_ctc(crops))
     return [(text, score, None) for text, score in engine.recognize(crops)]
+
+
+def _authority(line: TextLine) -> TextLine:
+    """An ID back's line naming its issuing bureau, read against the bureaus the region
+    table implies (parsers.authorities)."""
+    read = read_authority(line.text, line.ctc)
+    return line if read is None else _decided(line, read)
 
 
 def _decided(line: TextLine, text: str) -> TextLine:

@@ -20,6 +20,7 @@ from showroom_app.documents.fields import (
     ParsedDocument,
     Problem,
 )
+from showroom_app.documents.parsers.authorities import bureau_in
 from showroom_app.documents.parsers.common import (
     as_digits,
     digits_only,
@@ -359,6 +360,24 @@ def _ethnicity(text: str) -> str | None:
 
 
 _BACK_LABELS = ("签发机关", "有效期限")
+# Where the ID back's values start, as a share of its width (its labels end before it).
+BACK_VALUE_COLUMN = 0.27
+
+
+def _right_of(line: TextLine, x: float) -> str:
+    """The characters of `line` the recogniser saw right of `x`."""
+    text = line.text
+    shares = line.ctc.char_centres(text) if line.ctc is not None else []
+    if len(shares) != len(text):
+        shares = [(i + 0.5) / len(text) for i in range(len(text))]
+    return normalize("".join(c for c, share in zip(text, shares, strict=True)
+                             if line.left + share * (line.right - line.left) >= x))
+
+
+def _boxes_text(found: Found) -> str:
+    """A period's whole boxes, its label's too: a label read short ("有效期" for 有效期限)
+    had its value cut a character late ("022.05.08-2032…"), and no label holds a digit."""
+    return "".join(normalize(ln.text) for ln in found.boxes) if found.boxes else found.text
 
 
 def _validity(text: str) -> tuple[str | None, str | None]:
@@ -375,6 +394,15 @@ def parse_id_back(lines: list[TextLine], width: float, height: float,
                   today: date) -> dict[str, FieldValue]:
     fields: dict[str, FieldValue] = {}
     authority = value_after(lines, ("签发机关",), _BACK_LABELS)
+    if authority is None or not authority.text:
+        # The label misread beyond knowing ("警发教美乌鲁木齐市公安局…"): the bureau's
+        # line, from where a bureau of the region table starts, else less what stands
+        # in the label column.
+        bureau = next((ln for ln in lines if "公安" in ln.text), None)
+        if bureau is not None:
+            text = bureau_in(normalize(bureau.text)) or _right_of(
+                bureau, BACK_VALUE_COLUMN * width)
+            authority = Found(text, bureau.score, None, (bureau,)) if text else None
     fields["issuing_authority"] = _field(authority.text if authority else None,
                                          authority.score if authority else 0.0)
     validity = value_after(lines, ("有效期限",), _BACK_LABELS)
@@ -382,7 +410,7 @@ def parse_id_back(lines: list[TextLine], width: float, height: float,
         line = next((ln for ln in lines if len(re.findall(r"\d{4}", ln.text)) >= 1
                      and ("-" in ln.text or "长期" in ln.text)), None)
         validity = None if line is None else Found(normalize(line.text), line.score)
-    start, end = _validity(validity.text) if validity else (None, None)
+    start, end = _validity(_boxes_text(validity)) if validity else (None, None)
     score = validity.score if validity else 0.0
     fields["valid_from"] = _field(start, score)
     fields["valid_to"] = _field(end, score)
@@ -442,9 +470,9 @@ def parse_driving_license(lines: list[TextLine], width: float, height: float,
     fields["first_issue_date"] = _field(iso(find_date(first.text)) if first else None,
                                         first.score if first else 0)
     validity = value_after(lines, ("有效期限",), _DL_LABELS)
-    if (validity is None or _validity(validity.text)[0] is None) and len(periods) == 1:
+    if (validity is None or _validity(_boxes_text(validity))[0] is None) and len(periods) == 1:
         validity = Found(normalize(periods[0].text), periods[0].score, None, tuple(periods))
-    start, end = _validity(validity.text) if validity else (None, None)
+    start, end = _validity(_boxes_text(validity)) if validity else (None, None)
     fields["valid_from"] = _field(start, validity.score if validity else 0)
     fields["valid_to"] = _field(end, validity.score if validity else 0)
     return fields

@@ -151,7 +151,7 @@ def number_region_starts(code: str) -> list[str]:
     return sorted(starts)
 
 
-def _distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -179,7 +179,7 @@ def _matches(level: dict[str, _Node], text: str, start: int
         for used in (len(name) - 1, len(name), len(name) + 1):
             if used <= 0 or start + used > len(text):
                 continue
-            d = _distance(name, text[start:start + used])
+            d = edit_distance(name, text[start:start + used])
             if d <= allowed:
                 out.append((name, node, used, d))
     return out
@@ -221,7 +221,7 @@ def _preferred_candidates(text: str, starts: Sequence[str]) -> list[str]:
     for start in starts:
         allowed = _allowed(start) + 1
         for used in range(max(1, len(start) - allowed), len(start) + allowed + 1):
-            if used <= len(text) and _distance(start, text[:used]) <= allowed:
+            if used <= len(text) and edit_distance(start, text[:used]) <= allowed:
                 found.add(start + text[used:])
     found.discard(text)
     return sorted(found)
