@@ -497,6 +497,20 @@ def test_business_licence_address_wraps_beside_the_scope_with_no_right_label_rea
     assert got["address"] == "内蒙古自治区呼和浩特市新城区新华街道朝阳西路66号"
 
 
+def test_business_licence_name_and_capital_whose_labels_were_misread() -> None:
+    # Degraded frames 1 and 27 of bench/ocr.py --kinds business_license --seed 9: 名 not
+    # read (its 称 read with the name), 注册资本 read as 注质资本.
+    got = licence(("称广州市天成农机服务专业合作社", 158, 316, 505, 348),
+                  ("注质资本叁仟万元整", 529, 317, 766, 350), ("类", 80, 365, 103, 392),
+                  ("型 农民专业合作社", 160, 361, 352, 394),
+                  ("成立日期2015年02月20日", 529, 362, 815, 394),
+                  ("法定代表人 钱娟燕", 77, 404, 265, 438),
+                  ("营业期限2015年02月20日至长期", 529, 407, 894, 439))
+    assert got["name"] == "广州市天成农机服务专业合作社"
+    assert got["registered_capital"] == "叁仟万元整"
+    assert got["legal_representative"] == "钱娟燕"
+
+
 def test_red_ink_is_taken_off_and_black_print_kept() -> None:
     paper = np.full((120, 200, 3), (205, 225, 240), np.uint8)  # cream paper, BGR
     cv2.putText(paper, "88", (10, 90), cv2.FONT_HERSHEY_SIMPLEX, 3, (25, 25, 25), 8)

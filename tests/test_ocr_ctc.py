@@ -213,6 +213,23 @@ def test_an_issuing_bureau_is_read_against_the_region_table(printed: str, at: in
     assert read_authority(printed, confusable(printed, at, seen, 0.3, 0.6)) is None
 
 
+def test_a_registered_capital_is_read_in_the_financial_numerals() -> None:
+    printed = "注册资本叁佰万元整"
+    post = confusable(printed, 4, "参", 0.6, 0.3)
+    lines = [TextLine("名称武汉市远航物流有限公司", 0.99, box(58, 317, 432, 345)),
+             TextLine("注册资本参佰万元整", 0.95, box(528, 317, 808, 345), ctc=post),
+             TextLine("成立日期2024年06月08日", 0.99, box(527, 361, 815, 394))]
+    capital = parse(DocKind.BUSINESS_LICENSE, lines, 1012, 716, date(2025, 7, 1),
+                    is_upright=True).fields["registered_capital"]
+    assert capital.value == "叁佰万元整"
+    assert capital.confidence < LOW_CONFIDENCE  # the list decided: highlighted
+    # Read clearly, a character of the capital stays as read (and is shown as such).
+    lines[1] = TextLine("注册资本参佰万元整", 0.95, lines[1].box,
+                        ctc=confusable(printed, 4, "参", 0.97, 0.0))
+    assert parse(DocKind.BUSINESS_LICENSE, lines, 1012, 716, date(2025, 7, 1),
+                 is_upright=True).fields["registered_capital"].value == "参佰万元整"
+
+
 def test_number_region_starts_follow_the_code_table() -> None:
     assert number_region_starts("130681") == ["河北省涿州市"]  # county-level city
     assert number_region_starts("110105") == ["北京市朝阳区"]  # municipality district

@@ -15,6 +15,7 @@ from models.ocr.base import TextLine
 from showroom_app.documents import validators as v
 from showroom_app.documents.fields import (
     FIELD_KEYS,
+    LOW_CONFIDENCE,
     DocKind,
     FieldValue,
     ParsedDocument,
@@ -32,6 +33,7 @@ from showroom_app.documents.parsers.common import (
 )
 from showroom_app.documents.parsers.forms import Found, label_of, same_row, value_after
 from showroom_app.documents.parsers.regions import starts_like_province
+from showroom_app.documents.parsers.rereading import reread
 
 # --- orientation and kind ------------------------------------------------------------
 
@@ -778,8 +780,66 @@ def parse_business_license(lines: list[TextLine], width: float, height: float,
         if found is None and key == "address" and right_form is not None:
             found = value_after(_address_without_first_label_character(lines, right_form[0]),
                                 labels, _BL_LABELS, continuation=True, column=column)
+        if key == "registered_capital":
+            found = _capital(lines, found)
+        if key == "name" and (found is None or not found.text) and right_form is not None:
+            found = _name_on_first_row(lines, right_form[0])
         fields[key] = _field(found.text if found else None, found.score if found else 0)
     return fields
+
+
+# How the names of businesses end, and the company types printed under them (which a
+# name is not).
+_BUSINESS_END = re.compile(r".*(?:公司|合作社|厂|店|中心|部|行|社|场|站|所)")
+_COMPANY_TYPE = re.compile(r"型.*|(?:其他)?(?:有限责任|股份有限)公司.*|农民专业合作社|个人独资企业")
+
+
+def _name_on_first_row(lines: list[TextLine], x: float) -> Found | None:
+    """The name where its label 名称 was not read: the left-hand form's value on the
+    forms' first row (beside 注册资本), less a 称 read with it, when it ends as the
+    names of businesses do."""
+    right = [ln for ln in lines if ln.center[0] >= x and label_of(ln, _BL_RIGHT_LABELS)]
+    if not right:
+        return None
+    first = min(right, key=lambda ln: ln.top)
+    for ln in sorted((ln for ln in lines if ln.center[0] < x and same_row(ln, first)),
+                     key=lambda ln: ln.left):
+        text = re.sub(r"^名?称", "", normalize(ln.text))
+        if len(text) >= 4 and _BUSINESS_END.fullmatch(text) and not _COMPANY_TYPE.fullmatch(
+                text):
+            return Found(text, ln.score, None, (ln,))
+    return None
+
+
+# Registered capital is written in the financial numerals, in 万元 (壹仟零伍拾万元整).
+CAPITAL_CHARACTERS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整"
+_CAPITAL = re.compile(r"[零壹贰叁参肆伍陆柒捌玖拾佰仟亿][零壹贰叁参肆伍陆柒捌玖拾佰仟万亿]*元整?")
+# Prior odds, in nats, of a capital's character being one of those against any other:
+# nothing else is ever written there (as for a region name against the table).
+CAPITAL_NATS = 9.0
+
+
+def _capital(lines: list[TextLine], found: Found | None) -> Found | None:
+    """The registered capital: where its label was misread beyond knowing, the value
+    shaped like one ("注质资本叁佰万元整"); its doubtful characters read against the
+    financial numerals on the recogniser's evidence ("参佰" → 叁佰, "万元型" → 万元整),
+    then highlighted."""
+    if found is None or not found.text:
+        shaped = [(ln, m) for ln in lines if (m := _CAPITAL.search(normalize(ln.text)))]
+        if not shaped:
+            return found
+        ln, m = min(shaped, key=lambda pair: pair[0].top)
+        found = Found(m.group(0), ln.score, None, (ln,))
+    box = found.boxes[-1] if found.boxes else None
+    if box is None or box.ctc is None or not box.text.endswith(found.text):
+        return found
+    start = len(box.text) - len(found.text)
+    read = reread(box.text, box.ctc, range(start, len(box.text)), CAPITAL_CHARACTERS,
+                  CAPITAL_NATS)
+    if read is None:
+        return found
+    return Found(read[start:], min(found.score, LOW_CONFIDENCE - 0.01), found.label,
+                 found.boxes)
 
 
 def parse_bank_card(lines: list[TextLine], width: float, height: float,
