@@ -666,6 +666,17 @@ def test_id_back_values_whose_labels_were_misread() -> None:
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2022-05-08", "2032-05-08")
 
 
+def test_id_back_authority_leaves_the_pattern_read_beside_it() -> None:
+    # Clean frame 42 of bench/ocr.py --kinds id_back --seed 5.
+    lines = [line("签发机关", 117, 359, 232, 390, 1.0),
+             line("寿光市公安局", 258, 356, 442, 393, 1.0),
+             line("00X", 437, 362, 483, 388, 0.51),
+             line("有效期限", 117, 422, 232, 453, 1.0),
+             line("2017.02.03-2027.02.03", 253, 421, 559, 454, 1.0)]
+    fields = parse(DocKind.ID_BACK, lines, 800, 504, TODAY, is_upright=True).fields
+    assert fields["issuing_authority"].value == "寿光市公安局"
+
+
 def test_id_back_authority_whose_box_overlaps_the_label() -> None:
     # The lines of render('id_back', Random(2)) turned 180° at 800 px, after upright().
     lines = [line("有效期限2023.01.10-长期", 118, 416, 473, 450, 1.0),

@@ -405,8 +405,11 @@ def parse_id_back(lines: list[TextLine], width: float, height: float,
             text = bureau_in(normalize(bureau.text)) or _right_of(
                 bureau, BACK_VALUE_COLUMN * width)
             authority = Found(text, bureau.score, None, (bureau,)) if text else None
-    fields["issuing_authority"] = _field(authority.text if authority else None,
-                                         authority.score if authority else 0.0)
+    # A bureau's name ends in a character: letters or digits after it are the card's
+    # pattern read as a box of its own ("寿光市公安局" | "00X").
+    fields["issuing_authority"] = _field(
+        re.sub(r"[^\u4e00-\u9fff]+$", "", authority.text) or None if authority else None,
+        authority.score if authority else 0.0)
     validity = value_after(lines, ("有效期限",), _BACK_LABELS)
     if validity is None:  # the label lost: any line holding two dates
         line = next((ln for ln in lines if len(re.findall(r"\d{4}", ln.text)) >= 1
