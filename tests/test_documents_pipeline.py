@@ -498,10 +498,10 @@ def test_business_licence_address_wraps_beside_the_scope_with_no_right_label_rea
 
 
 def test_business_licence_name_and_capital_whose_labels_were_misread() -> None:
-    # Degraded frames 1 and 27 of bench/ocr.py --kinds business_license --seed 9: 名 not
-    # read (its 称 read with the name), 注册资本 read as 注质资本.
+    # Degraded frame 1 of bench/ocr.py --kinds business_license --seed 9: 名 not read
+    # (its 称 read with the name).
     got = licence(("称广州市天成农机服务专业合作社", 158, 316, 505, 348),
-                  ("注质资本叁仟万元整", 529, 317, 766, 350), ("类", 80, 365, 103, 392),
+                  ("成员出资总额叁仟万元整", 529, 317, 766, 350), ("类", 80, 365, 103, 392),
                   ("型 农民专业合作社", 160, 361, 352, 394),
                   ("成立日期2015年02月20日", 529, 362, 815, 394),
                   ("法定代表人 钱娟燕", 77, 404, 265, 438),
@@ -603,6 +603,17 @@ def test_vehicle_licence_rows_placed_under_the_title() -> None:
     assert got["registration_date"] == "2010-01-23"
 
 
+def test_vehicle_licence_owner_row_is_not_taken_for_the_plate_row() -> None:
+    # The plate's whole row lost: the first row under the title is the owner's, and the
+    # address under it is no owner.
+    got = vehicle_licence(("中华人民共和国机动车行驶证", 154, 21, 649, 64),
+                          ("青岛市兴隆物流有限公司", 151, 164, 448, 201),
+                          ("山东省青岛市崂山区和平路482号", 150, 222, 495, 254),
+                          ("2010-01-23", 180, 437, 322, 469), ("2011-05-30", 547, 437, 689, 469))
+    assert got["owner"] is None
+    assert got["registration_date"] == "2010-01-23"
+
+
 @pytest.mark.parametrize("boxes", [(("鲁B", 150, 127, 200, 166), ("086C1", 205, 127, 296, 166)),
                                    (("鲁", 150, 127, 175, 166), ("B086C1", 180, 127, 296, 166))])
 def test_vehicle_licence_plate_read_in_two_boxes(boxes: tuple) -> None:
@@ -648,6 +659,26 @@ def test_driving_licence_upside_down_told_by_its_chinese_title() -> None:
         "valid_to": "2029-12-07"}
 
 
+def test_driving_licence_layout_does_not_put_another_box_in_a_lost_value() -> None:
+    title = ("中华人民共和国机动车驾驶证", 155, 15, 654, 66)
+    number = ("650102198811207802", 154, 104, 522, 145)
+    # The name's box lost: the sex, its label or the nationality is no name.
+    got = driving_licence(title, number, ("性别", 296, 165, 330, 190),
+                          ("女", 360, 165, 384, 190), ("国籍", 410, 165, 455, 190),
+                          ("中国", 505, 164, 571, 203))
+    assert got["name"].value is None
+    assert got["sex"].value == "女"
+    # The first issue date lost, the period read in pieces: no date is taken for it.
+    got = driving_licence(title, number, ("出生日期1988-11-20", 40, 309, 374, 348),
+                          ("初次领证日期", 40, 361, 160, 400), ("2019-08-27", 229, 465, 374, 506),
+                          ("至", 380, 465, 400, 506), ("2029-08-27", 410, 465, 559, 506))
+    assert got["first_issue_date"].value is None
+    # A value found by its place alone is highlighted.
+    got = driving_licence(title, number, ("装艳雪", 129, 159, 234, 203))
+    assert got["name"].value == "装艳雪"
+    assert got["name"].confidence < LOW_CONFIDENCE
+
+
 def test_a_licence_date_that_names_no_day_is_flagged() -> None:
     got = driving_licence(("中华人民共和国机动车驾驶证", 155, 15, 654, 66),
                           ("初次领证日期", 40, 361, 160, 400), ("2029-48-47", 230, 361, 374, 400))
@@ -664,6 +695,14 @@ def test_id_back_values_whose_labels_were_misread() -> None:
     fields = parse(DocKind.ID_BACK, lines, 800, 504, TODAY, is_upright=True).fields
     assert fields["issuing_authority"].value == "乌鲁木齐市公安局天山分局"
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2022-05-08", "2032-05-08")
+
+
+def test_id_back_bureau_cut_from_a_misread_label_is_highlighted() -> None:
+    lines = [line("警发教美重庆市公安局渝中区分局", 118, 354, 612, 394, 0.95),
+             line("有效期限2022.05.08-2032.05.08", 115, 412, 557, 450, 1.0)]
+    fields = parse(DocKind.ID_BACK, lines, 800, 504, TODAY, is_upright=True).fields
+    assert fields["issuing_authority"].value == "重庆市公安局渝中区分局"
+    assert fields["issuing_authority"].confidence < LOW_CONFIDENCE
 
 
 def test_id_back_authority_leaves_the_pattern_read_beside_it() -> None:

@@ -201,6 +201,8 @@ def confusable(chars: str, at: int, seen: str, p_seen: float, p_printed: float,
     ("慈溪市公安局", 0, "禁"),  # a county-level city's bureau
     ("天津市公安局和平分局", 5, "翔"),  # a municipality district's branch
     ("杭州市公安局西湖分局", 7, "潮"),  # a city district's branch
+    ("重庆市公安局渝中区分局", 7, "偷"),  # printed with its 区
+    ("上海市公安局浦东分局", 6, "蒲"),  # a 新区 by its name alone
     ("签发机关淇县公安局", 4, "湛"),  # the label read with it
 ])
 def test_an_issuing_bureau_is_read_against_the_region_table(printed: str, at: int,
@@ -208,7 +210,7 @@ def test_an_issuing_bureau_is_read_against_the_region_table(printed: str, at: in
     read = printed[:at] + seen + printed[at + 1:]
     assert read_authority(read, confusable(printed, at, seen, 0.6, 0.3)) == printed
     # Without the recogniser having seen it, the table invents nothing.
-    assert read_authority(read, confusable(printed, at, seen, 0.97, 0.0)) is None
+    assert read_authority(read, confusable(printed, at, seen, 0.97, 1e-5)) is None
     # A bureau read as one of the table's is left alone.
     assert read_authority(printed, confusable(printed, at, seen, 0.3, 0.6)) is None
 
@@ -225,9 +227,17 @@ def test_a_registered_capital_is_read_in_the_financial_numerals() -> None:
     assert capital.confidence < LOW_CONFIDENCE  # the list decided: highlighted
     # Read clearly, a character of the capital stays as read (and is shown as such).
     lines[1] = TextLine("注册资本参佰万元整", 0.95, lines[1].box,
-                        ctc=confusable(printed, 4, "参", 0.97, 0.0))
+                        ctc=confusable(printed, 4, "参", 0.97, 1e-5))
+    capital = parse(DocKind.BUSINESS_LICENSE, lines, 1012, 716, date(2025, 7, 1),
+                    is_upright=True).fields["registered_capital"]
+    assert capital.value == "参佰万元整"
+    assert "format" in capital.problems  # no amount is written with 参
+    # What prints around the amount in words is not reread ("人民币", figures).
+    printed = "注册资本人民币壹佰万元"
+    lines[1] = TextLine(printed, 0.95, lines[1].box,
+                        ctc=confusable(printed, 4, "万", 0.002, 0.9))
     assert parse(DocKind.BUSINESS_LICENSE, lines, 1012, 716, date(2025, 7, 1),
-                 is_upright=True).fields["registered_capital"].value == "参佰万元整"
+                 is_upright=True).fields["registered_capital"].value == "人民币壹佰万元"
 
 
 def test_number_region_starts_follow_the_code_table() -> None:

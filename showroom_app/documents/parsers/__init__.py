@@ -363,7 +363,7 @@ def _ethnicity(text: str) -> str | None:
 
 _BACK_LABELS = ("签发机关", "有效期限")
 # Where the ID back's values start, as a share of its width (its labels end before it).
-BACK_VALUE_COLUMN = 0.27
+BACK_VALUE_COLUMN = 0.31
 
 
 def _right_of(line: TextLine, x: float) -> str:
@@ -404,12 +404,17 @@ def parse_id_back(lines: list[TextLine], width: float, height: float,
         if bureau is not None:
             text = bureau_in(normalize(bureau.text)) or _right_of(
                 bureau, BACK_VALUE_COLUMN * width)
-            authority = Found(text, bureau.score, None, (bureau,)) if text else None
+            authority = Found(text, min(bureau.score, LOW_CONFIDENCE - 0.01), None,
+                              (bureau,)) if text else None
     # A bureau's name ends in a character: letters or digits after it are the card's
     # pattern read as a box of its own ("寿光市公安局" | "00X").
-    fields["issuing_authority"] = _field(
-        re.sub(r"[^\u4e00-\u9fff]+$", "", authority.text) or None if authority else None,
-        authority.score if authority else 0.0)
+    text = re.sub(r"[^\u4e00-\u9fff]+$", "", authority.text) if authority else ""
+    score = authority.score if authority else 0.0
+    if authority is not None and text != authority.text and authority.boxes:
+        # (The pattern's box does not speak for the bureau's own.)
+        kept = [b for b in authority.boxes if re.search(r"[\u4e00-\u9fff]", b.text)]
+        score = min((b.score for b in kept), default=score)
+    fields["issuing_authority"] = _field(text or None, score)
     validity = value_after(lines, ("有效期限",), _BACK_LABELS)
     if validity is None:  # the label lost: any line holding two dates
         line = next((ln for ln in lines if len(re.findall(r"\d{4}", ln.text)) >= 1
@@ -436,9 +441,12 @@ def parse_driving_license(lines: list[TextLine], width: float, height: float,
     fields["license_number"] = _field(number, score)
     name = _first_box(value_after(lines, ("姓名",), _DL_LABELS))
     name_row = _dl_name_row(lines, number_line, width)
-    if name is None and name_row:
-        # Label lost or misread (外名, 姓): the name is the row's first value.
-        name = Found(normalize(name_row[0].text), name_row[0].score, None, name_row[:1])
+    if (name is None or not name.text) and name_row and (
+            name_row[0].center[0] < DL_SEX_COLUMN * width
+            and not re.fullmatch(r"[男女]|中国|性别.*|国籍.*", normalize(name_row[0].text))):
+        # Label lost or misread (外名, 姓): the name is the row's first value, left of
+        # where the sex prints.
+        name = _placed(name_row[:1])
     # The English labels print on the same row ("Sex", "Nationality"): only the
     # Chinese run is the name.
     name_text = re.match(r"[\u4e00-\u9fff·]+", name.text) if name else None
@@ -448,11 +456,13 @@ def parse_driving_license(lines: list[TextLine], width: float, height: float,
                         ) if name_text else None
     fields["name"] = _field(name_value, name.score if name else 0)
     sex = value_after(lines, ("性别",), _DL_LABELS)
-    if (sex is None or not re.search(r"[男女]", sex.text)) and name_row:
+    if sex is None or not re.search(r"[男女]", sex.text):
         # The sex's box on the name's row, its label lost or merged ("性女", "女").
-        marked = [ln for ln in name_row[1:] if re.search(r"[男女]$", normalize(ln.text))]
+        named = name.boxes if name is not None else ()
+        marked = [ln for ln in name_row if ln not in named
+                  and re.search(r"[男女]$", normalize(ln.text))]
         if marked:
-            sex = Found(normalize(marked[0].text), marked[0].score, None, marked[:1])
+            sex = _placed(marked[:1])
     sex_value = re.search(r"[男女]", sex.text).group(0) if sex and re.search(
         r"[男女]", sex.text) else None
     fields["sex"] = _field(sex_value, sex.score if sex else 0)
@@ -462,40 +472,73 @@ def parse_driving_license(lines: list[TextLine], width: float, height: float,
     if klass is None:  # label lost: the one value shaped like a class
         shaped = [ln for ln in values if _DL_CLASS.fullmatch(normalize(ln.text).upper())]
         if len(shaped) == 1:
-            klass = Found(normalize(shaped[0].text), shaped[0].score, None, tuple(shaped))
+            klass = _placed(shaped)
     klass_value = re.sub(r"[^A-Z0-9]", "", klass.text.upper()) if klass else ""
     fields["vehicle_class"] = _field(klass_value or None, klass.score if klass else 0)
     periods = [ln for ln in values if _validity(ln.text)[1]]
-    single = sorted((ln for ln in values if find_date(ln.text) and "至" not in ln.text
-                     and ln not in periods), key=lambda ln: ln.top)
     first = value_after(lines, ("初次领证日期",), _DL_LABELS)
-    if (first is None or find_date(first.text) is None) and len(single) == 2:
-        # Label lost: the dates print birth first, then the first issue.
-        first = Found(normalize(single[1].text), single[1].score, None, (single[1],))
+    if first is None or find_date(first.text) is None:
+        first = _first_issue_by_place(values, periods, number)
     fields["first_issue_date"] = _field(iso(find_date(first.text)) if first else None,
                                         first.score if first else 0)
     validity = value_after(lines, ("有效期限",), _DL_LABELS)
     if (validity is None or _validity(_boxes_text(validity))[0] is None) and len(periods) == 1:
-        validity = Found(normalize(periods[0].text), periods[0].score, None, tuple(periods))
+        validity = _placed(periods)
     start, end = _validity(_boxes_text(validity)) if validity else (None, None)
     fields["valid_from"] = _field(start, validity.score if validity else 0)
     fields["valid_to"] = _field(end, validity.score if validity else 0)
     return fields
 
 
-# Where a driving licence's values start, as a share of its width (the labels end
-# before it).
+# Where a driving licence's values start, and where its sex prints, as shares of its
+# width (the labels end before the first; the name ends before the second).
 DL_VALUE_COLUMN = 0.14
+DL_SEX_COLUMN = 0.34
+
+
+def _placed(boxes: list[TextLine] | tuple[TextLine, ...]) -> Found:
+    """A value found by where it prints and its shape, its label not read: kept under
+    the review threshold, since a box lost from the layout would put another in its
+    place."""
+    return Found("".join(normalize(ln.text) for ln in boxes),
+                 min(*(ln.score for ln in boxes), LOW_CONFIDENCE - 0.01), None, tuple(boxes))
+
+
+def _first_issue_by_place(values: list[TextLine], periods: list[TextLine],
+                          number: str | None) -> Found | None:
+    """The first issue date where its label was not read: the licence prints the birth
+    date (the one its number encodes), then the first issue date on a row of its own
+    below it; None unless exactly that was read."""
+    if number is None or len(number) != 18:
+        return None
+    single = sorted((ln for ln in values if find_date(ln.text) and "至" not in ln.text
+                     and ln not in periods), key=lambda ln: ln.top)
+    if len(single) != 2:
+        return None
+    birth, first = single
+    if iso(find_date(birth.text)) != iso((int(number[6:10]), int(number[10:12]),
+                                          int(number[12:14]))):
+        return None
+    if same_row(birth, first) or any(same_row(ln, first) for ln in values
+                                     if ln is not first and find_date(ln.text)):
+        return None
+    return _placed([first])
 
 
 def _first_box(found: Found | None) -> Found | None:
-    """A value printed in one box: the first box right of its label, when the label is
-    a box of its own (the boxes after it on the row are other fields whose labels were
-    lost: "装艳雪" | "女" | "中国")."""
+    """A value printed in one place: the first box right of its label, when the label is
+    a box of its own, with the boxes that follow it closely (a name the detector cut in
+    two, "欧阳" | "娜娜"); the boxes further on are other fields whose labels were lost
+    ("装艳雪" | "女" | "中国")."""
     if found is None or not found.boxes or found.boxes[0] is found.label:
         return found
-    box = found.boxes[0]
-    return Found(normalize(box.text), box.score, found.label, (box,))
+    kept = [found.boxes[0]]
+    for box in found.boxes[1:]:
+        if box.left - kept[-1].right > 0.5 * kept[-1].height:
+            break
+        kept.append(box)
+    return Found("".join(normalize(b.text) for b in kept), min(b.score for b in kept),
+                 found.label, tuple(kept))
 
 
 def _dl_name_row(lines: list[TextLine], number_line: TextLine | None, width: float
@@ -523,6 +566,8 @@ _VL_LABELS = ("号牌号码", "车辆类型", "所有人", "住址", "使用性�
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 _PROVINCE_SIMPLIFIED = str.maketrans("粵蘇貴遼寧陝魯晉滬瓊雲閩贛黑", "粤苏贵辽宁陕鲁晋沪琼云闽赣黑")
 _PLATE = re.compile(r"[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}")
+# A kind of vehicle, as the licence names it (小型轿车, 重型半挂牵引车, 轮式拖拉机).
+_VEHICLE_TYPE = re.compile(r"[\u4e00-\u9fff]{1,10}车|[\u4e00-\u9fff]{0,8}拖拉机")
 
 
 def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
@@ -544,8 +589,7 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
         shaped = [ln for ln in values if _PLATE.fullmatch(
             re.sub(r"[·.•\-]", "", normalize(ln.text).upper()))]
         if shaped:
-            pick = min(shaped, key=lambda ln: ln.top)
-            plate = Found(normalize(pick.text), pick.score, None, (pick,))
+            plate = _placed([min(shaped, key=lambda ln: ln.top)])
     plate_box = plate.boxes[0] if plate is not None and plate.boxes else None
     if plate_box is None:
         # The plate not read either: its row is the first under the title.
@@ -554,7 +598,11 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
                  and not re.search(r"[a-z]", ln.text)]
         if under:
             top = min(under, key=lambda ln: ln.top)
-            plate_box = min((ln for ln in under if same_row(ln, top)), key=lambda ln: ln.left)
+            row = sorted((ln for ln in under if same_row(ln, top)), key=lambda ln: ln.left)
+            # Only the plate's row: it holds the vehicle's type (a row lost would put the
+            # owner's in its place, and the address under it).
+            if any(_VEHICLE_TYPE.fullmatch(normalize(ln.text)) for ln in row[1:]):
+                plate_box = row[0]
     plate_text = re.sub(r"[·.•\-]", "", plate.text.upper()) if plate else ""
     # The recogniser sometimes answers a province abbreviation in its traditional form;
     # plates are printed simplified.
@@ -566,10 +614,9 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
     if (kind is None or not kind.text) and plate_box is not None:
         # Label lost: the type stands right of the plate, a kind of vehicle by its end.
         typed = [ln for ln in values if same_row(ln, plate_box) and ln.left > plate_box.right
-                 and re.fullmatch(r"[\u4e00-\u9fff]{1,10}车|[\u4e00-\u9fff]{0,8}拖拉机",
-                                  normalize(ln.text))]
+                 and _VEHICLE_TYPE.fullmatch(normalize(ln.text))]
         if typed:
-            kind = Found(normalize(typed[0].text), typed[0].score, None, tuple(typed[:1]))
+            kind = _placed(typed[:1])
     fields["vehicle_type"] = _field(kind.text if kind else None, kind.score if kind else 0)
     owner = value_after(lines, ("所有人",), _VL_LABELS)
     if (owner is None or not owner.text) and plate_box is not None:
@@ -578,8 +625,7 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
                  < plate_box.bottom + plate_box.height and ln.left < plate_box.right
                  and re.search(r"[\u4e00-\u9fff]", ln.text)]
         if under:
-            pick = min(under, key=lambda ln: ln.left)
-            owner = Found(normalize(pick.text), pick.score, None, (pick,))
+            owner = _placed([min(under, key=lambda ln: ln.left)])
     fields["owner"] = _field(owner.text if owner else None, owner.score if owner else 0)
     vin = value_after(lines, ("车辆识别代号",), _VL_LABELS)
     vin_text = re.sub(r"[^A-Z0-9]", "", vin.text.upper()) if vin else ""
@@ -618,7 +664,7 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
                 last = max(dated, key=lambda ln: ln.top)
                 pick = min((ln for ln in dated if same_row(ln, last)), key=lambda ln: ln.left)
                 if pick.center[0] < width / 2:
-                    reg = Found(normalize(pick.text), pick.score)
+                    reg = _placed([pick])
     fields["registration_date"] = _field(iso(find_date(reg.text)) if reg else None,
                                          reg.score if reg else 0)
     return fields
@@ -637,7 +683,7 @@ def _engine_number_below_vin(lines: list[TextLine], vin: str) -> Found | None:
              and re.fullmatch(r"[A-Z0-9]{6,20}", normalize(ln.text).upper())
              and vin not in normalize(ln.text).upper()]
     pick = min(below, key=lambda ln: ln.top, default=None)
-    return Found(normalize(pick.text), pick.score, None, (pick,)) if pick else None
+    return _placed([pick]) if pick else None
 
 
 _BL_LABELS = ("统一社会信用代码", "名称", "类型", "法定代表人", "负责人", "经营范围", "注册资本",
@@ -794,7 +840,8 @@ def parse_business_license(lines: list[TextLine], width: float, height: float,
 # How the names of businesses end, and the company types printed under them (which a
 # name is not).
 _BUSINESS_END = re.compile(r".*(?:公司|合作社|厂|店|中心|部|行|社|场|站|所)")
-_COMPANY_TYPE = re.compile(r"型.*|(?:其他)?(?:有限责任|股份有限)公司.*|农民专业合作社|个人独资企业")
+_COMPANY_TYPE = re.compile(
+    r"类?型.*|(?:其他)?(?:有限责任|股份有限)公司.*|农民专业合作社|个人独资企业")
 
 
 def _name_on_first_row(lines: list[TextLine], x: float) -> Found | None:
@@ -805,20 +852,23 @@ def _name_on_first_row(lines: list[TextLine], x: float) -> Found | None:
     if not right:
         return None
     first = min(right, key=lambda ln: ln.top)
+    if not label_of(first, ("注册资本", "成员出资总额")):
+        return None  # the first row's own label lost: the row under it is the type's
     for ln in sorted((ln for ln in lines if ln.center[0] < x and same_row(ln, first)),
                      key=lambda ln: ln.left):
         text = re.sub(r"^名?称", "", normalize(ln.text))
         if len(text) >= 4 and _BUSINESS_END.fullmatch(text) and not _COMPANY_TYPE.fullmatch(
                 text):
-            return Found(text, ln.score, None, (ln,))
+            return Found(text, min(ln.score, LOW_CONFIDENCE - 0.01), None, (ln,))
     return None
 
 
 # Registered capital is written in the financial numerals, in 万元 (壹仟零伍拾万元整).
 CAPITAL_CHARACTERS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整"
 _CAPITAL = re.compile(r"[零壹贰叁参肆伍陆柒捌玖拾佰仟亿][零壹贰叁参肆伍陆柒捌玖拾佰仟万亿]*元整?")
-# Prior odds, in nats, of a capital's character being one of those against any other:
-# nothing else is ever written there (as for a region name against the table).
+# Prior odds, in nats, of a character inside the amount in words being one of those
+# against any other: nothing else is written there (as for a region name against the
+# table).
 CAPITAL_NATS = 9.0
 
 
@@ -832,13 +882,17 @@ def _capital(lines: list[TextLine], found: Found | None) -> Found | None:
         if not shaped:
             return found
         ln, m = min(shaped, key=lambda pair: pair[0].top)
-        found = Found(m.group(0), ln.score, None, (ln,))
+        found = Found(m.group(0), min(ln.score, LOW_CONFIDENCE - 0.01), None, (ln,))
     box = found.boxes[-1] if found.boxes else None
-    if box is None or box.ctc is None or not box.text.endswith(found.text):
+    numerals = _CAPITAL.search(found.text)
+    if box is None or box.ctc is None or numerals is None or not box.text.endswith(
+            found.text):
         return found
     start = len(box.text) - len(found.text)
-    read = reread(box.text, box.ctc, range(start, len(box.text)), CAPITAL_CHARACTERS,
-                  CAPITAL_NATS)
+    # Only the amount in words is reread: what prints around it (人民币, 美元, an amount
+    # in figures) is read as it is.
+    read = reread(box.text, box.ctc, range(start + numerals.start(), start + numerals.end()),
+                  CAPITAL_CHARACTERS, CAPITAL_NATS)
     if read is None:
         return found
     return Found(read[start:], min(found.score, LOW_CONFIDENCE - 0.01), found.label,
@@ -915,6 +969,11 @@ def validate(kind: DocKind, fields: dict[str, FieldValue], today: date) -> None:
     if kind is DocKind.VEHICLE_LICENSE and fields["vin"].value:
         for problem in v.vin_problems(fields["vin"].value):
             fields["vin"].add(problem)
+    capital = fields.get("registered_capital")
+    if kind is DocKind.BUSINESS_LICENSE and capital is not None and capital.value and (
+            re.search(r"[^0-9.,零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整人民币美港澳欧日英镑()（）]",
+                      capital.value)):
+        capital.add(Problem.FORMAT)  # a character no amount is written with ("参佰万元")
     if kind is DocKind.BUSINESS_LICENSE and fields["uscc"].value:
         for problem in v.uscc_problems(fields["uscc"].value):
             fields["uscc"].add(problem)

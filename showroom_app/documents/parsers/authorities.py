@@ -2,7 +2,7 @@
 the GB/T 2260 region table implies.
 
 A card is issued by a city's or county's bureau ("淇县公安局", "慈溪市公安局") or by a
-city district's branch of it ("杭州市公安局西湖分局", "天津市公安局和平分局"). A doubtful
+city district's branch of it ("杭州市公安局西湖分局", "重庆市公安局渝中区分局"). A doubtful
 character of such a line ("禁溪市公安局", "天津市公安翔和平分局") is read as the bureau
 within a few edits of what was read when the recogniser's own evidence, with the prior
 odds of a name in the table against one outside it, supports it.
@@ -31,7 +31,7 @@ def _bureaus() -> dict[int, list[str]]:
             names.add(province + "公安局")
             for district in pnode.children:
                 if district.endswith("区"):
-                    names.add(f"{province}公安局{district[:-1]}分局")
+                    names.update(_branches(province, district))
                 else:
                     names.add(district + "公安局")
             continue
@@ -39,7 +39,7 @@ def _bureaus() -> dict[int, list[str]]:
             names.add(city + "公安局")
             for county in cnode.children:
                 if county.endswith("区") and city.endswith("市"):
-                    names.add(f"{city}公安局{county[:-1]}分局")
+                    names.update(_branches(city, county))
                 else:
                     names.add(county + "公安局")
     by_length: dict[int, list[str]] = defaultdict(list)
@@ -48,6 +48,13 @@ def _bureaus() -> dict[int, list[str]]:
     for name in (n for n in names if n.index("公安局") >= 2):
         by_length[len(name)].append(name)
     return dict(by_length)
+
+
+def _branches(city: str, district: str) -> set[str]:
+    """The names a district's branch of the city's bureau is printed with: the district
+    with or without its 区 (和平分局, 渝中区分局), a 新区 by its name alone (浦东分局)."""
+    stem = district[:-2] if district.endswith("新区") else district[:-1]
+    return {f"{city}公安局{stem}分局", f"{city}公安局{district}分局"}
 
 
 def _near(text: str) -> list[str]:
