@@ -884,15 +884,15 @@ def _capital(lines: list[TextLine], found: Found | None) -> Found | None:
         ln, m = min(shaped, key=lambda pair: pair[0].top)
         found = Found(m.group(0), min(ln.score, LOW_CONFIDENCE - 0.01), None, (ln,))
     box = found.boxes[-1] if found.boxes else None
-    numerals = _CAPITAL.search(found.text)
-    if box is None or box.ctc is None or numerals is None or not box.text.endswith(
-            found.text):
+    if box is None or box.ctc is None or not box.text.endswith(found.text):
         return found
     start = len(box.text) - len(found.text)
-    # Only the amount in words is reread: what prints around it (人民币, 美元, an amount
-    # in figures) is read as it is.
-    read = reread(box.text, box.ctc, range(start + numerals.start(), start + numerals.end()),
-                  CAPITAL_CHARACTERS, CAPITAL_NATS)
+    # Only an amount in words is reread: one written with a currency (人民币, 美元) or
+    # in figures is read as it is.
+    if re.search(r"[0-9]|币|美|港|欧|日", found.text) or "元" not in found.text:
+        return found
+    read = reread(box.text, box.ctc, range(start, len(box.text)), CAPITAL_CHARACTERS,
+                  CAPITAL_NATS)
     if read is None:
         return found
     return Found(read[start:], min(found.score, LOW_CONFIDENCE - 0.01), found.label,
