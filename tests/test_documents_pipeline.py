@@ -511,6 +511,19 @@ def test_business_licence_name_and_capital_whose_labels_were_misread() -> None:
     assert got["legal_representative"] == "钱娟燕"
 
 
+def test_business_licence_address_whose_labels_were_all_lost() -> None:
+    # No label of the right-hand form read (住 as 生): the address is the line there that
+    # starts with a province, with its wrapped line, and is highlighted.
+    lines = [line("称 寿光市永盛运输有限公司", 160, 313, 422, 341),
+             line("生", 529, 484, 557, 508), line("山东省寿光市阳光花园15", 649, 484, 938, 508),
+             line("经相关部门批准后方可开展经营活", 195, 512, 506, 540),
+             line("号楼1601室", 650, 512, 756, 540)]
+    address = parse(DocKind.BUSINESS_LICENSE, lines, 1012, 716, TODAY,
+                    is_upright=True).fields["address"]
+    assert address.value == "山东省寿光市阳光花园15号楼1601室"
+    assert address.confidence < LOW_CONFIDENCE
+
+
 def test_red_ink_is_taken_off_and_black_print_kept() -> None:
     paper = np.full((120, 200, 3), (205, 225, 240), np.uint8)  # cream paper, BGR
     cv2.putText(paper, "88", (10, 90), cv2.FONT_HERSHEY_SIMPLEX, 3, (25, 25, 25), 8)

@@ -32,7 +32,7 @@ from showroom_app.documents.parsers.common import (
     strip_any_label,
 )
 from showroom_app.documents.parsers.forms import Found, label_of, same_row, value_after
-from showroom_app.documents.parsers.regions import starts_like_province
+from showroom_app.documents.parsers.regions import region_tree, starts_like_province
 from showroom_app.documents.parsers.rereading import reread
 
 # --- orientation and kind ------------------------------------------------------------
@@ -833,8 +833,45 @@ def parse_business_license(lines: list[TextLine], width: float, height: float,
             found = _capital(lines, found)
         if key == "name" and (found is None or not found.text) and right_form is not None:
             found = _name_on_first_row(lines, right_form[0])
+        if key == "legal_representative" and column is None:
+            # With the forms' boundary unknown, the boxes further along the row may be
+            # the other form's values: a person's name is one box.
+            found = _first_box(found)
+        if key == "address" and (found is None or not found.text):
+            found = _address_by_its_start(lines, width)
         fields[key] = _field(found.text if found else None, found.score if found else 0)
     return fields
+
+
+def _address_by_its_start(lines: list[TextLine], width: float) -> Found | None:
+    """The address where its label was not read: the line in the licence's right half
+    that starts with a province, maybe after what is left of the label ("所", "住所"),
+    with its wrapped lines; highlighted."""
+    provinces = region_tree()
+    starts = []
+    for ln in lines:
+        text = normalize(ln.text)
+        if ln.center[0] < 0.45 * width:
+            continue
+        at = next((o for o in range(4) for p in provinces if text.startswith(p, o)), None)
+        if at is not None and len(text) > at + 4:
+            starts.append((ln, at))
+    if not starts:
+        return None
+    ln, at = min(starts, key=lambda pair: pair[0].top)
+    text = normalize(ln.text)
+    cut = ln.left + (ln.right - ln.left) * at / len(text)
+    value = TextLine(text[at:], ln.score, ((cut, ln.top), (ln.right, ln.top),
+                                           (ln.right, ln.bottom), (cut, ln.bottom)))
+    # The label it lost, put back where it prints, so the value reads as any other.
+    label = TextLine("住所", ln.score, ((cut - 3 * ln.height, ln.top), (cut - ln.height, ln.top),
+                                       (cut - ln.height, ln.bottom),
+                                       (cut - 3 * ln.height, ln.bottom)))
+    others = [o for o in lines if o is not ln and o.center[0] >= 0.45 * width]
+    found = value_after([label, value, *others], ("住所",), _BL_LABELS, continuation=True)
+    if found is None or not found.text:
+        return None
+    return Found(found.text, min(found.score, LOW_CONFIDENCE - 0.01), None, found.boxes)
 
 
 # How the names of businesses end, and the company types printed under them (which a
