@@ -296,6 +296,21 @@ def test_names_of_peoples_without_han_surnames_are_read_as_printed(ethnicity: st
     assert han_named("阿依古丽·买买提", None) is False  # a transliterated name
 
 
+def test_a_driving_licence_name_is_read_against_the_surnames() -> None:
+    # Degraded driving licence 1 of bench/ocr.py --kinds driving_license --seed 9: 龚 read
+    # as 装, which no surname is; the recogniser also saw 龚 there.
+    post = confusable("龚艳雪", 0, "装", 0.6, 0.35)
+    lines = [TextLine("中华人民共和国机动车驾驶证", 1.0, box(155, 15, 654, 66)),
+             TextLine("650102198811207802", 1.0, box(154, 104, 522, 145)),
+             TextLine("姓名", 0.9, box(45, 165, 92, 199)),
+             TextLine("装艳雪", 0.9, box(129, 159, 234, 203), ctc=post)]
+    doc = parse(DocKind.DRIVING_LICENSE, lines, 800, 545, TODAY, is_upright=True)
+    assert doc.fields["name"].value == "装艳雪"
+    _lines, doc = pipeline._names_read(lines, doc, 800, 545, TODAY)
+    assert doc.fields["name"].value == "龚艳雪"
+    assert doc.fields["name"].confidence < LOW_CONFIDENCE  # the list decided
+
+
 def test_a_doubtful_given_name_character_is_read_against_the_common_ones() -> None:
     post = doubting("钟燕萍", {1: ("蒸", 0.6, 0.37)})
     assert read_given_name("钟蒸萍", "钟蒸萍", post) == "钟燕萍"

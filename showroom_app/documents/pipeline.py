@@ -234,6 +234,8 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         lines = _region_starts(lines)
     day = today or today_in_china()
     document = parse(found_kind, lines, width_px, height, day, is_upright=True)
+    if found_kind is DocKind.DRIVING_LICENSE:
+        lines, document = _names_read(lines, document, width_px, height, day)
     if found_kind is DocKind.ID_FRONT:
         document = _id_front_checked(engine, image_up, raw_up, lines, document, day)
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
@@ -401,8 +403,11 @@ def _names_read(lines: list[TextLine], document: ParsedDocument, width: float,
                 height: float, day: date) -> tuple[list[TextLine], ParsedDocument]:
     """The name's surname and given-name characters read against their lists, for a
     name the lists speak for (parsers.surnames.han_named): a Tibetan or Uyghur name
-    starts with no surname ("扎西顿珠" is no 孔西顿珠)."""
-    if not han_named(document.fields["name"].value or "", document.fields["ethnicity"].value):
+    starts with no surname ("扎西顿珠" is no 孔西顿珠). A driving licence prints no
+    ethnicity: only a name written with "·" is known to take no Han surname there."""
+    ethnicity = document.fields.get("ethnicity")
+    if not han_named(document.fields["name"].value or "",
+                     ethnicity.value if ethnicity is not None else None):
         return lines, document
     lines, document = _name_read(read_surname, lines, document, width, height, day)
     return _name_read(read_given_name, lines, document, width, height, day)
@@ -425,7 +430,7 @@ def _name_read(read: Callable[[str, str, CtcPosteriors | None], str | None],
             continue
         text = ln.text[:len(ln.text) - len(name)] + chosen
         lines = [*lines[:k], _decided(ln, text), *lines[k + 1:]]
-        return lines, parse(DocKind.ID_FRONT, lines, width, height, day, is_upright=True)
+        return lines, parse(document.doc_type, lines, width, height, day, is_upright=True)
     return lines, document
 
 
