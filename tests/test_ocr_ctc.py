@@ -311,6 +311,19 @@ def test_a_driving_licence_name_is_read_against_the_surnames() -> None:
     assert doc.fields["name"].confidence < LOW_CONFIDENCE  # the list decided
 
 
+def test_a_vehicle_owner_who_is_a_person_is_read_against_the_surnames() -> None:
+    post = confusable("夏倩丽", 0, "要", 0.6, 0.35)
+    lines = [TextLine("中华人民共和国机动车行驶证", 1.0, box(149, 20, 643, 63)),
+             TextLine("号牌号码", 1.0, box(34, 119, 114, 146)),
+             TextLine("蒙C08234", 0.96, box(147, 110, 290, 146)),
+             TextLine("所有人", 1.0, box(31, 171, 98, 205)),
+             TextLine("要倩丽", 0.9, box(141, 162, 229, 202), ctc=post)]
+    doc = parse(DocKind.VEHICLE_LICENSE, lines, 800, 545, TODAY, is_upright=True)
+    _lines, doc = pipeline._names_read(lines, doc, 800, 545, TODAY, "owner")
+    assert doc.fields["owner"].value == "夏倩丽"
+    assert doc.fields["owner"].confidence < LOW_CONFIDENCE
+
+
 def test_a_doubtful_given_name_character_is_read_against_the_common_ones() -> None:
     post = doubting("钟燕萍", {1: ("蒸", 0.6, 0.37)})
     assert read_given_name("钟蒸萍", "钟蒸萍", post) == "钟燕萍"

@@ -236,6 +236,11 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     document = parse(found_kind, lines, width_px, height, day, is_upright=True)
     if found_kind is DocKind.DRIVING_LICENSE:
         lines, document = _names_read(lines, document, width_px, height, day)
+    owner = document.fields.get("owner")
+    if found_kind is DocKind.VEHICLE_LICENSE and owner is not None and owner.value and (
+            re.fullmatch(r"[\u4e00-\u9fff]{2,4}", owner.value)):
+        # An owner who is a person (a company's name is longer and ends as one does).
+        lines, document = _names_read(lines, document, width_px, height, day, "owner")
     if found_kind is DocKind.ID_FRONT:
         document = _id_front_checked(engine, image_up, raw_up, lines, document, day)
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
@@ -400,28 +405,31 @@ def _date_readings(text: str, born: date) -> list[str]:
 
 
 def _names_read(lines: list[TextLine], document: ParsedDocument, width: float,
-                height: float, day: date) -> tuple[list[TextLine], ParsedDocument]:
-    """The name's surname and given-name characters read against their lists, for a
-    name the lists speak for (parsers.surnames.han_named): a Tibetan or Uyghur name
-    starts with no surname ("扎西顿珠" is no 孔西顿珠). A driving licence prints no
-    ethnicity: only a name written with "·" is known to take no Han surname there."""
+                height: float, day: date, key: str = "name"
+                ) -> tuple[list[TextLine], ParsedDocument]:
+    """The person's name in field `key`: its surname and given-name characters read
+    against their lists, for a name the lists speak for (parsers.surnames.han_named): a
+    Tibetan or Uyghur name starts with no surname ("扎西顿珠" is no 孔西顿珠). A licence
+    prints no ethnicity: only a name written with "·" is known to take no Han surname
+    there."""
     ethnicity = document.fields.get("ethnicity")
-    if not han_named(document.fields["name"].value or "",
+    if not han_named(document.fields[key].value or "",
                      ethnicity.value if ethnicity is not None else None):
         return lines, document
-    lines, document = _name_read(read_surname, lines, document, width, height, day)
-    return _name_read(read_given_name, lines, document, width, height, day)
+    lines, document = _name_read(read_surname, lines, document, width, height, day, key)
+    return _name_read(read_given_name, lines, document, width, height, day, key)
 
 
 def _name_read(read: Callable[[str, str, CtcPosteriors | None], str | None],
                lines: list[TextLine], document: ParsedDocument, width: float,
-               height: float, day: date) -> tuple[list[TextLine], ParsedDocument]:
+               height: float, day: date, key: str = "name"
+               ) -> tuple[list[TextLine], ParsedDocument]:
     """The name read again by `read` (parsers.surnames.read_surname: its first
     character against the surnames when it is none or a rare one;
     parsers.given_names.read_given_name: doubtful given-name characters against the
     common ones) on the line it was read from; the list deciding keeps the field under
     the review threshold."""
-    name = document.fields["name"].value
+    name = document.fields[key].value
     if not name:
         return lines, document
     for k, ln in enumerate(lines):
