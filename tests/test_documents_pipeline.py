@@ -575,6 +575,16 @@ def test_vehicle_licence_engine_number_whose_label_was_not_detected() -> None:
     assert got["registration_date"] == "2013-07-06"
 
 
+def test_vehicle_licence_engine_number_off_its_labels_row() -> None:
+    # Clean frame 22 of the vehicle licences in bench/ocr.py --per-kind 40 (seed 7): a
+    # card cut out sheared, the small 发动机 label below its value's row.
+    got = vehicle_licence(("车辆识别代号", 238, 359, 336, 387),
+                          ("LFW4S0469A9728766", 387, 342, 635, 380),
+                          ("CA6DM231502832", 404, 384, 588, 421), ("发动机", 265, 406, 314, 425),
+                          ("2010-02-14", 388, 427, 494, 459), ("注册日期", 291, 440, 349, 462))
+    assert got["engine_number"] == "CA6DM231502832"
+
+
 def test_vehicle_licence_plate_is_its_own_box() -> None:
     # Clean frame 34 (seed 5): the card lies tilted in its cut-out, so the English title
     # shares the plate's row and its V had been read as the plate's seventh character.

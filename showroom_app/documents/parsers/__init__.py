@@ -641,7 +641,7 @@ def parse_vehicle_license(lines: list[TextLine], width: float, height: float,
         label = next((ln for ln in lines if normalize(ln.text).startswith("发动")), None)
         if label is not None:
             engine = value_after(lines, (normalize(label.text)[:2],), _VL_LABELS)
-    if engine is None and vin_text:
+    if (engine is None or not engine.text) and vin_text:
         engine = _engine_number_below_vin(lines, vin_text)
     fields["engine_number"] = _field(
         re.sub(r"[^A-Z0-9]", "", engine.text.upper()) if engine else None,
