@@ -234,13 +234,8 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         lines = _region_starts(lines)
     day = today or today_in_china()
     document = parse(found_kind, lines, width_px, height, day, is_upright=True)
-    if found_kind is DocKind.DRIVING_LICENSE:
-        lines, document = _names_read(lines, document, width_px, height, day)
-    owner = document.fields.get("owner")
-    if found_kind is DocKind.VEHICLE_LICENSE and owner is not None and owner.value and (
-            re.fullmatch(r"[\u4e00-\u9fff]{2,4}", owner.value)):
-        # An owner who is a person (a company's name is longer and ends as one does).
-        lines, document = _names_read(lines, document, width_px, height, day, "owner")
+    if found_kind in (DocKind.DRIVING_LICENSE, DocKind.VEHICLE_LICENSE):
+        document = _licence_names(lines, document, width_px, height, day)
     if found_kind is DocKind.ID_FRONT:
         document = _id_front_checked(engine, image_up, raw_up, lines, document, day)
     timings["parse_ms"] = (time.perf_counter() - t) * 1000
@@ -402,6 +397,19 @@ def _date_readings(text: str, born: date) -> list[str]:
             out.add(text[:span.start()] + printed + text[span.end():])
     out.discard(text)
     return sorted(out)
+
+
+def _licence_names(lines: list[TextLine], document: ParsedDocument, width: float,
+                   height: float, day: date) -> ParsedDocument:
+    """A licence's person's name read against the lists as the ID front's is: the
+    driving licence's holder, the vehicle licence's owner when a person (a company's
+    name is longer and ends as one does)."""
+    if document.doc_type is DocKind.DRIVING_LICENSE:
+        return _names_read(lines, document, width, height, day)[1]
+    owner = document.fields["owner"].value
+    if owner and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", owner):
+        return _names_read(lines, document, width, height, day, "owner")[1]
+    return document
 
 
 def _names_read(lines: list[TextLine], document: ParsedDocument, width: float,

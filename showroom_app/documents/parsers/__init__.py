@@ -122,6 +122,28 @@ def _field(text: str | None, score: float) -> FieldValue:
     return FieldValue(text or None, score if text else 0.0)
 
 
+def _char_xs(line: TextLine) -> list[float]:
+    """Where in the picture each character of the line's text stands: where the
+    recogniser saw it, else spread evenly over the box."""
+    text = line.text
+    shares = line.ctc.char_centres(text) if line.ctc is not None else []
+    if len(shares) != len(text):
+        shares = [(i + 0.5) / len(text) for i in range(len(text))]
+    return [line.left + share * (line.right - line.left) for share in shares]
+
+
+def _piece(text: str, score: float, line: TextLine, x0: float, x1: float) -> TextLine:
+    """`text` as a box of its own: the part of `line`'s box from x0 to x1."""
+    return TextLine(text, score, ((x0, line.top), (x1, line.top), (x1, line.bottom),
+                                  (x0, line.bottom)))
+
+
+def _under_review(score: float) -> float:
+    """The confidence of a value a list, a table or the layout decided: under the review
+    threshold, so the consultant checks it."""
+    return min(score, LOW_CONFIDENCE - 0.01)
+
+
 def _id_number_from(lines: list[TextLine]) -> tuple[str | None, float, TextLine | None]:
     best: tuple[str | None, float, TextLine | None] = (None, 0.0, None)
     for ln in lines:
@@ -368,12 +390,8 @@ BACK_VALUE_COLUMN = 0.31
 
 def _right_of(line: TextLine, x: float) -> str:
     """The characters of `line` the recogniser saw right of `x`."""
-    text = line.text
-    shares = line.ctc.char_centres(text) if line.ctc is not None else []
-    if len(shares) != len(text):
-        shares = [(i + 0.5) / len(text) for i in range(len(text))]
-    return normalize("".join(c for c, share in zip(text, shares, strict=True)
-                             if line.left + share * (line.right - line.left) >= x))
+    return normalize("".join(c for c, cx in zip(line.text, _char_xs(line), strict=True)
+                             if cx >= x))
 
 
 def _boxes_text(found: Found) -> str:
@@ -404,7 +422,7 @@ def parse_id_back(lines: list[TextLine], width: float, height: float,
         if bureau is not None:
             text = bureau_in(normalize(bureau.text)) or _right_of(
                 bureau, BACK_VALUE_COLUMN * width)
-            authority = Found(text, min(bureau.score, LOW_CONFIDENCE - 0.01), None,
+            authority = Found(text, _under_review(bureau.score), None,
                               (bureau,)) if text else None
     # A bureau's name ends in a character: letters or digits after it are the card's
     # pattern read as a box of its own ("寿光市公安局" | "00X").
@@ -501,7 +519,7 @@ def _placed(boxes: list[TextLine] | tuple[TextLine, ...]) -> Found:
     the review threshold, since a box lost from the layout would put another in its
     place."""
     return Found("".join(normalize(ln.text) for ln in boxes),
-                 min(*(ln.score for ln in boxes), LOW_CONFIDENCE - 0.01), None, tuple(boxes))
+                 _under_review(min(ln.score for ln in boxes)), None, tuple(boxes))
 
 
 def _first_issue_by_place(values: list[TextLine], periods: list[TextLine],
@@ -709,13 +727,9 @@ def _spaced_label_merge(lines: list[TextLine]) -> list[TextLine]:
                 # so the value keeps its own column (continuation lines align to it).
                 char_w = (nxt.right - nxt.left) / max(len(nxt_text), 1)
                 cut = nxt.left + char_w
-                pieces = [TextLine(label, min(first.score, nxt.score),
-                                   ((first.left, first.top), (cut, first.top),
-                                    (cut, first.bottom), (first.left, first.bottom)))]
+                pieces = [_piece(label, min(first.score, nxt.score), first, first.left, cut)]
                 if len(nxt_text) > 1:
-                    pieces.append(TextLine(nxt_text[1:], nxt.score,
-                                           ((cut, nxt.top), (nxt.right, nxt.top),
-                                            (nxt.right, nxt.bottom), (cut, nxt.bottom))))
+                    pieces.append(_piece(nxt_text[1:], nxt.score, nxt, cut, nxt.right))
                 out = [ln for ln in out if ln is not first and ln is not nxt] + pieces
             else:
                 # The second character was not detected at all (a lone character is
@@ -759,16 +773,12 @@ def _split_at(lines: list[TextLine], x: float, top: float) -> list[TextLine]:
                 ln.left < x - 0.5 * ln.height and ln.right > x + 0.5 * ln.height):
             out.append(ln)
             continue
-        shares = ln.ctc.char_centres(text) if ln.ctc is not None else []
-        if len(shares) != len(text):
-            shares = [(i + 0.5) / len(text) for i in range(len(text))]
-        k = sum(1 for share in shares if ln.left + share * (ln.right - ln.left) < x)
+        k = sum(1 for cx in _char_xs(ln) if cx < x)
         if not 0 < k < len(text):
             out.append(ln)
             continue
-        for piece, x0, x1 in ((text[:k], ln.left, x), (text[k:], x, ln.right)):
-            out.append(TextLine(piece, ln.score,
-                                ((x0, ln.top), (x1, ln.top), (x1, ln.bottom), (x0, ln.bottom))))
+        out += [_piece(text[:k], ln.score, ln, ln.left, x),
+                _piece(text[k:], ln.score, ln, x, ln.right)]
     return out
 
 
@@ -790,10 +800,8 @@ def _address_without_first_label_character(lines: list[TextLine], x: float
         elif starts_like_province(text[1:]):
             cut = ln.left + (ln.right - ln.left) / len(text)
             out.remove(ln)
-            out += [TextLine("住所", ln.score, ((ln.left, ln.top), (cut, ln.top),
-                                               (cut, ln.bottom), (ln.left, ln.bottom))),
-                    TextLine(text[1:], ln.score, ((cut, ln.top), (ln.right, ln.top),
-                                                  (ln.right, ln.bottom), (cut, ln.bottom)))]
+            out += [_piece("住所", ln.score, ln, ln.left, cut),
+                    _piece(text[1:], ln.score, ln, cut, ln.right)]
     return out
 
 
@@ -861,17 +869,14 @@ def _address_by_its_start(lines: list[TextLine], width: float) -> Found | None:
     ln, at = min(starts, key=lambda pair: pair[0].top)
     text = normalize(ln.text)
     cut = ln.left + (ln.right - ln.left) * at / len(text)
-    value = TextLine(text[at:], ln.score, ((cut, ln.top), (ln.right, ln.top),
-                                           (ln.right, ln.bottom), (cut, ln.bottom)))
+    value = _piece(text[at:], ln.score, ln, cut, ln.right)
     # The label it lost, put back where it prints, so the value reads as any other.
-    label = TextLine("住所", ln.score, ((cut - 3 * ln.height, ln.top), (cut - ln.height, ln.top),
-                                       (cut - ln.height, ln.bottom),
-                                       (cut - 3 * ln.height, ln.bottom)))
+    label = _piece("住所", ln.score, ln, cut - 3 * ln.height, cut - ln.height)
     others = [o for o in lines if o is not ln and o.center[0] >= 0.45 * width]
     found = value_after([label, value, *others], ("住所",), _BL_LABELS, continuation=True)
     if found is None or not found.text:
         return None
-    return Found(found.text, min(found.score, LOW_CONFIDENCE - 0.01), None, found.boxes)
+    return Found(found.text, _under_review(found.score), None, found.boxes)
 
 
 # How the names of businesses end, and the company types printed under them (which a
@@ -896,7 +901,7 @@ def _name_on_first_row(lines: list[TextLine], x: float) -> Found | None:
         text = re.sub(r"^名?称", "", normalize(ln.text))
         if len(text) >= 4 and _BUSINESS_END.fullmatch(text) and not _COMPANY_TYPE.fullmatch(
                 text):
-            return Found(text, min(ln.score, LOW_CONFIDENCE - 0.01), None, (ln,))
+            return Found(text, _under_review(ln.score), None, (ln,))
     return None
 
 
@@ -919,7 +924,7 @@ def _capital(lines: list[TextLine], found: Found | None) -> Found | None:
         if not shaped:
             return found
         ln, m = min(shaped, key=lambda pair: pair[0].top)
-        found = Found(m.group(0), min(ln.score, LOW_CONFIDENCE - 0.01), None, (ln,))
+        found = Found(m.group(0), _under_review(ln.score), None, (ln,))
     box = found.boxes[-1] if found.boxes else None
     if box is None or box.ctc is None or not box.text.endswith(found.text):
         return found
@@ -932,7 +937,7 @@ def _capital(lines: list[TextLine], found: Found | None) -> Found | None:
                   CAPITAL_NATS)
     if read is None:
         return found
-    return Found(read[start:], min(found.score, LOW_CONFIDENCE - 0.01), found.label,
+    return Found(read[start:], _under_review(found.score), found.label,
                  found.boxes)
 
 

@@ -112,7 +112,6 @@ def value_after(lines: list[TextLine], labels: tuple[str, ...], all_labels: tupl
                     continue
                 parts.append(ln)
                 texts.append(normalize(ln.text))
-                bottom = ln.bottom
         if texts:
             return Found("".join(texts), min(p.score for p in parts), line, tuple(parts))
         return Found("", line.score * 0.5, line, ())
