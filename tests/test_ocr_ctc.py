@@ -411,6 +411,36 @@ def test_a_road_end_starting_a_line_is_read_with_the_line_before() -> None:
     assert read_address_words("花园16号楼", post, before="北京市海淀区") is None
 
 
+def dropping(printed: str, dropped: dict[int, float], extra: str = "") -> CtcPosteriors:
+    """Two frames per printed character; the ones at `dropped` were seen at the given
+    probability only, the rest of their frame blank, so the greedy reading drops them."""
+    alphabet = "".join(sorted(set(printed + extra)))
+    rows: list[dict[str, float]] = []
+    for i, ch in enumerate(printed):
+        rows += [{ch: dropped.get(i, 0.97)}, {}]
+    return posteriors(rows, alphabet)
+
+
+def test_an_element_the_recogniser_dropped_is_put_back_where_the_grammar_wants_it() -> None:
+    # "…银海" | "街376号": a road's 街, soft at the wrapped line's start.
+    post = dropping("街376号", {0: 0.3})
+    assert post.best_path() and len(post.best_path()) == len("376号")
+    assert read_address_words("376号", post, before="吉林省长春市南关区银海") == "街376号"
+    # 单 of 单元, mid-line.
+    post = dropping("4单元1704室", {1: 0.3})
+    assert read_address_words("4元1704室", post) == "4单元1704室"
+    # Only where the grammar wants it: a line that starts the address has no name
+    # before it, and no unit goes between two digits of a number.
+    assert read_address_words("376号", dropping("街376号", {0: 0.3})) is None
+    post = dropping("37号6号", {2: 0.3})
+    assert read_address_words("376号", post, before="吉林省长春市南关区银海街") is None
+    # Nor where the recogniser all but saw nothing.
+    post = dropping("街376号", {0: 0.01})
+    assert read_address_words("376号", post, before="吉林省长春市南关区银海") is None
+    post = dropping("4单元1704室", {1: 0.0})
+    assert read_address_words("4元1704室", post) is None
+
+
 def test_the_region_start_is_left_to_the_region_table() -> None:
     printed = "山东省临沂市兰山区民主大道322号"
     # 临 read, doubtfully, with 镇 (an element) seen too: a region name is never made

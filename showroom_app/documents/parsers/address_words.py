@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from models.ocr.ctc import CtcPosteriors
 from showroom_app.documents.parsers.regions import region_start_end
-from showroom_app.documents.parsers.rereading import reread
+from showroom_app.documents.parsers.rereading import reread, reread_gaps
 
 # Address elements (GB/T 23705: road, lane, number, building, unit, floor, room; town,
 # township, village, group). Not the directions or 大 of a road's section (东路, 大道):
@@ -28,6 +28,11 @@ ELEMENT_NATS = 3.4
 # A road's end against a number, right after a name at a line's start: the name is
 # followed by its road element about twice as often as by its number (ln 2 ≈ 0.7).
 WRAPPED_DIGIT_NATS = 0.7
+# An element the recogniser saw between two characters but dropped for a blank, where
+# the grammar wants one ("银海" | "376号": a road's name running into its number, "4元"),
+# against nothing there: such spots almost always had their element printed, and the
+# recogniser's own odds of having dropped it are in the likelihood.
+GAP_ELEMENT_NATS = 2.0
 _AFTER_NUMBER = frozenset("号室单栋幢层组")  # "846号", "1704室", "4单元", "3组"
 _NAME_ENDS = frozenset("路街巷弄镇乡村")  # end a road's, town's or village's name
 _REGION_ENDS = frozenset("省市区县旗盟州")  # what a region name ends with
@@ -50,7 +55,13 @@ def read_address_words(text: str, ctc: CtcPosteriors | None, before: str = ""
     if text[:1].isdigit() and _after_name(before, len(before)):
         first = reread(words or text, ctc, [0], ELEMENTS, WRAPPED_DIGIT_NATS, fits)
         words = first or words
-    return words
+    current = words or text
+    # (Never inside a number: a unit there would make no sense of it.)
+    gaps = [p for p in range(region_start_end(current), len(current) + 1)
+            if not (0 < p < len(current) and current[p - 1].isdigit()
+                    and current[p].isdigit())]
+    put_in = reread_gaps(current, ctc, gaps, ELEMENTS, GAP_ELEMENT_NATS, fits)
+    return put_in or words
 
 
 def _after_name(text: str, i: int) -> bool:

@@ -4,7 +4,8 @@ that parsers.address_words and parsers.given_names share.
 A character is doubtful where the recogniser's greedy reading gave it less than SURE
 and also saw, in the same frames, characters of the set. Each substitution is scored
 on the line's whole CTC likelihood plus the set's prior odds per character changed, and
-taken while it scores at least as well as the reading before it.
+taken while it scores at least as well as the reading before it. A character the
+recogniser saw but dropped for a blank is put back the same way (reread_gaps).
 """
 
 from __future__ import annotations
@@ -61,3 +62,38 @@ def reread(text: str, ctc: CtcPosteriors | None, positions: Iterable[int],
             break
         score, current, changes = best, option, changes + 1
     return current if changes else None
+
+
+def reread_gaps(text: str, ctc: CtcPosteriors | None, gaps: Iterable[int],
+                likelier: Collection[str], prior_nats: float,
+                fits: Callable[[str, int, str], bool]) -> str | None:
+    """`text` with one character of `likelier` put in at one of `gaps` (an index of
+    `text`: before that character; len(text): at the end) where the recogniser saw it
+    in the frames between the characters it read there, but dropped it for a blank (a
+    soft character between two clear ones), and the evidence with `prior_nats` supports
+    it; None when nothing is put in. `fits(new_text, i, c)`: whether `c` may stand at
+    `i` of the text it was put in."""
+    if ctc is None:
+        return None
+    path = ctc.best_path()
+    if len(path) != len(text):
+        return None
+    end = max(1, min(ctc.frames, math.ceil(ctc.frames_in_crop)))
+    options: list[str] = []
+    for p in gaps:
+        first = path[p - 1][2] if p > 0 else 0
+        last = path[p][1] if p < len(path) else end - 1
+        span = ctc.probs[first:last + 1]
+        if span.size == 0:
+            continue
+        options += [option for c in likelier
+                    if (k := ctc.classes.get(c)) is not None
+                    and float(span[:, k].max()) >= MIN_SEEN
+                    for option in [text[:p] + c + text[p:]] if fits(option, p, c)]
+    if not options:
+        return None
+    score = ctc.log_likelihood(text)
+    if score == -math.inf:
+        return None
+    best, option = max((ctc.log_likelihood(o) + prior_nats, o) for o in options)
+    return option if best >= score else None
