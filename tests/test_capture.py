@@ -19,12 +19,14 @@ import pytest
 from showroom_app.documents.capture import (
     ASPECT,
     BRIGHTNESS_MIN,
+    CAPTURE_VIEWS,
     GLARE_MAX,
     SHARPNESS_MIN,
     AutoCapture,
     Refusal,
     UnreadableImage,
     assess,
+    average_views,
     brightness,
     estimate_aspect,
     find_document,
@@ -314,6 +316,58 @@ def test_autocapture_captures_once_when_still(good: tuple[np.ndarray, np.ndarray
     assert max(ncc(c, card) for c in rotations(shot)) > 0.9
     assert all(step.refusals == [] and step.hint is None for step in steps)
     assert all(step.corners is not None for step in steps)
+
+
+def test_autocapture_hands_on_the_still_frames_it_waited_through(
+        good: tuple[np.ndarray, np.ndarray], card: np.ndarray) -> None:
+    frame, _ = good
+    noisy = np.random.default_rng(3)
+    # A camera's still frames: the same picture, each with its own noise.
+    frames = [cv2.add(frame, noisy.integers(0, 4, frame.shape, dtype=np.uint8))
+              for _ in range(CAPTURE_VIEWS + 2)]
+    auto = AutoCapture(aspect_hint=ASPECT["card"])
+    steps = [auto.feed(f) for f in frames]
+    at = CAPTURE_VIEWS - 1  # it waits for as many still frames as it hands on
+    step = steps[at]
+    assert step.captured is not None and step.corners is not None
+    # The frames before the captured one, newest first, cut along the captured one's
+    # outline so that they stay aligned.
+    assert len(step.views) == CAPTURE_VIEWS - 1
+    for view, source in zip(step.views, frames[at - 1::-1], strict=True):
+        assert np.array_equal(view, rectify(source, step.corners, ASPECT["card"]))
+    assert all(not s.views for i, s in enumerate(steps) if i != at)
+    # A picture file repeats one frame: nothing more to read than the card.
+    auto = AutoCapture(aspect_hint=ASPECT["card"])
+    captured = [s for s in (auto.feed(frame) for _ in range(CAPTURE_VIEWS))
+                if s.captured is not None]
+    assert len(captured) == 1 and captured[0].views == []
+
+
+def test_averaged_views_fade_the_noise_and_keep_the_print(card: np.ndarray) -> None:
+    noisy = np.random.default_rng(5)
+
+    def shot(dx: float = 0.0, dy: float = 0.0) -> np.ndarray:
+        moved = cv2.warpAffine(card, np.float32([[1, 0, dx], [0, 1, dy]]),
+                               (card.shape[1], card.shape[0]), borderMode=cv2.BORDER_REPLICATE)
+        noise = noisy.normal(0, 12, card.shape)
+        return np.clip(moved + noise, 0, 255).astype(np.uint8)
+
+    def error(image: np.ndarray) -> float:
+        inner = (slice(20, -20), slice(20, -20))  # (the borders a shift replicates)
+        return float(np.abs(image[inner].astype(np.float32) - card[inner]).mean())
+
+    views = [shot(), shot(1.4, -0.6), shot(-0.8, 0.9), shot(0.3, 0.2)]
+    mean, used = average_views(views)
+    assert used == 4
+    assert mean.shape == card.shape and mean.dtype == np.uint8
+    # Noise of 4 frames falls by about half (the mean left unaligned: by a third only,
+    # the print blurred).
+    assert error(mean) < 0.55 * error(views[0])
+    # A card that moved, a picture of another size: left out.
+    mean, used = average_views([views[0], shot(9, 0), views[1][:-2], views[2]])
+    assert used == 2
+    alone, used = average_views([views[0]])
+    assert used == 1 and alone is views[0]
 
 
 def test_autocapture_waits_while_moving(card: np.ndarray) -> None:

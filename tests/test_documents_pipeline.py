@@ -26,7 +26,7 @@ from local_store.db import Store
 from local_store.orm import DocumentRow
 from models.ocr.base import OcrEngine, TextLine
 from models.ocr.factory import BackgroundWarmUp, create_engine
-from models.training.doc_corpus import photograph, render
+from models.training.doc_corpus import photograph, photograph_burst, render
 from showroom_app.documents import capture
 from showroom_app.documents import validators as v
 from showroom_app.documents.fields import (
@@ -49,6 +49,7 @@ from showroom_app.documents.pipeline import (
     ReadResult,
     UnrecognizedDocument,
     read_document,
+    read_views,
 )
 from showroom_app.domain.enums import AuditAction, DocumentType, Role
 from showroom_app.domain.errors import ShowroomError
@@ -122,6 +123,28 @@ def test_clean_frames_read_the_truth(engine: OcrEngine, kind: DocKind, seed: int
     assert list(result.document.fields) == list(FIELD_KEYS[kind])
     got = values(result)
     assert {k: got[k] for k in RELIABLE[kind]} == {k: truth[k] for k in RELIABLE[kind]}
+
+
+@pytest.mark.parametrize("seed", [111, 126])
+def test_the_still_frames_of_a_card_read_together_what_one_of_them_misreads(
+        engine: OcrEngine, seed: int) -> None:
+    rng = random.Random(seed)
+    doc, truth = render("id_front", rng)
+    frames, _corners = photograph_burst(doc, rng, "degraded", 5)
+    wanted = {k: want for k, want in truth.items() if not k.startswith("_")}
+    one = read_document(engine, frames[0], DocKind.ID_FRONT, today=TODAY)
+    assert {k: values(one)[k] for k in wanted} != wanted
+    together = read_views(engine, frames, DocKind.ID_FRONT, today=TODAY)
+    assert together.timings["views"] == 5
+    assert {k: values(together)[k] for k in wanted} == wanted
+
+
+def test_one_view_reads_as_the_picture_alone(engine: OcrEngine) -> None:
+    _doc, frame, _truth = sample(DocKind.ID_FRONT, 0)
+    alone = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY)
+    viewed = read_views(engine, [frame], DocKind.ID_FRONT, today=TODAY)
+    assert viewed.timings["views"] == 1
+    assert viewed.document.to_dict() == alone.document.to_dict()
 
 
 def test_a_misread_address_is_flagged_not_passed_as_read(engine: OcrEngine) -> None:
@@ -914,6 +937,33 @@ def test_camera_session_on_an_image_captures_the_card(tmp_path: Path) -> None:
     assert captured is not None, [s.hint for s in steps]
     h, w = captured.shape[:2]
     assert w > h and abs(w / h - 85.6 / 54) < 0.05
+
+
+def test_a_camera_video_of_a_still_card_is_read_from_the_frames_it_held_still(
+        tmp_path: Path, intake: IntakeService) -> None:
+    # The webcam, stood in for by a clip: a card held still, each frame its own noise.
+    rng = random.Random(4)
+    doc, truth = render("id_front", rng)
+    frames, _corners = photograph_burst(doc, rng, "clean", capture.CAPTURE_VIEWS + 3)
+    clip = tmp_path / "desk.avi"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 15, (1280, 720))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    camera = CameraSession(str(clip), DocKind.ID_FRONT)
+    try:
+        steps = [camera.step() for _ in range(len(frames))]
+    finally:
+        camera.close()
+    shots = [step for step in steps if step.captured is not None]
+    assert len(shots) == 1, [step.hint for step in steps]
+    shot = shots[0]
+    assert len(shot.views) == capture.CAPTURE_VIEWS - 1
+    assert all(view.shape == shot.captured.shape for view in shot.views)
+    result = intake.read_card(shot.captured, DocKind.ID_FRONT, shot.views)
+    assert result.timings["views"] == capture.CAPTURE_VIEWS
+    assert {k: values(result)[k] for k in RELIABLE[DocKind.ID_FRONT]} == {
+        k: truth[k] for k in RELIABLE[DocKind.ID_FRONT]}
 
 
 def test_camera_session_on_a_missing_video(tmp_path: Path) -> None:

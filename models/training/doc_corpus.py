@@ -1279,6 +1279,12 @@ def _motion_kernel(length: int, angle: float) -> np.ndarray:
 
 def _photograph(doc: np.ndarray, rng: random.Random, degrade: str) -> tuple[
         np.ndarray, np.ndarray, bytes | None]:
+    frames, corners, jpegs = _photograph_burst(doc, rng, degrade, 1)
+    return frames[0], corners, jpegs[0]
+
+
+def _photograph_burst(doc: np.ndarray, rng: random.Random, degrade: str, count: int
+                      ) -> tuple[list[np.ndarray], np.ndarray, list[bytes | None]]:
     if degrade not in ("clean", "degraded"):
         raise ValueError(f"degrade must be 'clean' or 'degraded', not {degrade!r}")
     bad = degrade == "degraded"
@@ -1360,15 +1366,30 @@ def _photograph(doc: np.ndarray, rng: random.Random, degrade: str) -> tuple[
             out = cv2.GaussianBlur(out, (0, 0), 0.7)
     else:
         out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.5, 0.75))
-    out = cv2.add(out, _sensor_noise(rng, noise_sigma), dtype=cv2.CV_8U)
-    jpeg = None
-    if bad:
-        ok, buf = cv2.imencode(".jpg", out, [int(cv2.IMWRITE_JPEG_QUALITY), rng.randint(40, 70)])
-        if not ok:
-            raise RuntimeError("JPEG encoding failed")
-        jpeg = buf.tobytes()
-        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-    return out, corners, jpeg
+    scene = out
+    noise = _sensor_noise(rng, noise_sigma)
+    quality = rng.randint(40, 70) if bad else 0
+    frames: list[np.ndarray] = []
+    jpegs: list[bytes | None] = []
+    # The burst's later frames: the same scene (pose, light, glare, blur) with the
+    # sensor's noise drawn again, as a still camera's next frames are; drawn after
+    # everything of the first frame, which stays what photograph() gives.
+    later = random.Random(int(nrng.integers(2**63))) if count > 1 else None
+    for k in range(count):
+        if k:
+            assert later is not None
+            noise = _sensor_noise(later, noise_sigma)
+        out = cv2.add(scene, noise, dtype=cv2.CV_8U)
+        jpeg = None
+        if bad:
+            ok, buf = cv2.imencode(".jpg", out, [int(cv2.IMWRITE_JPEG_QUALITY), quality])
+            if not ok:
+                raise RuntimeError("JPEG encoding failed")
+            jpeg = buf.tobytes()
+            out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+        frames.append(out)
+        jpegs.append(jpeg)
+    return frames, corners, jpegs
 
 
 def photograph(doc: np.ndarray, rng: random.Random, degrade: str = "clean") -> tuple[
@@ -1384,6 +1405,17 @@ def photograph(doc: np.ndarray, rng: random.Random, degrade: str = "clean") -> t
     """
     frame, corners, _ = _photograph(doc, rng, degrade)
     return frame, corners
+
+
+def photograph_burst(doc: np.ndarray, rng: random.Random, degrade: str = "clean",
+                     frames: int = 3) -> tuple[list[np.ndarray], np.ndarray]:
+    """`frames` consecutive frames of the document held still under the camera: one
+    scene photographed as photograph() does (its first frame is the frame photograph()
+    gives for the same `rng`), each frame with its own sensor noise and compression.
+    Nothing else changes between them, so they show what reading several frames of a
+    still card can gain, and no more."""
+    shots, corners, _ = _photograph_burst(doc, rng, degrade, max(1, frames))
+    return shots, corners
 
 
 def make_corpus(out_dir: Path, per_kind: int, seed: int, degrade: str = "clean", *,

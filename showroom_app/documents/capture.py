@@ -8,6 +8,7 @@ sides (to place them exactly) and by the final warp. Quality gates return *reaso
 
 from __future__ import annotations
 
+import collections
 import io
 import math
 from collections.abc import Sequence
@@ -478,6 +479,69 @@ def rectify_transform(corners: np.ndarray, aspect: float, width: int = 1012
     return cv2.getPerspectiveTransform(quad, dst), (width, height)
 
 
+# Still frames of one card are averaged only when they lie within this many pixels of
+# each other once cut out (a card nudged further would blur into itself), and when they
+# match clearly there (normalised correlation of the two pictures).
+VIEW_MAX_SHIFT_PX = 3
+VIEW_MIN_MATCH = 0.5
+
+
+def average_views(views: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
+    """The mean of the pictures of one still document, each moved onto the first to the
+    sub-pixel, and how many went into it: the sensor noise and compression artefacts of
+    single webcam frames differ from frame to frame, so they fade in the mean while the
+    print stays (the noise of N frames falls by √N). A picture of another size, or one
+    that moved more than VIEW_MAX_SHIFT_PX or does not match clearly, is left out."""
+    first = to_bgr(views[0])
+    if len(views) == 1:
+        return first, 1
+    height, width = first.shape[:2]
+    # Matched at half size (a quarter of the work; the peak still falls to a tenth of a
+    # pixel), within m half-size pixels: one more than the largest shift, for the
+    # peak's neighbours.
+    m = math.ceil(VIEW_MAX_SHIFT_PX / 2) + 1
+    if height <= 8 * m or width <= 8 * m:
+        return first, 1
+    reference = _matching_gray(first)[m:-m, m:-m]
+    total = first.astype(np.float32)
+    used = 1
+    for view in map(to_bgr, views[1:]):
+        if view.shape != first.shape:
+            continue
+        # Where the first picture's middle lies in this one, within m pixels: only so
+        # small a shift is looked for, so nothing else that repeats (a pattern, a noise
+        # the camera repeats) can be taken for the card's print.
+        scores = cv2.matchTemplate(_matching_gray(view), reference, cv2.TM_CCOEFF_NORMED)
+        _lo, best, _lo_at, (x, y) = cv2.minMaxLoc(scores)
+        if best < VIEW_MIN_MATCH or not (0 < x < 2 * m and 0 < y < 2 * m):
+            continue
+        dx = 2 * (x - m + _vertex(scores[y, x - 1:x + 2]))
+        dy = 2 * (y - m + _vertex(scores[y - 1:y + 2, x]))
+        if math.hypot(dx, dy) > VIEW_MAX_SHIFT_PX:
+            continue
+        back = np.float32([[1, 0, -dx], [0, 1, -dy]])
+        total += cv2.warpAffine(view, back, (width, height), flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+        used += 1
+    return np.clip(total / used + 0.5, 0, 255).astype(np.uint8), used
+
+
+def _matching_gray(image: np.ndarray) -> np.ndarray:
+    """The picture as matched: grey, at half size (which also smooths its finest noise
+    away)."""
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2),
+                      interpolation=cv2.INTER_AREA)
+
+
+def _vertex(three: np.ndarray) -> float:
+    """Where, from the middle one, the parabola through three equally spaced scores
+    peaks (within half a step)."""
+    left, mid, right = (float(v) for v in three)
+    bend = left - 2 * mid + right
+    return 0.0 if bend >= 0 else max(-0.5, min(0.5, 0.5 * (left - right) / bend))
+
+
 _ROTATE_CODES = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
                  270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
@@ -691,15 +755,22 @@ def first_hint(refusals: Sequence[Refusal]) -> Refusal | None:
 REARM_EMPTY_FRAMES = 2
 
 
+# Frames of the still document a capture hands on, the captured one included: they are
+# averaged into the picture that is read (average_views, pipeline.read_views).
+CAPTURE_VIEWS = 5
+
+
 @dataclass
 class CaptureStep:
     """What one preview frame produced: where the document is, why it is not captured yet,
-    the hint to show, and the rectified card on the frame it is captured."""
+    the hint to show, and the rectified card on the frame it is captured, with the
+    same card cut from the still frames before it (newest first)."""
 
     corners: np.ndarray | None
     refusals: list[Refusal] = field(default_factory=list)
     hint: Refusal | None = None
     captured: np.ndarray | None = None
+    views: list[np.ndarray] = field(default_factory=list)
 
 
 class AutoCapture:
@@ -709,7 +780,7 @@ class AutoCapture:
     the frame (or `reset()`), so one card on the desk is captured once, not 30 times.
     """
 
-    def __init__(self, stable_frames: int = 4, max_shift: float = 0.015,
+    def __init__(self, stable_frames: int = CAPTURE_VIEWS, max_shift: float = 0.015,
                  aspect_hint: float | None = None) -> None:
         self.stable_frames = max(1, stable_frames)
         self.max_shift = max_shift
@@ -721,6 +792,9 @@ class AutoCapture:
         self._still = 0
         self._armed = True
         self._empty = 0
+        # The still frames counted in _still, newest last.
+        self._frames: collections.deque[np.ndarray] = collections.deque(
+            maxlen=CAPTURE_VIEWS)
 
     @property
     def armed(self) -> bool:
@@ -735,6 +809,7 @@ class AutoCapture:
         if corners is None:
             self._previous = None
             self._still = 0
+            self._frames.clear()
             self._empty += 1
             if self._empty >= REARM_EMPTY_FRAMES:
                 self._armed = True
@@ -751,12 +826,24 @@ class AutoCapture:
         if moving:
             refusals.append(Refusal.MOVING)
         self._still = 0 if refusals else self._still + 1
+        if refusals:
+            self._frames.clear()
+        else:
+            self._frames.append(frame)
         captured = None
+        views: list[np.ndarray] = []
         if self._armed and self._still >= self.stable_frames:
-            captured = rectify(frame, corners, self._aspect(corners))
+            aspect = self._aspect(corners)
+            captured = rectify(frame, corners, aspect)
+            # Cut along the captured frame's outline: the card has not moved, and one
+            # outline keeps the views aligned to the pixel, where each frame's own
+            # outline would jitter. (A picture file repeats one frame: nothing to add.)
+            views = [rectify(f, corners, aspect) for f in reversed(self._frames)
+                     if f is not frame]
             self._armed = False
             self._still = 0
-        return CaptureStep(corners, refusals, first_hint(refusals), captured)
+            self._frames.clear()
+        return CaptureStep(corners, refusals, first_hint(refusals), captured, views)
 
     def capture_now(self, frame: np.ndarray) -> np.ndarray | None:
         """The manual button: rectify whatever document is visible, refusals or not."""

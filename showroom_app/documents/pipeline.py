@@ -245,6 +245,21 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     return ReadResult(document, card, elapsed, timings)
 
 
+def read_views(engine: OcrEngine, images: Sequence[np.ndarray], kind: DocKind | None = None,
+               today: date | None = None, find: bool = True) -> ReadResult:
+    """Several pictures of one document held still (the frames the auto capture waited
+    through, cut along one outline), the newest first, read as one: their mean, each
+    moved onto the first (capture.average_views), in which the noise of single frames
+    has faded. One reading, whatever the number of pictures; timings["views"] says how
+    many went into it. The card kept and shown is that mean."""
+    started = time.perf_counter()
+    image, used = capture.average_views(images)
+    averaging_ms = (time.perf_counter() - started) * 1000
+    result = read_document(engine, image, kind, today=today, find=find)
+    return ReadResult(result.document, result.card, result.elapsed_ms + averaging_ms,
+                      {**result.timings, "views": float(used), "averaging_ms": averaging_ms})
+
+
 def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarray | None,
                       lines: list[TextLine], document: ParsedDocument, day: date
                       ) -> ParsedDocument:

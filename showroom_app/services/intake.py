@@ -8,7 +8,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from showroom_app.documents.pipeline import (
     UnrecognizedDocument,
     locate_by_text,
     read_document,
+    read_views,
 )
 from showroom_app.domain.enums import AuditAction, DocumentType, Permission
 from showroom_app.domain.errors import ShowroomError
@@ -71,6 +72,9 @@ class PreviewFrame:
     corners: list[tuple[float, float]] | None  # in preview pixels
     hint: str | None  # a capture.Refusal value
     captured: np.ndarray | None  # the rectified document, on the frame it was captured
+    # The same document cut from the still frames before it, newest first: read too
+    # when the captured one alone does not read cleanly (read_card).
+    views: tuple[np.ndarray, ...] = ()
 
 
 class CameraSession:
@@ -124,7 +128,8 @@ class CameraSession:
         corners = None if found.corners is None else [
             (float(x) * scale, float(y) * scale) for x, y in found.corners]
         return PreviewFrame(rgb.tobytes(), rgb.shape[1], rgb.shape[0], corners,
-                            found.hint.value if found.hint else None, found.captured)
+                            found.hint.value if found.hint else None, found.captured,
+                            tuple(found.views))
 
 
     def capture_now(self) -> np.ndarray | None:
@@ -244,9 +249,12 @@ class IntakeService:
     def open_camera(self, source: str | int, kind: DocKind | None = None) -> CameraSession:
         return CameraSession(source, kind, engine=self._ready_engine)
 
-    def read_card(self, card: np.ndarray, kind: DocKind | None) -> ReadResult:
-        """A document already cut out (auto or manual capture)."""
-        return read_document(self._engine(), card, kind, find=False)
+    def read_card(self, card: np.ndarray, kind: DocKind | None,
+                  views: Sequence[np.ndarray] = ()) -> ReadResult:
+        """A document already cut out (auto or manual capture); `views`: the same
+        document cut from other frames it lay still in, read and fused with it when it
+        alone does not read cleanly (pipeline.read_views)."""
+        return read_views(self._engine(), [card, *views], kind, find=False)
 
     def read_image(self, image: np.ndarray, kind: DocKind | None) -> ReadResult:
         """A whole frame or a scan: the document is found in it first."""

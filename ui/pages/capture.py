@@ -712,7 +712,7 @@ class CapturePage(Retranslatable, QWidget):
         self.preview.show_frame(frame, self._banner(frame.hint))
         if frame.captured is not None and self.armed and not self.busy:
             self._read(functools.partial(self.services.intake.read_card, frame.captured,
-                                         self.kind()))
+                                         self.kind(), frame.views))
 
     def _banner(self, hint: str | None) -> str:
         if self.busy:
