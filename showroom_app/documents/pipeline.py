@@ -689,13 +689,15 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     cols = np.where(gray.min(axis=0) < 110)[0]
     char_height = _char_height(lines)
-    if cols.size:
+    # A line of the address starts at its column's left edge: ink that starts further
+    # in is the pattern, a shadow or a blot ("乡" read off the pattern right of "385号").
+    if cols.size and cols[0] < 1.5 * char_height:
         # All the dark columns, then only the first group of them: the line's text
         # starts at the column's left edge, and something dark further right (the
         # photo's shadow, a blot) is not part of it.
         gaps = np.where(np.diff(cols) > 0.6 * char_height)[0]
         spans = [(cols[0], cols[-1])]
-        if gaps.size and cols[0] < 1.5 * char_height:
+        if gaps.size:
             spans.append((cols[0], cols[gaps[0]]))
         # A soft line is dark only in its boldest strokes ("6" of a blurred "67号"):
         # each span runs on through the ink next to it, relative to the crop's paper.
