@@ -9,8 +9,10 @@ accuracy, how many wrong ID numbers were presented as valid (must be 0), p50 / p
 latency frame → validated fields, and peak memory.
 
 With --burst N each document is photographed as N frames of one still scene (only the
-sensor noise and compression differ) and read as the live auto capture reads the frames
-it waited through: the first alone when it is settled, else all of them, fused.
+sensor noise and its compression differ) and read as the live auto capture reads the
+frames it waited through: their mean, each laid onto the first (pipeline.read_views).
+The bench averages the whole frames and then finds the card in the mean, where the
+live capture averages the card cut from each frame along one outline.
 
 Run: .venv/bin/python bench/ocr.py [--per-kind 40] [--degrade clean degraded]
      [--kinds id_front ...] [--seed 7] [--burst 3]
@@ -36,7 +38,6 @@ from showroom_app.documents import capture  # noqa: E402
 from showroom_app.documents.fields import DocKind  # noqa: E402
 from showroom_app.documents.pipeline import (  # noqa: E402
     ASPECT_OF,
-    read_document,
     read_views,
     today_in_china,
 )
@@ -63,16 +64,13 @@ def run(kinds: list[str], per_kind: int, degrade: str, seed: int, engine,
     for kind in kinds:
         for _ in range(per_kind):
             doc, truth = render(kind, rng, invalid_check=rng.random() < INVALID_SHARE)
-            if burst > 1:
-                frames, _corners = photograph_burst(doc, rng, degrade, burst)
-                frame = frames[0]
-            else:
-                frame, _corners = photograph(doc, rng, degrade)
+            frames = (photograph_burst(doc, rng, degrade, burst)[0] if burst > 1
+                      else [photograph(doc, rng, degrade)[0]])
+            frame = frames[0]
             started = time.perf_counter()
             try:
-                result = (read_views(engine, frames, DocKind(kind), today=today)
-                          if burst > 1 else
-                          read_document(engine, frame, DocKind(kind), today=today))
+                # (One picture reads exactly as read_document reads it.)
+                result = read_views(engine, frames, DocKind(kind), today=today)
                 fields = result.document.fields
             except Exception as exc:  # a frame the pipeline gives up on counts as wrong
                 fields = {}

@@ -38,6 +38,7 @@ from showroom_app.documents.capture import (
     rotate,
     rotations,
     sharpness,
+    view_shift,
 )
 
 CW, CH = 1012, 638
@@ -343,31 +344,83 @@ def test_autocapture_hands_on_the_still_frames_it_waited_through(
     assert len(captured) == 1 and captured[0].views == []
 
 
+def noisy_shot(card: np.ndarray, noisy: np.random.Generator, dx: float = 0.0,
+               dy: float = 0.0, turn: float = 0.0) -> np.ndarray:
+    """The card moved by (dx, dy) and turned by `turn` degrees about its centre, with
+    the sensor noise of one frame."""
+    h, w = card.shape[:2]
+    move = cv2.getRotationMatrix2D((w / 2, h / 2), turn, 1.0)
+    move[:, 2] += (dx, dy)
+    moved = cv2.warpAffine(card, move, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    return np.clip(moved + noisy.normal(0, 12, card.shape), 0, 255).astype(np.uint8)
+
+
+def test_a_view_is_laid_on_the_first_only_when_a_shift_alone_does_it(card: np.ndarray) -> None:
+    noisy = np.random.default_rng(9)
+    first = noisy_shot(card, noisy)
+    for dx, dy in ((0.0, 0.0), (2.6, -1.2), (-0.7, 1.9), (0.3, 0.4)):
+        shift = view_shift(first, noisy_shot(card, noisy, dx, dy))
+        assert shift is not None
+        assert abs(shift[0] - dx) < 0.25 and abs(shift[1] - dy) < 0.25, (dx, dy, shift)
+    # Moved further than VIEW_MAX_SHIFT_PX, or turned in the hand by half a degree
+    # (its quarters moved apart): no shift lays it on the first.
+    assert view_shift(first, noisy_shot(card, noisy, 4.5, 0)) is None
+    assert view_shift(first, noisy_shot(card, noisy, 9, 0)) is None
+    assert view_shift(first, noisy_shot(card, noisy, turn=0.5)) is None
+    assert view_shift(first, noisy_shot(card, noisy)[:-2]) is None  # another size
+    assert view_shift(first, np.full_like(first, 128)) is None  # nothing to place it by
+
+
 def test_averaged_views_fade_the_noise_and_keep_the_print(card: np.ndarray) -> None:
     noisy = np.random.default_rng(5)
-
-    def shot(dx: float = 0.0, dy: float = 0.0) -> np.ndarray:
-        moved = cv2.warpAffine(card, np.float32([[1, 0, dx], [0, 1, dy]]),
-                               (card.shape[1], card.shape[0]), borderMode=cv2.BORDER_REPLICATE)
-        noise = noisy.normal(0, 12, card.shape)
-        return np.clip(moved + noise, 0, 255).astype(np.uint8)
 
     def error(image: np.ndarray) -> float:
         inner = (slice(20, -20), slice(20, -20))  # (the borders a shift replicates)
         return float(np.abs(image[inner].astype(np.float32) - card[inner]).mean())
 
-    views = [shot(), shot(1.4, -0.6), shot(-0.8, 0.9), shot(0.3, 0.2)]
+    views = [noisy_shot(card, noisy, dx, dy)
+             for dx, dy in ((0, 0), (1.4, -0.6), (-0.8, 0.9), (2.6, -1.2))]
     mean, used = average_views(views)
     assert used == 4
     assert mean.shape == card.shape and mean.dtype == np.uint8
     # Noise of 4 frames falls by about half (the mean left unaligned: by a third only,
     # the print blurred).
     assert error(mean) < 0.55 * error(views[0])
-    # A card that moved, a picture of another size: left out.
-    mean, used = average_views([views[0], shot(9, 0), views[1][:-2], views[2]])
+    # A card that moved or turned, a picture of another size: left out.
+    mean, used = average_views([views[0], noisy_shot(card, noisy, 4.5, 0), views[1][:-2],
+                                noisy_shot(card, noisy, turn=0.5), views[2]])
     assert used == 2
     alone, used = average_views([views[0]])
     assert used == 1 and alone is views[0]
+    # Grey and BGRA pictures (a scanner's, a screenshot's) are averaged as BGR.
+    grey = [cv2.cvtColor(v, cv2.COLOR_BGR2GRAY) for v in views[:2]]
+    mean, used = average_views(grey)
+    assert used == 2 and mean.shape == card.shape
+    mean, used = average_views([cv2.cvtColor(v, cv2.COLOR_BGR2BGRA) for v in views[:2]])
+    assert used == 2 and mean.shape == card.shape
+
+
+def test_autocapture_hands_on_only_the_still_frames_since_the_last_refusal(
+        good: tuple[np.ndarray, np.ndarray], card: np.ndarray) -> None:
+    frame, _ = good
+    noisy = np.random.default_rng(4)
+    still = [cv2.add(frame, noisy.integers(0, 4, frame.shape, dtype=np.uint8))
+             for _ in range(CAPTURE_VIEWS + 2)]
+    blurred = cv2.GaussianBlur(frame, (0, 0), 6)
+    # (Waiting for fewer still frames than it keeps, so the frames before the refusal
+    # would still be kept had the refusal not let them go.)
+    auto = AutoCapture(stable_frames=3, aspect_hint=ASPECT["card"])
+    steps = [auto.feed(f) for f in [still[0], still[1], blurred, *still[2:5]]]
+    assert steps[2].refusals  # the blurred frame is refused, and the run starts again
+    at = [i for i, s in enumerate(steps) if s.captured is not None]
+    assert at == [5]
+    captured = [steps[at[0]]]
+    # None of the frames before the refusal is among its views.
+    corners = captured[0].corners
+    assert corners is not None
+    early = [rectify(f, corners, ASPECT["card"]) for f in still[:2]]
+    assert not any(np.array_equal(v, e) for v in captured[0].views for e in early)
+    assert len(captured[0].views) == 2
 
 
 def test_autocapture_waits_while_moving(card: np.ndarray) -> None:

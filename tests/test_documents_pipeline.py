@@ -132,10 +132,10 @@ def test_the_still_frames_of_a_card_read_together_what_one_of_them_misreads(
     doc, truth = render("id_front", rng)
     frames, _corners = photograph_burst(doc, rng, "degraded", 5)
     wanted = {k: want for k, want in truth.items() if not k.startswith("_")}
-    one = read_document(engine, frames[0], DocKind.ID_FRONT, today=TODAY)
-    assert {k: values(one)[k] for k in wanted} != wanted
+    # (Its first frame alone misreads the address and, for 111, the name: what the
+    # mean gains over single frames is bench/ocr.py --burst's to measure.)
     together = read_views(engine, frames, DocKind.ID_FRONT, today=TODAY)
-    assert together.timings["views"] == 5
+    assert together.views == 5
     assert {k: values(together)[k] for k in wanted} == wanted
 
 
@@ -143,7 +143,7 @@ def test_one_view_reads_as_the_picture_alone(engine: OcrEngine) -> None:
     _doc, frame, _truth = sample(DocKind.ID_FRONT, 0)
     alone = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY)
     viewed = read_views(engine, [frame], DocKind.ID_FRONT, today=TODAY)
-    assert viewed.timings["views"] == 1
+    assert viewed.views == 1
     assert viewed.document.to_dict() == alone.document.to_dict()
 
 
@@ -361,6 +361,17 @@ def test_the_probe_below_the_address_reads_print_not_the_pattern(engine: OcrEngi
     address = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields[
         "address"].value
     assert address == truth["address"] == "新疆维吾尔自治区乌鲁木齐市天山区建设南路694号"
+    # Ink right of the address column's edge below a complete address (the pattern
+    # beside "385号", read as 乡 on the mean of a still card's frames) is no line of it.
+    rng = random.Random("7:degraded")
+    for _ in range(138):
+        doc, truth = render("id_front", rng, invalid_check=rng.random() < 0.2)
+        photograph(doc, rng, "degraded")
+    doc, truth = render("id_front", rng, invalid_check=rng.random() < 0.2)
+    frames, _corners = photograph_burst(doc, rng, "degraded", 5)
+    address = read_views(engine, frames, DocKind.ID_FRONT, today=TODAY).document.fields[
+        "address"].value
+    assert address == truth["address"] == "湖北省武汉市武昌区长安街道长江南路385号"
 
 
 def test_degraded_frames_whose_name_or_address_layout_was_misread(engine: OcrEngine) -> None:
@@ -961,7 +972,7 @@ def test_a_camera_video_of_a_still_card_is_read_from_the_frames_it_held_still(
     assert len(shot.views) == capture.CAPTURE_VIEWS - 1
     assert all(view.shape == shot.captured.shape for view in shot.views)
     result = intake.read_card(shot.captured, DocKind.ID_FRONT, shot.views)
-    assert result.timings["views"] == capture.CAPTURE_VIEWS
+    assert result.views == capture.CAPTURE_VIEWS
     assert {k: values(result)[k] for k in RELIABLE[DocKind.ID_FRONT]} == {
         k: truth[k] for k in RELIABLE[DocKind.ID_FRONT]}
 

@@ -439,6 +439,15 @@ def test_an_element_the_recogniser_dropped_is_put_back_where_the_grammar_wants_i
     assert read_address_words("376号", post, before="吉林省长春市南关区银海") is None
     post = dropping("4单元1704室", {1: 0.0})
     assert read_address_words("4元1704室", post) is None
+    # Nor where the address does without one: a road's name and its section, the
+    # line's end (the unit after a last number is read on for, not guessed), the
+    # region start (the region table reads it).
+    post = dropping("文化镇南路427号", {2: 0.12})
+    assert read_address_words("文化南路427号", post, before="山东省青岛市崂山区") is None
+    post = dropping("文化路454号", {6: 0.3})
+    assert read_address_words("文化路454", post, before="北京市海淀区") is None
+    post = dropping("北京市海淀区路文化路4号", {6: 0.3})
+    assert read_address_words("北京市海淀区文化路4号", post) is None
 
 
 def test_the_region_start_is_left_to_the_region_table() -> None:

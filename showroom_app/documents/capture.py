@@ -480,45 +480,39 @@ def rectify_transform(corners: np.ndarray, aspect: float, width: int = 1012
 
 
 # Still frames of one card are averaged only when they lie within this many pixels of
-# each other once cut out (a card nudged further would blur into itself), and when they
-# match clearly there (normalised correlation of the two pictures).
+# each other once cut out (a card nudged further would blur into itself), when they
+# match clearly (normalised correlation), and when every quarter of the card moved alike:
+# a card turned by half a degree in the hand moves its quarters ~2 px apart, and no
+# shift of the whole lays it onto the first.
 VIEW_MAX_SHIFT_PX = 3
 VIEW_MIN_MATCH = 0.5
+VIEW_MAX_DISAGREEMENT_PX = 0.75
+# A quarter this plain (grey levels' standard deviation: blank paper, an empty desk round
+# a whole frame) places nothing and is not matched; two quarters with print must be.
+VIEW_MIN_TEXTURE = 8.0
 
 
 def average_views(views: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
-    """The mean of the pictures of one still document, each moved onto the first to the
-    sub-pixel, and how many went into it: the sensor noise and compression artefacts of
-    single webcam frames differ from frame to frame, so they fade in the mean while the
-    print stays (the noise of N frames falls by √N). A picture of another size, or one
-    that moved more than VIEW_MAX_SHIFT_PX or does not match clearly, is left out."""
+    """The mean of the 8-bit pictures of one still document, each moved onto the first
+    to the sub-pixel (view_shift), and how many went into it: the sensor noise of single
+    webcam frames differs from frame to frame, so it fades in the mean while the print
+    stays (the noise of N frames falls by √N; what the frames share, a reflection or a
+    blur, stays). A picture of another size, or one that does not lie on the first by a
+    shift alone, is left out."""
     first = to_bgr(views[0])
     if len(views) == 1:
         return first, 1
     height, width = first.shape[:2]
-    # Matched at half size (a quarter of the work; the peak still falls to a tenth of a
-    # pixel), within m half-size pixels: one more than the largest shift, for the
-    # peak's neighbours.
-    m = math.ceil(VIEW_MAX_SHIFT_PX / 2) + 1
-    if height <= 8 * m or width <= 8 * m:
-        return first, 1
-    reference = _matching_gray(first)[m:-m, m:-m]
+    reference = _matching_gray(first)
     total = first.astype(np.float32)
     used = 1
     for view in map(to_bgr, views[1:]):
         if view.shape != first.shape:
             continue
-        # Where the first picture's middle lies in this one, within m pixels: only so
-        # small a shift is looked for, so nothing else that repeats (a pattern, a noise
-        # the camera repeats) can be taken for the card's print.
-        scores = cv2.matchTemplate(_matching_gray(view), reference, cv2.TM_CCOEFF_NORMED)
-        _lo, best, _lo_at, (x, y) = cv2.minMaxLoc(scores)
-        if best < VIEW_MIN_MATCH or not (0 < x < 2 * m and 0 < y < 2 * m):
+        shift = _shift(reference, _matching_gray(view))
+        if shift is None:
             continue
-        dx = 2 * (x - m + _vertex(scores[y, x - 1:x + 2]))
-        dy = 2 * (y - m + _vertex(scores[y - 1:y + 2, x]))
-        if math.hypot(dx, dy) > VIEW_MAX_SHIFT_PX:
-            continue
+        dx, dy = shift
         back = np.float32([[1, 0, -dx], [0, 1, -dy]])
         total += cv2.warpAffine(view, back, (width, height), flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
@@ -526,9 +520,51 @@ def average_views(views: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
     return np.clip(total / used + 0.5, 0, 255).astype(np.uint8), used
 
 
+def view_shift(first: np.ndarray, view: np.ndarray) -> tuple[float, float] | None:
+    """How far (x, y, in pixels) `view` lies moved from `first`, two pictures of one
+    document of the same size; None when it does not lie on it by a shift of at most
+    VIEW_MAX_SHIFT_PX (moved further, turned, or not the same picture)."""
+    if first.shape[:2] != view.shape[:2]:
+        return None
+    return _shift(_matching_gray(to_bgr(first)), _matching_gray(to_bgr(view)))
+
+
+def _shift(reference: np.ndarray, view: np.ndarray) -> tuple[float, float] | None:
+    """view_shift on the half-size grey pictures: each quarter of the reference, less a
+    margin of m, is looked for in the same quarter of the view within m half-size
+    pixels (one more than the largest shift, for the peak's neighbours). Only so small
+    a shift is looked for, so nothing else that repeats (the card's pattern, a noise
+    the camera repeats) can be taken for the print."""
+    m = math.ceil(VIEW_MAX_SHIFT_PX / 2) + 1
+    height, width = reference.shape[:2]
+    if height <= 8 * m or width <= 8 * m:
+        return None
+    shifts = []
+    for r0, r1 in ((0, height // 2), (height // 2, height)):
+        for c0, c1 in ((0, width // 2), (width // 2, width)):
+            template = reference[r0 + m:r1 - m, c0 + m:c1 - m]
+            if float(template.std()) < VIEW_MIN_TEXTURE:
+                continue
+            scores = cv2.matchTemplate(view[r0:r1, c0:c1], template, cv2.TM_CCOEFF_NORMED)
+            _lo, best, _lo_at, (x, y) = cv2.minMaxLoc(scores)
+            if best < VIEW_MIN_MATCH or not (0 < x < 2 * m and 0 < y < 2 * m):
+                return None
+            # (Half-size pixels to the picture's own.)
+            shifts.append((2 * (x - m + _vertex(scores[y, x - 1:x + 2])),
+                           2 * (y - m + _vertex(scores[y - 1:y + 2, x]))))
+    if len(shifts) < 2:
+        return None
+    quarters = np.array(shifts)
+    dx, dy = (float(v) for v in quarters.mean(axis=0))
+    if (math.hypot(dx, dy) > VIEW_MAX_SHIFT_PX
+            or np.abs(quarters - (dx, dy)).max() > VIEW_MAX_DISAGREEMENT_PX):
+        return None
+    return dx, dy
+
+
 def _matching_gray(image: np.ndarray) -> np.ndarray:
-    """The picture as matched: grey, at half size (which also smooths its finest noise
-    away)."""
+    """The picture as matched: grey, at half size (a quarter of the work, and its finest
+    noise smoothed away; the peak still falls to a tenth of a pixel)."""
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     return cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2),
                       interpolation=cv2.INTER_AREA)
@@ -826,7 +862,8 @@ class AutoCapture:
         if moving:
             refusals.append(Refusal.MOVING)
         self._still = 0 if refusals else self._still + 1
-        if refusals:
+        if refusals or not self._armed:
+            # (Kept only on the way to a capture: a card left lying after it holds none.)
             self._frames.clear()
         else:
             self._frames.append(frame)
@@ -835,9 +872,10 @@ class AutoCapture:
         if self._armed and self._still >= self.stable_frames:
             aspect = self._aspect(corners)
             captured = rectify(frame, corners, aspect)
-            # Cut along the captured frame's outline: the card has not moved, and one
-            # outline keeps the views aligned to the pixel, where each frame's own
-            # outline would jitter. (A picture file repeats one frame: nothing to add.)
+            # Cut along the captured frame's outline: the card has barely moved (what
+            # it has, average_views lays back or leaves out), and one outline keeps the
+            # views aligned where each frame's own outline would jitter. (A picture
+            # file repeats one frame: nothing to add.)
             views = [rectify(f, corners, aspect) for f in reversed(self._frames)
                      if f is not frame]
             self._armed = False

@@ -75,6 +75,7 @@ class ReadResult:
     card: np.ndarray  # the rectified document image, turned the way it reads (BGR)
     elapsed_ms: float  # decoded image → validated fields
     timings: dict[str, float] = field(default_factory=dict)
+    views: int = 1  # the still frames averaged into the picture read (read_views)
 
 
 def today_in_china() -> date:
@@ -249,15 +250,16 @@ def read_views(engine: OcrEngine, images: Sequence[np.ndarray], kind: DocKind | 
                today: date | None = None, find: bool = True) -> ReadResult:
     """Several pictures of one document held still (the frames the auto capture waited
     through, cut along one outline), the newest first, read as one: their mean, each
-    moved onto the first (capture.average_views), in which the noise of single frames
-    has faded. One reading, whatever the number of pictures; timings["views"] says how
-    many went into it. The card kept and shown is that mean."""
+    laid onto the first (capture.average_views), in which the noise of single frames
+    has faded. One reading, whatever the number of pictures. The card kept and shown is
+    that mean: the document as the camera saw it over those frames, as a camera's own
+    noise reduction would give it."""
     started = time.perf_counter()
     image, used = capture.average_views(images)
     averaging_ms = (time.perf_counter() - started) * 1000
     result = read_document(engine, image, kind, today=today, find=find)
     return ReadResult(result.document, result.card, result.elapsed_ms + averaging_ms,
-                      {**result.timings, "views": float(used), "averaging_ms": averaging_ms})
+                      {**result.timings, "averaging_ms": averaging_ms}, views=used)
 
 
 def _id_front_checked(engine: OcrEngine, image_up: np.ndarray, raw_up: np.ndarray | None,
@@ -668,6 +670,9 @@ def _region_start(line: TextLine, preferred: Sequence[str] = (),
 # address must fill its ink.
 PROBE_INK_PER_CHAR = 1.6
 HALF_WIDTH_EM = 0.6  # a digit or a Latin letter, as a share of a CJK character's width
+# How far right of the address column's edge (in character heights) a line below the
+# address may start: its first character's ink, with the margins of a soft print.
+LINE_START_MAX_EM = 1.5
 
 
 def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
@@ -691,7 +696,7 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
     char_height = _char_height(lines)
     # A line of the address starts at its column's left edge: ink that starts further
     # in is the pattern, a shadow or a blot ("乡" read off the pattern right of "385号").
-    if cols.size and cols[0] < 1.5 * char_height:
+    if cols.size and cols[0] < LINE_START_MAX_EM * char_height:
         # All the dark columns, then only the first group of them: the line's text
         # starts at the column's left edge, and something dark further right (the
         # photo's shadow, a blot) is not part of it.
@@ -717,9 +722,7 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
                 left, right = cuts[k]
                 return [*lines, _box_line(text, score, x0 + left, y0, x0 + right, y1)]
     glyph = _glyph_box(crop, char_height)
-    # A line of the address starts at its column's left edge: a blob further in is
-    # the pattern or a shadow, not the line's first character.
-    if glyph is None or glyph[0] > 1.5 * char_height:
+    if glyph is None or glyph[0] > LINE_START_MAX_EM * char_height:
         return lines
     a, c, b, d = glyph
     found = _probe_text(engine, [crop[c:d, a:b]], d - c)

@@ -72,8 +72,8 @@ class PreviewFrame:
     corners: list[tuple[float, float]] | None  # in preview pixels
     hint: str | None  # a capture.Refusal value
     captured: np.ndarray | None  # the rectified document, on the frame it was captured
-    # The same document cut from the still frames before it, newest first: read too
-    # when the captured one alone does not read cleanly (read_card).
+    # The same document cut from the still frames before it, newest first: averaged
+    # with it into the picture that is read (read_card).
     views: tuple[np.ndarray, ...] = ()
 
 
@@ -252,8 +252,8 @@ class IntakeService:
     def read_card(self, card: np.ndarray, kind: DocKind | None,
                   views: Sequence[np.ndarray] = ()) -> ReadResult:
         """A document already cut out (auto or manual capture); `views`: the same
-        document cut from other frames it lay still in, read and fused with it when it
-        alone does not read cleanly (pipeline.read_views)."""
+        document cut from other frames it lay still in, averaged with it into the
+        picture that is read (pipeline.read_views)."""
         return read_views(self._engine(), [card, *views], kind, find=False)
 
     def read_image(self, image: np.ndarray, kind: DocKind | None) -> ReadResult:

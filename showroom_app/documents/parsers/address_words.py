@@ -29,9 +29,9 @@ ELEMENT_NATS = 3.4
 # followed by its road element about twice as often as by its number (ln 2 ≈ 0.7).
 WRAPPED_DIGIT_NATS = 0.7
 # An element the recogniser saw between two characters but dropped for a blank, where
-# the grammar wants one ("银海" | "376号": a road's name running into its number, "4元"),
-# against nothing there: such spots almost always had their element printed, and the
-# recogniser's own odds of having dropped it are in the likelihood.
+# the address cannot do without one (_wants_element), against nothing there: such spots
+# almost always had their element printed, and the recogniser's own odds of having
+# dropped it are in the likelihood.
 GAP_ELEMENT_NATS = 2.0
 _AFTER_NUMBER = frozenset("号室单栋幢层组")  # "846号", "1704室", "4单元", "3组"
 _NAME_ENDS = frozenset("路街巷弄镇乡村")  # end a road's, town's or village's name
@@ -56,12 +56,22 @@ def read_address_words(text: str, ctc: CtcPosteriors | None, before: str = ""
         first = reread(words or text, ctc, [0], ELEMENTS, WRAPPED_DIGIT_NATS, fits)
         words = first or words
     current = words or text
-    # (Never inside a number: a unit there would make no sense of it.)
-    gaps = [p for p in range(region_start_end(current), len(current) + 1)
-            if not (0 < p < len(current) and current[p - 1].isdigit()
-                    and current[p].isdigit())]
+    gaps = [p for p in range(region_start_end(current), len(current))
+            if _wants_element(before + current, len(before) + p)]
     put_in = reread_gaps(current, ctc, gaps, ELEMENTS, GAP_ELEMENT_NATS, fits)
     return put_in or words
+
+
+def _wants_element(text: str, i: int) -> bool:
+    """Whether the address cannot do without an element before text[i]: a name runs
+    into a number ("银海" | "376号" for 银海街376号, "光明大471号" for 光明大街471号), or a
+    number into 元 ("4元" for 4单元). Nowhere else is one put in on a blank's evidence:
+    a road may be named 新华道 or 中山东, a village 东王."""
+    if i >= len(text):
+        return False
+    if text[i].isdigit():
+        return _after_name(text, i)
+    return text[i] == "元" and i > 0 and text[i - 1].isdigit()
 
 
 def _after_name(text: str, i: int) -> bool:

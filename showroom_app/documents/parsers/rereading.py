@@ -69,10 +69,11 @@ def reread_gaps(text: str, ctc: CtcPosteriors | None, gaps: Iterable[int],
                 fits: Callable[[str, int, str], bool]) -> str | None:
     """`text` with one character of `likelier` put in at one of `gaps` (an index of
     `text`: before that character; len(text): at the end) where the recogniser saw it
-    in the frames between the characters it read there, but dropped it for a blank (a
-    soft character between two clear ones), and the evidence with `prior_nats` supports
-    it; None when nothing is put in. `fits(new_text, i, c)`: whether `c` may stand at
-    `i` of the text it was put in."""
+    between the characters it read there (in the frames between them, and their own
+    frames next to the gap, which a soft character's evidence often shares) but dropped
+    it for a blank, and the evidence with `prior_nats` supports it; None when nothing is
+    put in. Only the greedy reading's characters are read between. `fits(new_text, i,
+    c)`: whether `c` may stand at `i` of the text it was put in."""
     if ctc is None:
         return None
     path = ctc.best_path()
@@ -81,6 +82,9 @@ def reread_gaps(text: str, ctc: CtcPosteriors | None, gaps: Iterable[int],
     end = max(1, min(ctc.frames, math.ceil(ctc.frames_in_crop)))
     options: list[str] = []
     for p in gaps:
+        if any(ctc.classes.get(text[j]) != path[j][0] for j in (p - 1, p)
+               if 0 <= j < len(text)):
+            continue  # (a neighbour read otherwise already: its frames say nothing)
         first = path[p - 1][2] if p > 0 else 0
         last = path[p][1] if p < len(path) else end - 1
         span = ctc.probs[first:last + 1]
