@@ -575,6 +575,38 @@ def test_a_birth_row_read_as_no_date_still_ends_where_the_address_starts() -> No
                    ("371302200303213266", 0.99, 263, 411, 708, 458))
     assert fields["address"].value == "山东省临沂市兰山区泰山路485号"
     assert fields["name"].value == "沈慧晶"
+    # The year's first digit lost ("993=1月4日"): its month and day still mark the row.
+    fields = front(("汤志斌", 0.8, 138, 50, 262, 98), ("男", 0.9, 140, 115, 190, 163),
+                   ("993=1月4日", 0.75, 163, 182, 368, 224),
+                   ("辽宁省沈阳市和平区金色", 0.79, 138, 246, 500, 287),
+                   ("家园13号楼2501室", 0.9, 143, 288, 417, 328),
+                   ("210102199301046335", 0.94, 263, 410, 703, 447))
+    assert fields["address"].value == "辽宁省沈阳市和平区金色家园13号楼2501室"
+    assert fields["birth_date"].value == "1993-01-04"  # (taken from the valid number)
+    assert "from_id_number" in fields["birth_date"].problems
+
+
+def test_a_birth_date_whose_last_character_was_read_as_a_letter_is_read() -> None:
+    # 日 read as "B": as a digit it would make the day 118.
+    fields = front(("韩晶秀", 0.99, 140, 51, 266, 97), ("女", 0.9, 140, 115, 190, 160),
+                   ("1998年8月11B", 0.95, 148, 181, 396, 219),
+                   ("西藏自治区拉萨市城关区", 1.0, 148, 242, 502, 284),
+                   ("团结大街107号", 1.0, 146, 286, 368, 327),
+                   ("540102199808116547", 1.0, 266, 407, 711, 448))
+    assert fields["birth_date"].value == "1998-08-11"
+    assert not fields["birth_date"].problems
+
+
+def test_an_id_number_the_detector_cut_in_two_is_read_whole() -> None:
+    fields = front(("钟娟", 0.99, 138, 49, 224, 99), ("女", 1.0, 140, 118, 184, 158),
+                   ("1996年3月21日", 1.0, 141, 179, 358, 224),
+                   ("江苏省昆山市城关街道银", 1.0, 143, 244, 497, 286),
+                   ("海街33号", 1.0, 139, 285, 279, 332),
+                   ("公民身份号码", 0.95, 50, 415, 195, 450),
+                   ("3", 1.0, 262, 411, 296, 449), ("20583199603211426", 1.0, 276, 406, 703, 452))
+    assert fields["id_number"].value == "320583199603211426"
+    assert not fields["id_number"].problems
+    assert fields["address"].value == "江苏省昆山市城关街道银海街33号"
 
 
 def test_a_number_failing_its_check_still_names_its_county() -> None:

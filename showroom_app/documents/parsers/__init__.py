@@ -145,15 +145,40 @@ def _under_review(score: float) -> float:
 
 
 def _id_number_from(lines: list[TextLine]) -> tuple[str | None, float, TextLine | None]:
+    best = _best_number(lines)
+    # A number the detector cut in two boxes ("3" | "20583199603211426") is read whole,
+    # when no box holds it alone.
+    return best if best[0] is not None else _best_number(_number_pieces_joined(lines))
+
+
+def _best_number(lines: list[TextLine]) -> tuple[str | None, float, TextLine | None]:
     best: tuple[str | None, float, TextLine | None] = (None, 0.0, None)
     for ln in lines:
-        raw = normalize(ln.text).upper().replace("×", "X")
-        raw = re.sub(r"^[^\d]*", "", raw)  # a merged label in front
-        candidate = digits_only(raw[:-1]) + (raw[-1] if raw[-1:] == "X" else
-                                             digits_only(raw[-1:]))
+        candidate = _id_number_candidate(ln.text)
         if len(candidate) == 18 and (best[0] is None or ln.score > best[1]):
             best = (candidate, ln.score, ln)
     return best
+
+
+def _id_number_candidate(text: str) -> str:
+    raw = normalize(text).upper().replace("×", "X")
+    raw = re.sub(r"^[^\d]*", "", raw)  # a merged label in front
+    return digits_only(raw[:-1]) + (raw[-1] if raw[-1:] == "X" else digits_only(raw[-1:]))
+
+
+def _number_pieces_joined(lines: list[TextLine]) -> list[TextLine]:
+    """Two boxes of digits side by side on one row, each short of a number, as one box
+    (their texts joined left to right, the lower score)."""
+    pieces = [ln for ln in lines if 0 < len(_id_number_candidate(ln.text)) < 18]
+    out = []
+    for a in pieces:
+        for b in pieces:
+            if (a is not b and same_row(a, b) and a.left < b.left
+                    and b.left - a.right < 1.5 * min(a.height, b.height)):
+                box = ((a.left, min(a.top, b.top)), (b.right, min(a.top, b.top)),
+                       (b.right, max(a.bottom, b.bottom)), (a.left, max(a.bottom, b.bottom)))
+                out.append(TextLine(a.text + b.text, min(a.score, b.score), box))
+    return out
 
 
 def id_number_line(lines: list[TextLine]) -> TextLine | None:
@@ -231,10 +256,11 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         fields["birth_date"] = _field(iso(_row_date(row)), row.score)
         address_rows = rows[birth_row + 1:]
     elif (year_row := next((i for i, r in enumerate(rows) if r.center_y < 0.5 * height
-                            and re.search(r"(?:19|20)\d{2}", r.text)
+                            and re.search(r"(?:19|20)\d{2}|\d月\d{1,2}日", r.text)
                             and not re.search(ADDRESS_ELEMENTS, r.text)), None)) is not None:
-        # The birth row read as no date ("2003 = 3 = 21 8"): its year still marks it, and
-        # the address follows it.
+        # The birth row read as no date ("2003 = 3 = 21 8", "993=1月4日" with the year's
+        # first digit lost): its year or its month and day still mark it, and the
+        # address follows it.
         address_rows = rows[year_row + 1:]
     else:
         address_rows = rows[(sex_row or 0) + 2:]

@@ -108,7 +108,15 @@ def strip_any_label(text: str, labels: tuple[str, ...]) -> str:
 
 def find_date(text: str) -> tuple[int, int, int] | None:
     """Year, month, day from printed forms: 1988年3月15日, 1988.03.15, 1988-3-15,
-    19880315; OCR may drop the 年/月 characters."""
+    19880315; OCR may drop the 年/月 characters, or read the last 日 as a letter
+    ("1998年8月11B": no day 118, the letter is what is left of 日)."""
+    found = _find_date(text)
+    if found is None and re.search(r"\d[A-Za-z]$", normalize(text)):
+        found = _find_date(normalize(text)[:-1])
+    return found
+
+
+def _find_date(text: str) -> tuple[int, int, int] | None:
     t = as_digits(normalize(text))
     m = re.search(r"((?:19|20)\d{2})\D{0,2}?(\d{1,2})\D{1,2}?(\d{1,2})(?!\d)", t)
     if m is None:
