@@ -38,7 +38,7 @@ from showroom_app.documents.capture import (
     rotate,
     rotations,
     sharpness,
-    view_shift,
+    view_alignment,
 )
 
 CW, CH = 1012, 638
@@ -355,20 +355,27 @@ def noisy_shot(card: np.ndarray, noisy: np.random.Generator, dx: float = 0.0,
     return np.clip(moved + noisy.normal(0, 12, card.shape), 0, 255).astype(np.uint8)
 
 
-def test_a_view_is_laid_on_the_first_only_when_a_shift_alone_does_it(card: np.ndarray) -> None:
+def test_a_view_is_laid_on_the_first_when_a_small_turn_and_shift_do_it(
+        card: np.ndarray) -> None:
     noisy = np.random.default_rng(9)
     first = noisy_shot(card, noisy)
-    for dx, dy in ((0.0, 0.0), (2.6, -1.2), (-0.7, 1.9), (0.3, 0.4)):
-        shift = view_shift(first, noisy_shot(card, noisy, dx, dy))
-        assert shift is not None
-        assert abs(shift[0] - dx) < 0.25 and abs(shift[1] - dy) < 0.25, (dx, dy, shift)
-    # Moved further than VIEW_MAX_SHIFT_PX, or turned in the hand by half a degree
-    # (its quarters moved apart): no shift lays it on the first.
-    assert view_shift(first, noisy_shot(card, noisy, 4.5, 0)) is None
-    assert view_shift(first, noisy_shot(card, noisy, 9, 0)) is None
-    assert view_shift(first, noisy_shot(card, noisy, turn=0.5)) is None
-    assert view_shift(first, noisy_shot(card, noisy)[:-2]) is None  # another size
-    assert view_shift(first, np.full_like(first, 128)) is None  # nothing to place it by
+    h, w = card.shape[:2]
+    for dx, dy, turn in ((0.0, 0.0, 0.0), (2.6, -1.2, 0.0), (-0.7, 1.9, 0.0), (0.3, 0.4, 0.2)):
+        moved = view_alignment(first, noisy_shot(card, noisy, dx, dy, turn))
+        assert moved is not None, (dx, dy, turn)
+        # Where the view shows the first's points: the turn and shift it was given.
+        truth = cv2.getRotationMatrix2D((w / 2, h / 2), turn, 1.0)
+        truth[:, 2] += (dx, dy)
+        points = np.float32([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1], [w / 2, h / 2, 1]])
+        error = np.linalg.norm(points @ moved.T - points @ truth.T, axis=1).max()
+        assert error < 0.3, (dx, dy, turn, moved)
+    # Moved or turned further than a card held still does (a corner more than
+    # VIEW_MAX_SHIFT_PX away), another size, nothing to place it by: not laid on it.
+    assert view_alignment(first, noisy_shot(card, noisy, 4.5, 0)) is None
+    assert view_alignment(first, noisy_shot(card, noisy, 9, 0)) is None
+    assert view_alignment(first, noisy_shot(card, noisy, turn=0.5)) is None
+    assert view_alignment(first, noisy_shot(card, noisy)[:-2]) is None
+    assert view_alignment(first, np.full_like(first, 128)) is None
 
 
 def test_averaged_views_fade_the_noise_and_keep_the_print(card: np.ndarray) -> None:
@@ -378,8 +385,8 @@ def test_averaged_views_fade_the_noise_and_keep_the_print(card: np.ndarray) -> N
         inner = (slice(20, -20), slice(20, -20))  # (the borders a shift replicates)
         return float(np.abs(image[inner].astype(np.float32) - card[inner]).mean())
 
-    views = [noisy_shot(card, noisy, dx, dy)
-             for dx, dy in ((0, 0), (1.4, -0.6), (-0.8, 0.9), (2.6, -1.2))]
+    views = [noisy_shot(card, noisy, dx, dy, turn)
+             for dx, dy, turn in ((0, 0, 0), (1.4, -0.6, 0), (-0.8, 0.9, 0.15), (2.6, -1.2, 0))]
     mean, used = average_views(views)
     assert used == 4
     assert mean.shape == card.shape and mean.dtype == np.uint8

@@ -1268,6 +1268,17 @@ def _sensor_noise(rng: random.Random, sigma: float) -> np.ndarray:
     return cv2.scaleAdd(chroma, sigma * 0.5, cv2.merge((luma, luma, luma)))
 
 
+def _fresh_sensor_noise(gen: np.random.Generator, sigma: float) -> np.ndarray:
+    """_sensor_noise drawn afresh rather than cut from the shared tile: the noise of a
+    burst's later frames, which must owe nothing to the first frame's (crops of one tile
+    are shifted copies of each other, which no sensor makes and which an alignment of
+    the frames could lock onto)."""
+    luma = gen.standard_normal((FRAME_H, FRAME_W), dtype=np.float32) * np.float32(sigma)
+    chroma = gen.standard_normal((FRAME_H // 2, FRAME_W // 2, 3), dtype=np.float32)
+    chroma = cv2.resize(chroma, (FRAME_W, FRAME_H), interpolation=cv2.INTER_LINEAR)
+    return cv2.scaleAdd(chroma, sigma * 0.5, cv2.merge((luma, luma, luma)))
+
+
 def _motion_kernel(length: int, angle: float) -> np.ndarray:
     k = np.zeros((length, length), np.float32)
     c = (length - 1) / 2
@@ -1374,11 +1385,11 @@ def _photograph_burst(doc: np.ndarray, rng: random.Random, degrade: str, count: 
     # The burst's later frames: the same scene (pose, light, glare, blur) with the
     # sensor's noise drawn again, as a still camera's next frames are; drawn after
     # everything of the first frame, which stays what photograph() gives.
-    later = random.Random(int(nrng.integers(2**63))) if count > 1 else None
+    later = np.random.default_rng(int(nrng.integers(2**63))) if count > 1 else None
     for k in range(count):
         if k:
             assert later is not None
-            noise = _sensor_noise(later, noise_sigma)
+            noise = _fresh_sensor_noise(later, noise_sigma)
         out = cv2.add(scene, noise, dtype=cv2.CV_8U)
         jpeg = None
         if bad:

@@ -479,26 +479,23 @@ def rectify_transform(corners: np.ndarray, aspect: float, width: int = 1012
     return cv2.getPerspectiveTransform(quad, dst), (width, height)
 
 
-# Still frames of one card are averaged only when they lie within this many pixels of
-# each other once cut out (a card nudged further would blur into itself), when they
-# match clearly (normalised correlation), and when every quarter of the card moved alike:
-# a card turned by half a degree in the hand moves its quarters ~2 px apart, and no
-# shift of the whole lays it onto the first.
-VIEW_MAX_SHIFT_PX = 3
-VIEW_MIN_MATCH = 0.5
-VIEW_MAX_DISAGREEMENT_PX = 0.75
-# A quarter this plain (grey levels' standard deviation: blank paper, an empty desk round
-# a whole frame) places nothing and is not matched; two quarters with print must be.
-VIEW_MIN_TEXTURE = 8.0
+# Still frames of one card are averaged only when each lies on the first once moved by
+# a small turn and shift (a card held in the hand drifts a pixel or two and turns a
+# fraction of a degree between frames), with no corner moved more than this many
+# pixels: a card moved further was moving while the frame was taken, and its print is
+# smeared. The match (ECC's correlation) must be close, or it is not the same picture.
+VIEW_MAX_SHIFT_PX = 4.0
+VIEW_MIN_MATCH = 0.9
+VIEW_MATCH_SCALE = 4  # matched at a quarter of the size: enough to place it to 0.1 px
 
 
 def average_views(views: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
-    """The mean of the 8-bit pictures of one still document, each moved onto the first
-    to the sub-pixel (view_shift), and how many went into it: the sensor noise of single
-    webcam frames differs from frame to frame, so it fades in the mean while the print
-    stays (the noise of N frames falls by √N; what the frames share, a reflection or a
-    blur, stays). A picture of another size, or one that does not lie on the first by a
-    shift alone, is left out."""
+    """The mean of the 8-bit pictures of one still document, each laid onto the first
+    (view_alignment), and how many went into it: the sensor noise of single webcam
+    frames differs from frame to frame, so it fades in the mean while the print stays
+    (the noise of N frames falls by √N; what the frames share, a reflection or a blur,
+    stays). A picture of another size, or one that does not lie on the first, is left
+    out."""
     first = to_bgr(views[0])
     if len(views) == 1:
         return first, 1
@@ -509,73 +506,56 @@ def average_views(views: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
     for view in map(to_bgr, views[1:]):
         if view.shape != first.shape:
             continue
-        shift = _shift(reference, _matching_gray(view))
-        if shift is None:
+        moved = _alignment(reference, _matching_gray(view), width, height)
+        if moved is None:
             continue
-        dx, dy = shift
-        back = np.float32([[1, 0, -dx], [0, 1, -dy]])
-        total += cv2.warpAffine(view, back, (width, height), flags=cv2.INTER_LINEAR,
+        total += cv2.warpAffine(view, moved, (width, height),
+                                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                                 borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
         used += 1
     return np.clip(total / used + 0.5, 0, 255).astype(np.uint8), used
 
 
-def view_shift(first: np.ndarray, view: np.ndarray) -> tuple[float, float] | None:
-    """How far (x, y, in pixels) `view` lies moved from `first`, two pictures of one
-    document of the same size; None when it does not lie on it by a shift of at most
-    VIEW_MAX_SHIFT_PX (moved further, turned, or not the same picture)."""
+def view_alignment(first: np.ndarray, view: np.ndarray) -> np.ndarray | None:
+    """Where `view`, a picture of the same document as `first` and of its size, shows
+    each point of `first`: a 2×3 turn-and-shift matrix (x, y of first → of view); None
+    when it does not lie on it so (moved too far, not the same picture)."""
     if first.shape[:2] != view.shape[:2]:
         return None
-    return _shift(_matching_gray(to_bgr(first)), _matching_gray(to_bgr(view)))
+    height, width = first.shape[:2]
+    return _alignment(_matching_gray(to_bgr(first)), _matching_gray(to_bgr(view)),
+                      width, height)
 
 
-def _shift(reference: np.ndarray, view: np.ndarray) -> tuple[float, float] | None:
-    """view_shift on the half-size grey pictures: each quarter of the reference, less a
-    margin of m, is looked for in the same quarter of the view within m half-size
-    pixels (one more than the largest shift, for the peak's neighbours). Only so small
-    a shift is looked for, so nothing else that repeats (the card's pattern, a noise
-    the camera repeats) can be taken for the print."""
-    m = math.ceil(VIEW_MAX_SHIFT_PX / 2) + 1
-    height, width = reference.shape[:2]
-    if height <= 8 * m or width <= 8 * m:
+def _alignment(reference: np.ndarray, view: np.ndarray, width: int, height: int
+               ) -> np.ndarray | None:
+    """view_alignment on the pictures as matched (_matching_gray), scaled back to the
+    pictures' own `width` × `height`."""
+    if min(reference.shape[:2]) < 16:
         return None
-    shifts = []
-    for r0, r1 in ((0, height // 2), (height // 2, height)):
-        for c0, c1 in ((0, width // 2), (width // 2, width)):
-            template = reference[r0 + m:r1 - m, c0 + m:c1 - m]
-            if float(template.std()) < VIEW_MIN_TEXTURE:
-                continue
-            scores = cv2.matchTemplate(view[r0:r1, c0:c1], template, cv2.TM_CCOEFF_NORMED)
-            _lo, best, _lo_at, (x, y) = cv2.minMaxLoc(scores)
-            if best < VIEW_MIN_MATCH or not (0 < x < 2 * m and 0 < y < 2 * m):
-                return None
-            # (Half-size pixels to the picture's own.)
-            shifts.append((2 * (x - m + _vertex(scores[y, x - 1:x + 2])),
-                           2 * (y - m + _vertex(scores[y - 1:y + 2, x]))))
-    if len(shifts) < 2:
+    moved = np.eye(2, 3, dtype=np.float32)
+    try:
+        match, moved = cv2.findTransformECC(
+            reference, view, moved, cv2.MOTION_EUCLIDEAN,
+            (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4), None, 5)
+    except cv2.error:
+        return None  # no alignment found (a blank picture, a different one)
+    if not match >= VIEW_MIN_MATCH:
         return None
-    quarters = np.array(shifts)
-    dx, dy = (float(v) for v in quarters.mean(axis=0))
-    if (math.hypot(dx, dy) > VIEW_MAX_SHIFT_PX
-            or np.abs(quarters - (dx, dy)).max() > VIEW_MAX_DISAGREEMENT_PX):
+    moved[:, 2] *= VIEW_MATCH_SCALE
+    corners = np.float32([[0, 0, 1], [width, 0, 1], [width, height, 1], [0, height, 1]])
+    if np.linalg.norm(corners @ moved.T - corners[:, :2], axis=1).max() > VIEW_MAX_SHIFT_PX:
         return None
-    return dx, dy
+    return moved
 
 
 def _matching_gray(image: np.ndarray) -> np.ndarray:
-    """The picture as matched: grey, at half size (a quarter of the work, and its finest
-    noise smoothed away; the peak still falls to a tenth of a pixel)."""
+    """The picture as matched: grey, at VIEW_MATCH_SCALE times smaller (a sixteenth of
+    the work, its noise smoothed away)."""
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    return cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2),
-                      interpolation=cv2.INTER_AREA)
-
-
-def _vertex(three: np.ndarray) -> float:
-    """Where, from the middle one, the parabola through three equally spaced scores
-    peaks (within half a step)."""
-    left, mid, right = (float(v) for v in three)
-    bend = left - 2 * mid + right
-    return 0.0 if bend >= 0 else max(-0.5, min(0.5, 0.5 * (left - right) / bend))
+    return cv2.resize(gray, (max(1, gray.shape[1] // VIEW_MATCH_SCALE),
+                             max(1, gray.shape[0] // VIEW_MATCH_SCALE)),
+                      interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
 _ROTATE_CODES = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
