@@ -586,6 +586,15 @@ def test_a_birth_row_read_as_no_date_still_ends_where_the_address_starts() -> No
     assert "from_id_number" in fields["birth_date"].problems
 
 
+def test_a_colon_after_a_label_is_not_the_value() -> None:
+    fields = front(("姓名", 0.99, 50, 60, 115, 98), (":余建永", 0.9, 128, 52, 265, 99),
+                   ("男", 0.9, 140, 115, 190, 160), ("1991年4月21日", 0.95, 148, 181, 396, 219),
+                   ("住址：北京市海淀区文化路454号", 0.95, 50, 242, 502, 284),
+                   ("110108199104216844", 1.0, 266, 407, 711, 448))
+    assert fields["name"].value == "余建永"
+    assert fields["address"].value == "北京市海淀区文化路454号"
+
+
 def test_a_birth_date_whose_last_character_was_read_as_a_letter_is_read() -> None:
     # 日 read as "B": as a digit it would make the day 118.
     fields = front(("韩晶秀", 0.99, 140, 51, 266, 97), ("女", 0.9, 140, 115, 190, 160),

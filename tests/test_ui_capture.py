@@ -23,7 +23,8 @@ from test_ui import _CJK, WAIT_MS, open_window, sign_in
 
 from local_store.db import Store
 from local_store.orm import DocumentRow
-from models.training.doc_corpus import photograph, render
+from models.training.doc_corpus import photograph, photograph_burst, render
+from showroom_app.documents.capture import CAPTURE_VIEWS
 from showroom_app.services.intake import DocKind
 from ui.main_window import MainWindow
 from ui.pages.capture import CapturePage
@@ -171,6 +172,24 @@ def test_camera_capture_read_and_confirm(
     assert page.worker is not None and page.worker.isRunning()
     window.close()
     assert page.worker is None
+
+
+def test_a_camera_clip_is_read_from_the_frames_the_card_held_still(
+    qtbot, desk, tmp_path: Path, monkeypatch
+) -> None:
+    # The webcam, stood in for by a clip: a card held still, each frame its own noise.
+    rng = random.Random(4)
+    doc, truth = render("id_front", rng)
+    frames, _corners = photograph_burst(doc, rng, "clean", CAPTURE_VIEWS + 3)
+    clip = tmp_path / "desk.avi"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 15, (1280, 720))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    _window, page = open_capture(qtbot, desk, tmp_path, monkeypatch, str(clip))
+    wait_for_read(qtbot, page)  # captured by itself once the card held still
+    assert page.result.views == CAPTURE_VIEWS  # the mean of the still frames was read
+    assert form_values(page) == {k: v for k, v in truth.items() if not k.startswith("_")}
 
 
 def test_invalid_id_number_needs_the_explicit_tick(

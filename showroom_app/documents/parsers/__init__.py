@@ -221,8 +221,10 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         # characters ("王生辉" is no 出生 label and 辉, "人" | "民大道354号" no 民族
         # label). 民族 itself starts roads ("民族大道"): the ethnicity reading drops it.
         text = "".join(parts)
-        return next((text[len(label):] for label in _EXACT_LABELS
+        text = next((text[len(label):] for label in _EXACT_LABELS
                      if text.startswith(label) and len(text) > len(label)), text)
+        # The colon after a label ("姓名：") is the label's, not the value's.
+        return text.lstrip(":：;；,，.。、")
 
     sex_row = next((i for i, r in enumerate(rows) if re.search(r"[男女]", r.text)
                     and _row_date(r) is None), None)
