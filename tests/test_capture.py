@@ -368,12 +368,16 @@ def test_a_view_is_laid_on_the_first_when_a_small_turn_and_shift_do_it(
         truth[:, 2] += (dx, dy)
         points = np.float32([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1], [w / 2, h / 2, 1]])
         error = np.linalg.norm(points @ moved.T - points @ truth.T, axis=1).max()
-        assert error < 0.3, (dx, dy, turn, moved)
+        assert error < 0.5, (dx, dy, turn, moved)
     # Moved or turned further than a card held still does (a corner more than
     # VIEW_MAX_SHIFT_PX away), another size, nothing to place it by: not laid on it.
     assert view_alignment(first, noisy_shot(card, noisy, 4.5, 0)) is None
     assert view_alignment(first, noisy_shot(card, noisy, 9, 0)) is None
     assert view_alignment(first, noisy_shot(card, noisy, turn=0.5)) is None
+    # Come 2 % closer to the lens (its corners 12 px out): no turn and shift would show it.
+    closer = cv2.warpAffine(card, cv2.getRotationMatrix2D((w / 2, h / 2), 0, 1.02), (w, h),
+                            borderMode=cv2.BORDER_REPLICATE)
+    assert view_alignment(first, noisy_shot(closer, noisy)) is None
     assert view_alignment(first, noisy_shot(card, noisy)[:-2]) is None
     assert view_alignment(first, np.full_like(first, 128)) is None
 

@@ -616,6 +616,12 @@ def test_an_id_number_the_detector_cut_in_two_is_read_whole() -> None:
     assert fields["id_number"].value == "320583199603211426"
     assert not fields["id_number"].problems
     assert fields["address"].value == "江苏省昆山市城关街道银海街33号"
+    # Joined, they must check out: two boxes joined by mistake show no number.
+    fields = front(("钟娟", 0.99, 138, 49, 224, 99), ("女", 1.0, 140, 118, 184, 158),
+                   ("1996年3月21日", 1.0, 141, 179, 358, 224),
+                   ("江苏省昆山市城关街道银海街33号", 1.0, 143, 244, 497, 286),
+                   ("3", 1.0, 262, 411, 296, 449), ("20583199603211427", 1.0, 276, 406, 703, 452))
+    assert fields["id_number"].value is None
 
 
 def test_a_number_failing_its_check_still_names_its_county() -> None:

@@ -480,10 +480,11 @@ def rectify_transform(corners: np.ndarray, aspect: float, width: int = 1012
 
 
 # Still frames of one card are averaged only when each lies on the first once moved by
-# a small turn and shift (a card held in the hand drifts a pixel or two and turns a
-# fraction of a degree between frames), with no corner moved more than this many
-# pixels: a card moved further was moving while the frame was taken, and its print is
-# smeared. The match (ECC's correlation) must be close, or it is not the same picture.
+# a small turn, shift or change of size (a card held in the hand drifts a pixel or two,
+# turns a fraction of a degree and comes a little closer between frames), with no corner
+# moved more than this many pixels: a card moved further was moving while the frame was
+# taken, and its print is smeared. The match (ECC's correlation) must be close, or it is
+# not the same picture.
 VIEW_MAX_SHIFT_PX = 4.0
 VIEW_MIN_MATCH = 0.9
 VIEW_MATCH_SCALE = 4  # matched at a quarter of the size: enough to place it to 0.1 px
@@ -518,8 +519,8 @@ def average_views(views: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
 
 def view_alignment(first: np.ndarray, view: np.ndarray) -> np.ndarray | None:
     """Where `view`, a picture of the same document as `first` and of its size, shows
-    each point of `first`: a 2×3 turn-and-shift matrix (x, y of first → of view); None
-    when it does not lie on it so (moved too far, not the same picture)."""
+    each point of `first`: a 2×3 affine matrix (x, y of first → of view); None when it
+    does not lie on it so (moved too far, not the same picture)."""
     if first.shape[:2] != view.shape[:2]:
         return None
     height, width = first.shape[:2]
@@ -535,8 +536,10 @@ def _alignment(reference: np.ndarray, view: np.ndarray, width: int, height: int
         return None
     moved = np.eye(2, 3, dtype=np.float32)
     try:
+        # Affine, not only a turn and shift: a card drifting toward the lens is
+        # bigger in the next frame, which a turn and shift would fit as no move at all.
         match, moved = cv2.findTransformECC(
-            reference, view, moved, cv2.MOTION_EUCLIDEAN,
+            reference, view, moved, cv2.MOTION_AFFINE,
             (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4), None, 5)
     except cv2.error:
         return None  # no alignment found (a blank picture, a different one)

@@ -146,9 +146,18 @@ def _under_review(score: float) -> float:
 
 def _id_number_from(lines: list[TextLine]) -> tuple[str | None, float, TextLine | None]:
     best = _best_number(lines)
+    if best[0] is not None:
+        return best
     # A number the detector cut in two boxes ("3" | "20583199603211426") is read whole,
-    # when no box holds it alone.
-    return best if best[0] is not None else _best_number(_number_pieces_joined(lines))
+    # when no box holds it alone, and only when it checks out: two boxes of digits
+    # joined by mistake (a stray digit beside a number read short, one box detected
+    # twice) must not show a number where none was read.
+    return _best_number([ln for ln in _number_pieces_joined(lines)
+                         if _checks_out(_id_number_candidate(ln.text))])
+
+
+def _checks_out(number: str) -> bool:
+    return len(number) == 18 and number[17] == v.id_check_character(number[:17])
 
 
 def _best_number(lines: list[TextLine]) -> tuple[str | None, float, TextLine | None]:
@@ -174,7 +183,8 @@ def _number_pieces_joined(lines: list[TextLine]) -> list[TextLine]:
     for a in pieces:
         for b in pieces:
             if (a is not b and same_row(a, b) and a.left < b.left
-                    and b.left - a.right < 1.5 * min(a.height, b.height)):
+                    and -min(a.height, b.height) < b.left - a.right
+                    < 1.5 * min(a.height, b.height)):
                 box = ((a.left, min(a.top, b.top)), (b.right, min(a.top, b.top)),
                        (b.right, max(a.bottom, b.bottom)), (a.left, max(a.bottom, b.bottom)))
                 out.append(TextLine(a.text + b.text, min(a.score, b.score), box))
