@@ -95,6 +95,17 @@ def _calls() -> dict[str, Callable[[], object]]:
                                                        flags=cv2.INTER_CUBIC,
                                                        borderMode=cv2.BORDER_REPLICATE),
         "transform": lambda: cv2.transform(f32, np.full((1, 3), 0.5, np.float32)),
+        # The still frames of a card laid on each other (capture.average_views).
+        "findTransformECC": lambda: cv2.findTransformECC(
+            gray.astype(np.float32),
+            cv2.warpAffine(gray, np.float32([[1, 0, 1.5], [0, 1, -1]]), (160, 120)).astype(
+                np.float32),
+            np.eye(2, 3, dtype=np.float32), cv2.MOTION_AFFINE,
+            (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4), None, 5),
+        "warpAffine": lambda: cv2.warpAffine(img, np.float32([[1, 0, -1.5], [0, 1, 1]]),
+                                             (160, 120),
+                                             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                             borderMode=cv2.BORDER_REPLICATE),
         "invert": lambda: cv2.invert(m),
         "perspectiveTransform": lambda: cv2.perspectiveTransform(quad.reshape(-1, 1, 2), m),
         "remap": lambda: cv2.remap(img, grid[..., 0].copy(), grid[..., 1].copy(),
