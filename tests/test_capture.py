@@ -319,13 +319,17 @@ def test_autocapture_captures_once_when_still(good: tuple[np.ndarray, np.ndarray
     assert all(step.corners is not None for step in steps)
 
 
+def still_frames(frame: np.ndarray, seed: int, count: int) -> list[np.ndarray]:
+    """A camera's still frames: the same picture, each with its own noise."""
+    noisy = np.random.default_rng(seed)
+    return [cv2.add(frame, noisy.integers(0, 4, frame.shape, dtype=np.uint8))
+            for _ in range(count)]
+
+
 def test_autocapture_hands_on_the_still_frames_it_waited_through(
         good: tuple[np.ndarray, np.ndarray], card: np.ndarray) -> None:
     frame, _ = good
-    noisy = np.random.default_rng(3)
-    # A camera's still frames: the same picture, each with its own noise.
-    frames = [cv2.add(frame, noisy.integers(0, 4, frame.shape, dtype=np.uint8))
-              for _ in range(CAPTURE_VIEWS + 2)]
+    frames = still_frames(frame, 3, CAPTURE_VIEWS + 2)
     auto = AutoCapture(aspect_hint=ASPECT["card"])
     steps = [auto.feed(f) for f in frames]
     at = CAPTURE_VIEWS - 1  # it waits for as many still frames as it hands on
@@ -414,9 +418,7 @@ def test_averaged_views_fade_the_noise_and_keep_the_print(card: np.ndarray) -> N
 def test_autocapture_hands_on_only_the_still_frames_since_the_last_refusal(
         good: tuple[np.ndarray, np.ndarray], card: np.ndarray) -> None:
     frame, _ = good
-    noisy = np.random.default_rng(4)
-    still = [cv2.add(frame, noisy.integers(0, 4, frame.shape, dtype=np.uint8))
-             for _ in range(CAPTURE_VIEWS + 2)]
+    still = still_frames(frame, 4, CAPTURE_VIEWS + 2)
     blurred = cv2.GaussianBlur(frame, (0, 0), 6)
     # (Waiting for fewer still frames than it keeps, so the frames before the refusal
     # would still be kept had the refusal not let them go.)
