@@ -808,6 +808,39 @@ def test_find_date_none(text: str) -> None:
     assert find_date(text) is None
 
 
+@pytest.mark.parametrize(("text", "want"), [
+    ("1998年12月3B", (1998, 12, 3)),   # 日 read as a letter: no day 38
+    ("1998年8月11B", (1998, 8, 11)),   # no day 118
+    ("1998年12月31日", (1998, 12, 31)),
+])
+def test_find_date_takes_the_letter_for_the_lost_day_mark_when_it_names_no_day(
+        text: str, want: tuple[int, int, int]) -> None:
+    assert find_date(text) == want
+
+
+def test_id_front_address_found_by_its_province_when_the_rows_above_it_are_lost() -> None:
+    """A reflection over the card's upper half: no name, sex or birth row read, only the
+    address lines and the number. The address is the line that starts with a province,
+    highlighted since no row above placed it."""
+    lines = [line("山东省济南市历下区花园", 130, 218, 450, 248),
+             line("西路156号", 130, 262, 260, 292),
+             line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
+    doc = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY)
+    address = doc.fields["address"]
+    assert address.value == "山东省济南市历下区花园西路156号"
+    assert Problem.LOW_CONFIDENCE.value in address.problems
+    assert doc.fields["name"].value is None
+
+
+def test_id_front_address_not_taken_from_the_name_band() -> None:
+    """A line starting with a province in the name's band is no address line; with
+    every row above lost, the address stays unread rather than guessed."""
+    lines = [line("山东", 130, 38, 200, 68),
+             line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
+    doc = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY)
+    assert doc.fields["address"].value is None
+
+
 def test_strip_label_with_misread_labels() -> None:
     assert strip_label("娃名张伟", "姓名") == "张伟"
     assert strip_label("性剂男", "性别") == "男"

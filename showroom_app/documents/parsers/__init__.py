@@ -263,6 +263,7 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
                       "", value_text(row))
         if _name_like(text):
             fields["name"] = _field(text, row.score)
+    placed = False  # the address found by its start alone, no row above it read
     if birth_row is not None:
         row = rows[birth_row]
         fields["birth_date"] = _field(iso(_row_date(row)), row.score)
@@ -274,11 +275,19 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         # first digit lost): its year or its month and day still mark it, and the
         # address follows it.
         address_rows = rows[year_row + 1:]
+    elif (start := next((i for i, r in enumerate(rows) if i > (sex_row or -1)
+                         and r.center_y > NAME_ROW_Y[1] * height
+                         and value_text(r).startswith(PROVINCES)), None)) is not None:
+        # Neither the birth row nor its year read (a reflection over the card's upper
+        # half): the address is where a line starts with a province, below the name.
+        address_rows = rows[start:]
+        placed = True
     else:
         address_rows = rows[(sex_row or 0) + 2:]
     if address_rows:
         text = "".join(value_text(r) for r in address_rows)
-        fields["address"] = _field(text or None, min(r.score for r in address_rows))
+        score = min(r.score for r in address_rows)
+        fields["address"] = _field(text or None, _under_review(score) if placed else score)
     return fields
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from models.ocr.base import TextLine
 
@@ -111,9 +112,21 @@ def find_date(text: str) -> tuple[int, int, int] | None:
     19880315; OCR may drop the 年/月 characters, or read the last 日 as a letter
     ("1998年8月11B": no day 118, the letter is what is left of 日)."""
     found = _find_date(text)
-    if found is None and re.search(r"\d[A-Za-z]$", normalize(text)):
-        found = _find_date(normalize(text)[:-1])
+    if (found is None or not _names_a_day(found)) and re.search(r"\d[A-Za-z]$",
+                                                                  normalize(text)):
+        # ("1998年12月3B" is no day 38 either.)
+        without = _find_date(normalize(text)[:-1])
+        if without is not None and (found is None or _names_a_day(without)):
+            found = without
     return found
+
+
+def _names_a_day(ymd: tuple[int, int, int]) -> bool:
+    try:
+        date(*ymd)
+    except ValueError:
+        return False
+    return True
 
 
 def _find_date(text: str) -> tuple[int, int, int] | None:
