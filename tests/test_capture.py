@@ -436,6 +436,33 @@ def test_autocapture_hands_on_only_the_still_frames_since_the_last_refusal(
     assert len(captured[0].views) == 2
 
 
+def test_manual_capture_hands_on_the_recent_frames_refused_or_not(
+        good: tuple[np.ndarray, np.ndarray]) -> None:
+    """The manual button is pressed on a refused card (here a soft one): the frames it
+    was seen in before are its views all the same, cut along its outline; a frame with
+    no document in it lets them go."""
+    frame, _ = good
+    soft = [cv2.GaussianBlur(f, (0, 0), 6) for f in still_frames(frame, 6, CAPTURE_VIEWS + 2)]
+    auto = AutoCapture(aspect_hint=ASPECT["card"])
+    steps = [auto.feed(f) for f in soft]
+    assert all(s.refusals and s.captured is None for s in steps)
+    found = auto.capture_now(soft[-1])
+    assert found is not None
+    card, views = found
+    corners = steps[-1].corners
+    assert corners is not None
+    assert np.array_equal(card, rectify(soft[-1], corners, ASPECT["card"]))
+    # The newest frames before it, newest first, as many as a capture averages.
+    assert len(views) == CAPTURE_VIEWS - 1
+    for view, source in zip(views, reversed(soft[-CAPTURE_VIEWS:-1]), strict=True):
+        assert np.array_equal(view, rectify(source, corners, ASPECT["card"]))
+    # The card taken away: nothing kept from before it.
+    auto.feed(np.full_like(frame, 90))
+    auto.feed(soft[0])
+    found = auto.capture_now(soft[0])
+    assert found is not None and found[1] == []
+
+
 def test_autocapture_waits_while_moving(card: np.ndarray) -> None:
     base = placement(np.random.default_rng(11), quarter=0, area=(0.25, 0.25), tilt=5)
     base = base - np.float32([base[:, 0].min() - 40, 0])  # start at the left
@@ -473,7 +500,8 @@ def test_autocapture_hints_most_useful_first(card: np.ndarray) -> None:
     assert step.hint is Refusal.BLURRY and step.captured is None
     # The manual button rectifies what it sees, refusals or not.
     manual = auto.capture_now(frames["blurry"][0])
-    assert manual is not None and manual.shape[1] == 1012
+    assert manual is not None and manual[0].shape[1] == 1012
+    assert manual[1] == []  # the frame itself is no view of its own
     assert auto.capture_now(render(card, None, "light", 1)) is None
 
 

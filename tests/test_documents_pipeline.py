@@ -983,18 +983,44 @@ def test_camera_session_on_an_image_captures_the_card(tmp_path: Path) -> None:
     assert w > h and abs(w / h - 85.6 / 54) < 0.05
 
 
+def camera_clip(folder: Path, frames: list[np.ndarray]) -> Path:
+    """The webcam, stood in for by a video clip of `frames`."""
+    clip = folder / "desk.avi"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 15, (1280, 720))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    return clip
+
+
+def test_a_card_captured_by_hand_is_read_from_the_frames_before_it_too(
+        tmp_path: Path, intake: IntakeService) -> None:
+    # Out of focus: every frame refused, so the consultant presses capture.
+    rng = random.Random(4)
+    doc, _truth = render("id_front", rng)
+    frames, _corners = photograph_burst(doc, rng, "clean", capture.CAPTURE_VIEWS + 2)
+    soft = [cv2.GaussianBlur(f, (0, 0), 2.5) for f in frames]
+    camera = CameraSession(str(camera_clip(tmp_path, soft)), DocKind.ID_FRONT)
+    try:
+        steps = [camera.step() for _ in range(len(soft))]
+        found = camera.capture_now()
+    finally:
+        camera.close()
+    assert all(step.captured is None and step.hint for step in steps)
+    assert found is not None
+    card, views = found
+    assert len(views) == capture.CAPTURE_VIEWS - 1
+    result = intake.read_card(card, DocKind.ID_FRONT, views)
+    assert result.views == capture.CAPTURE_VIEWS
+
+
 def test_a_camera_video_of_a_still_card_is_read_from_the_frames_it_held_still(
         tmp_path: Path, intake: IntakeService) -> None:
     # The webcam, stood in for by a clip: a card held still, each frame its own noise.
     rng = random.Random(4)
     doc, truth = render("id_front", rng)
     frames, _corners = photograph_burst(doc, rng, "clean", capture.CAPTURE_VIEWS + 3)
-    clip = tmp_path / "desk.avi"
-    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 15, (1280, 720))
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
-    camera = CameraSession(str(clip), DocKind.ID_FRONT)
+    camera = CameraSession(str(camera_clip(tmp_path, frames)), DocKind.ID_FRONT)
     try:
         steps = [camera.step() for _ in range(len(frames))]
     finally:

@@ -188,8 +188,11 @@ def test_manual_capture_places_a_card_by_its_print(engine: RapidOcrEngine, tmp_p
     assert outline_only.capture_now() is None
     session = CameraSession(str(path), DocKind.ID_FRONT, engine=lambda: engine)
     session.step()
-    card = session.capture_now()
-    assert card is not None and card.shape[1] > card.shape[0]
+    found = session.capture_now()
+    assert found is not None
+    card, views = found
+    assert card.shape[1] > card.shape[0]
+    assert views == ()  # no outline in the frames before either
 
 
 def test_manual_capture_never_waits_for_or_fails_on_the_engine(tmp_path) -> None:

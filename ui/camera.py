@@ -70,8 +70,8 @@ def intake_problem(error: BaseException) -> str:
 class CameraWorker(QThread):
     """Owns one CameraSession for as long as it runs.
 
-    Emits `frame(PreviewFrame)` at most FPS times a second, `captured(card or None)`
-    after `request_capture()`, and `failed(message)` once if the camera cannot be opened
+    Emits `frame(PreviewFrame)` at most FPS times a second, `captured((card, views) or
+    None)` after `request_capture()`, and `failed(message)` once if the camera cannot be opened
     or read (then it ends). Requests from the UI thread are flags read by the loop.
     """
 

@@ -814,6 +814,10 @@ class AutoCapture:
         # The still frames counted in _still, newest last.
         self._frames: collections.deque[np.ndarray] = collections.deque(
             maxlen=CAPTURE_VIEWS)
+        # The last frames a document was found in, refused or not, newest last: what
+        # the manual capture averages (views_along).
+        self._recent: collections.deque[np.ndarray] = collections.deque(
+            maxlen=CAPTURE_VIEWS)
 
     @property
     def armed(self) -> bool:
@@ -829,11 +833,13 @@ class AutoCapture:
             self._previous = None
             self._still = 0
             self._frames.clear()
+            self._recent.clear()
             self._empty += 1
             if self._empty >= REARM_EMPTY_FRAMES:
                 self._armed = True
             return CaptureStep(None, [Refusal.NO_DOCUMENT], Refusal.NO_DOCUMENT)
         self._empty = 0
+        self._recent.append(frame)
         refusals = assess(frame, corners)
         h, w = frame.shape[:2]
         if self._previous is not None:
@@ -866,12 +872,23 @@ class AutoCapture:
             self._frames.clear()
         return CaptureStep(corners, refusals, first_hint(refusals), captured, views)
 
-    def capture_now(self, frame: np.ndarray) -> np.ndarray | None:
-        """The manual button: rectify whatever document is visible, refusals or not."""
+    def capture_now(self, frame: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]] | None:
+        """The manual button: rectify whatever document is visible, refusals or not,
+        with the views of it in the frames before (views_along)."""
         corners = find_document(frame, self.aspect_hint)
         if corners is None:
             return None
-        return rectify(frame, corners, self._aspect(corners))
+        aspect = self._aspect(corners)
+        return rectify(frame, corners, aspect), self.views_along(frame, corners, aspect)
+
+    def views_along(self, frame: np.ndarray, corners: np.ndarray, aspect: float
+                    ) -> list[np.ndarray]:
+        """The document cut along `frame`'s outline from the last frames it was seen in,
+        newest first, `frame` itself left out. The manual capture is pressed when a
+        frame is refused (a reflection, a soft focus, a hand still moving): its sensor
+        noise fades in the mean all the same, and average_views lays back or leaves out
+        a view whose card moved."""
+        return [rectify(f, corners, aspect) for f in reversed(self._recent) if f is not frame]
 
 
 # --- files ---------------------------------------------------------------------------------

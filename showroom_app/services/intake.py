@@ -132,11 +132,15 @@ class CameraSession:
                             tuple(found.views))
 
 
-    def capture_now(self) -> np.ndarray | None:
+    def capture_now(self) -> tuple[np.ndarray, tuple[np.ndarray, ...]] | None:
+        """The document in view, with the views of it to average (read_card), or None
+        when none is found."""
         frame = self.last_frame if self.last_frame is not None else self.read()
-        card = self.auto.capture_now(frame)
+        found = self.auto.capture_now(frame)
+        if found is not None:
+            return found[0], tuple(found[1])
         engine = self._engine() if self._engine is not None else None
-        if card is None and engine is not None and self.kind is not None:
+        if engine is not None and self.kind is not None:
             # The consultant pressed capture on a card whose outline does not show
             # (pale card on white paper): its print still places it. A failure here is
             # only "no document found", never the end of the camera.
@@ -146,8 +150,9 @@ class CameraSession:
                 log.exception("placing the document by its print failed")
                 corners = None
             if corners is not None:
-                card = capture.rectify(frame, corners, ASPECT_OF[self.kind])
-        return card
+                # (No outline was found in the frames before either: none to average.)
+                return capture.rectify(frame, corners, ASPECT_OF[self.kind]), ()
+        return None
 
     def close(self) -> None:
         if self._capture is not None:

@@ -721,13 +721,16 @@ class CapturePage(Retranslatable, QWidget):
             return self.tr("Captured: check the fields")
         return hint_text(hint)
 
-    def _captured(self, card: object) -> None:
+    def _captured(self, found: object) -> None:
+        """The manual capture's (card, views) from CameraSession.capture_now, or None."""
         if not self._from_current_worker() or self.busy:
             return
-        if card is None:
+        if found is None:
             self._show_status("no_document")
             return
-        self._read(functools.partial(self.services.intake.read_card, card, self.kind()))
+        card, views = found
+        self._read(functools.partial(self.services.intake.read_card, card, self.kind(),
+                                     views))
 
     def _camera_failed(self, message: str) -> None:
         worker = self.sender()
