@@ -456,6 +456,23 @@ def test_manual_capture_hands_on_the_recent_frames_refused_or_not(
     assert len(views) == CAPTURE_VIEWS - 1
     for view, source in zip(views, reversed(soft[-CAPTURE_VIEWS:-1]), strict=True):
         assert np.array_equal(view, rectify(source, corners, ASPECT["card"]))
+    # A frame refused for what the one pressed on is not (a reflection since tilted
+    # away) is left out of the views: its reflection would be in the mean.
+    glare = add_glare(soft[0], steps[0].corners)
+    auto = AutoCapture(aspect_hint=ASPECT["card"])
+    glared = [auto.feed(f) for f in (soft[0], glare, soft[1], soft[2])]
+    assert Refusal.GLARE in glared[1].refusals
+    found = auto.capture_now(soft[2])
+    assert found is not None and len(found[1]) == 2
+    at = glared[3].corners
+    assert at is not None
+    kept = [rectify(f, at, ASPECT["card"]) for f in (soft[1], soft[0])]
+    assert all(np.array_equal(v, k) for v, k in zip(found[1], kept, strict=True))
+    # Pressed once the card came into focus: the soft frames before would blur the mean.
+    auto = AutoCapture(aspect_hint=ASPECT["card"])
+    assert [auto.feed(f).refusals for f in (soft[0], soft[1], frame)][-1] == []
+    found = auto.capture_now(frame)
+    assert found is not None and found[1] == []
     # The card taken away: nothing kept from before it.
     auto.feed(np.full_like(frame, 90))
     auto.feed(soft[0])

@@ -812,6 +812,7 @@ def test_find_date_none(text: str) -> None:
     ("1998年12月3B", (1998, 12, 3)),   # 日 read as a letter: no day 38
     ("1998年8月11B", (1998, 8, 11)),   # no day 118
     ("1998年12月31日", (1998, 12, 31)),
+    ("1998年13月3B", (1998, 13, 38)),  # no day either way: as read (validation flags it)
 ])
 def test_find_date_takes_the_letter_for_the_lost_day_mark_when_it_names_no_day(
         text: str, want: tuple[int, int, int]) -> None:
@@ -830,6 +831,15 @@ def test_id_front_address_found_by_its_province_when_the_rows_above_it_are_lost(
     assert address.value == "山东省济南市历下区花园西路156号"
     assert Problem.LOW_CONFIDENCE.value in address.problems
     assert doc.fields["name"].value is None
+
+
+def test_id_front_address_start_is_a_province_not_a_road_named_after_one() -> None:
+    """四川北路 (Shanghai) starts with a province's name: a line that starts so is an
+    address's first line only with the province's full form (四川省)."""
+    lines = [line("海市虹口区", 130, 218, 450, 248), line("四川北路156号", 130, 262, 300, 292),
+             line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
+    doc = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY)
+    assert doc.fields["address"].value is None
 
 
 def test_id_front_address_not_taken_from_the_name_band() -> None:

@@ -17,7 +17,7 @@ from models.ocr.factory import (
     available_engines,
     create_engine,
 )
-from models.ocr.rapid import REC_MIN_WIDTH_RATIO, RapidOcrEngine, reading_order
+from models.ocr.rapid import RapidOcrEngine, reading_order
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 NAME = "张伟"
@@ -100,29 +100,6 @@ def test_recognize_crops_in_one_batch(engine: RapidOcrEngine) -> None:
     assert [text for text, _ in results] == texts
     assert all(0.5 < score <= 1.0 for _, score in results)
     assert engine.recognize([]) == []
-
-
-def test_short_crops_are_padded_to_three_line_heights_not_to_320_px(
-        engine: RapidOcrEngine, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Labels and one-character values batched together are recognised at 3 heights
-    wide (REC_MIN_WIDTH_RATIO), not at RapidOCR's 320 px; a long line at its own width."""
-    rec = engine._rec
-    widths: list[int] = []
-
-    def session(batch: np.ndarray) -> np.ndarray:
-        widths.append(batch.shape[3])
-        return real(batch)
-
-    real = rec.session
-    monkeypatch.setattr(rec, "session", session)
-    short = ["汉", "男", "姓名"]
-    assert [t for t, _ in engine.recognize([render_line(t) for t in short])] == short
-    height = rec.rec_image_shape[1]
-    assert widths == [int(height * REC_MIN_WIDTH_RATIO)]
-    widths.clear()
-    long_line = render_line(ID_NUMBER)
-    engine.recognize([long_line])
-    assert widths == [int(height * long_line.shape[1] / long_line.shape[0])]
 
 
 def test_recognize_accepts_grayscale(engine: RapidOcrEngine) -> None:

@@ -43,13 +43,6 @@ CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 # Tuned for a rectified ID card (~1012×638): the long side goes to the detector at 736.
 DEFAULT_DET_LIMIT_SIDE_LEN = 736
 DEFAULT_DET_LIMIT_TYPE = "max"
-# A recogniser batch is padded to its widest crop, and to at least this many line heights
-# (144 px). RapidOCR pads to 320 px (6.7 heights), so the short crops (labels, a name,
-# 男, 汉), batched together, were recognised at two or three times their width: 3
-# heights reads them as well (bench/ocr.py, degraded, every kind) in ~10 % less time.
-# Narrower, a lone character loses the blank around it that the model was trained on
-# (汉 and the names misread more often at 1 height).
-REC_MIN_WIDTH_RATIO = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,13 +307,13 @@ class RapidOcrEngine:
         """RapidOCR's recogniser step (same batching, resizing and greedy decoding),
         keeping each line's frame posteriors. Caller holds the lock."""
         rec = self._rec
-        img_h = rec.rec_image_shape[1]
+        _channels, img_h, img_w = rec.rec_image_shape[:3]
         ratios = [c.shape[1] / float(c.shape[0]) for c in crops]
         order = np.argsort(np.array(ratios))
         out: list[tuple[str, float, CtcPosteriors] | None] = [None] * len(crops)
         for start in range(0, len(crops), rec.rec_batch_num):
             batch = order[start:start + rec.rec_batch_num]
-            max_ratio = max([REC_MIN_WIDTH_RATIO] + [ratios[i] for i in batch])
+            max_ratio = max([img_w / img_h] + [ratios[i] for i in batch])
             norm = np.concatenate([rec.resize_norm_img(crops[i], max_ratio)[np.newaxis]
                                    for i in batch]).astype(np.float32)
             preds = rec.session(norm)

@@ -792,6 +792,12 @@ class CaptureStep:
     views: list[np.ndarray] = field(default_factory=list)
 
 
+# What an earlier frame would bring into the manual capture's mean. (Not MOVING: a
+# soft card's outline jitters by more than a still card's, and average_views leaves out
+# a card that did move.)
+SPOILS_A_MEAN = frozenset({Refusal.GLARE, Refusal.BLURRY})
+
+
 class AutoCapture:
     """Captures a document once it is found, passes every gate and holds still.
 
@@ -814,10 +820,10 @@ class AutoCapture:
         # The still frames counted in _still, newest last.
         self._frames: collections.deque[np.ndarray] = collections.deque(
             maxlen=CAPTURE_VIEWS)
-        # The last frames a document was found in, refused or not, newest last: what
-        # the manual capture averages (views_along).
-        self._recent: collections.deque[np.ndarray] = collections.deque(
-            maxlen=CAPTURE_VIEWS)
+        # The last frames a document was found in, refused or not, with why, newest
+        # last: what the manual capture averages (views_along).
+        self._recent: collections.deque[tuple[np.ndarray, frozenset[Refusal]]] = (
+            collections.deque(maxlen=CAPTURE_VIEWS))
 
     @property
     def armed(self) -> bool:
@@ -839,7 +845,6 @@ class AutoCapture:
                 self._armed = True
             return CaptureStep(None, [Refusal.NO_DOCUMENT], Refusal.NO_DOCUMENT)
         self._empty = 0
-        self._recent.append(frame)
         refusals = assess(frame, corners)
         h, w = frame.shape[:2]
         if self._previous is not None:
@@ -850,6 +855,7 @@ class AutoCapture:
         self._previous = corners
         if moving:
             refusals.append(Refusal.MOVING)
+        self._recent.append((frame, frozenset(refusals) & SPOILS_A_MEAN))
         self._still = 0 if refusals else self._still + 1
         if refusals or not self._armed:
             # (Kept only on the way to a capture: a card left lying after it holds none.)
@@ -885,10 +891,15 @@ class AutoCapture:
                     ) -> list[np.ndarray]:
         """The document cut along `frame`'s outline from the last frames it was seen in,
         newest first, `frame` itself left out. The manual capture is pressed when a
-        frame is refused (a reflection, a soft focus, a hand still moving): its sensor
-        noise fades in the mean all the same, and average_views lays back or leaves out
-        a view whose card moved."""
-        return [rectify(f, corners, aspect) for f in reversed(self._recent) if f is not frame]
+        frame is refused (a soft focus, a reflection): its sensor noise fades in the mean
+        all the same. A frame with a reflection or a blur that `frame` has not (tilted
+        away, come into focus) would bring it into the mean, and is left out;
+        average_views lays back or leaves out a view whose card moved."""
+        own = next((why for f, why in self._recent if f is frame), None)
+        if own is None:
+            own = frozenset(assess(frame, corners)) & SPOILS_A_MEAN
+        return [rectify(f, corners, aspect) for f, why in reversed(self._recent)
+                if f is not frame and why <= own]
 
 
 # --- files ---------------------------------------------------------------------------------

@@ -150,7 +150,7 @@ class CameraSession:
                 log.exception("placing the document by its print failed")
                 corners = None
             if corners is not None:
-                # (No outline was found in the frames before either: none to average.)
+                # (Feeding this frame found no outline, which let the earlier frames go.)
                 return capture.rectify(frame, corners, ASPECT_OF[self.kind]), ()
         return None
 

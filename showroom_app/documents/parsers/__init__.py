@@ -275,9 +275,10 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
         # first digit lost): its year or its month and day still mark it, and the
         # address follows it.
         address_rows = rows[year_row + 1:]
-    elif (start := next((i for i, r in enumerate(rows) if i > (sex_row or -1)
+    elif (start := next((i for i, r in enumerate(rows)
+                         if i > (-1 if sex_row is None else sex_row)
                          and r.center_y > NAME_ROW_Y[1] * height
-                         and value_text(r).startswith(PROVINCES)), None)) is not None:
+                         and _PROVINCE_START.match(value_text(r))), None)) is not None:
         # Neither the birth row nor its year read (a reflection over the card's upper
         # half): the address is where a line starts with a province, below the name.
         address_rows = rows[start:]
@@ -1075,6 +1076,11 @@ PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁
              "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
              "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
              "宁夏", "新疆", "香港", "澳门")
+
+
+# A province in its full form (山东省, 北京市, 新疆维吾尔自治区): roads are named after
+# provinces too (四川北路, 湖南路), and a wrapped line may start with one.
+_PROVINCE_START = re.compile(f"(?:{'|'.join(PROVINCES)})(?:壮族|回族|维吾尔)?(?:省|市|自治区)")
 
 
 def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
