@@ -71,8 +71,8 @@ class CameraWorker(QThread):
     """Owns one CameraSession for as long as it runs.
 
     Emits `frame(PreviewFrame)` at most FPS times a second, `captured((card, views) or
-    None)` after `request_capture()`, and `failed(message)` once if the camera cannot be opened
-    or read (then it ends). Requests from the UI thread are flags read by the loop.
+    None)` after `request_capture()`, and `failed(message)` once if the camera cannot be
+    opened or read (then it ends). Requests from the UI thread are flags read by the loop.
     """
 
     frame = Signal(object)

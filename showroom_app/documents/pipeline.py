@@ -250,11 +250,10 @@ def read_views(engine: OcrEngine, images: Sequence[np.ndarray], kind: DocKind | 
                today: date | None = None, find: bool = True) -> ReadResult:
     """Several pictures of one document held still (the frames the auto capture waited
     through, or the manual capture's recent frames, cut along one outline), the newest
-    first, read as one: their mean, each
-    laid onto the first (capture.average_views), in which the noise of single frames
-    has faded. One reading, whatever the number of pictures. The card kept and shown is
-    that mean: the document as the camera saw it over those frames, as a camera's own
-    noise reduction would give it."""
+    first, read as one: their mean, each laid onto the first (capture.average_views),
+    in which the noise of single frames has faded. One reading, whatever the number of
+    pictures. The card kept and shown is that mean: the document as the camera saw it
+    over those frames, as a camera's own noise reduction would give it."""
     started = time.perf_counter()
     image, used = capture.average_views(images)
     averaging_ms = (time.perf_counter() - started) * 1000
