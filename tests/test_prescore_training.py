@@ -325,6 +325,17 @@ def test_the_bundled_portfolios_are_reproducible(tmp_path: Path, segment: str) -
     assert notes.strip() in readable
 
 
+def _close(a: object, b: object) -> bool:
+    """Equal, floats to 1e-9 relative (and 1e-12 absolute), through lists and dicts."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
 def test_retraining_a_bundled_model_gives_the_same_model(tmp_path: Path) -> None:
     segment = "fleet"
     data = tmp_path / f"{segment}.csv"
@@ -339,6 +350,9 @@ def test_retraining_a_bundled_model_gives_the_same_model(tmp_path: Path) -> None
     fresh = card_of(out)
     assert fresh["model_version"] == bundled["model_version"]
     assert (out / "model.txt").read_text() == (MODELS / segment / "model.txt").read_text()
+    # The model is the same to the byte; the figures fitted on its scores (Platt's
+    # intercept) may differ in their last digits between CPUs, whose vector units sum
+    # in another order.
     for key in ("auc", "ks", "brier", "calibration", "calibration_by_band", "constraints",
                 "training_distribution"):
-        assert fresh[key] == bundled[key], key
+        assert _close(fresh[key], bundled[key]), key
