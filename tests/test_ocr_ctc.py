@@ -17,7 +17,7 @@ import pytest
 
 from models.ocr.base import TextLine
 from models.ocr.ctc import CtcPosteriors
-from models.ocr.rapid import RapidOcrEngine, upside_down_vote
+from models.ocr.rapid import VOTERS, RapidOcrEngine, upside_down_vote
 from models.training.doc_corpus import photograph, render
 from showroom_app.documents import pipeline
 from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind, FieldValue
@@ -882,3 +882,28 @@ def test_a_crop_of_plain_paper_has_no_glyph() -> None:
     noise = np.random.default_rng(4).normal(0, 3, (88, 176))
     crop = cv2.cvtColor(np.clip(170 + noise, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
     assert pipeline._glyph_crop(crop, 30.0) is None
+
+
+def test_only_the_longest_lines_vote_on_the_way_up(engine: RapidOcrEngine) -> None:
+    # A business licence has ~40 lines: the classifier reads the VOTERS longest (one
+    # batch), and their vote still turns the whole page, short lines included.
+    doc, truth = render("business_license", random.Random(5))
+    seen: list[list[int]] = []
+    classify = engine._ocr.text_cls
+
+    def spy(crops):
+        seen.append([c.shape[1] for c in crops])
+        return classify(crops)
+
+    engine._ocr.text_cls = spy
+    try:
+        upright = engine.read(doc)
+        turned = engine.read(np.ascontiguousarray(np.rot90(doc, 2)))
+    finally:
+        engine._ocr.text_cls = classify
+    assert len(upright) > 2 * VOTERS
+    assert [len(widths) for widths in seen] == [VOTERS, VOTERS]
+    # (Detection splits a turned page's lines a little otherwise: compare what matters.)
+    assert truth["uscc"] in {ln.text for ln in upright}
+    assert truth["uscc"] in {ln.text for ln in turned}
+    assert truth["name"] in "".join(ln.text for ln in turned)

@@ -155,6 +155,8 @@ def line_crop(image: np.ndarray, box: np.ndarray) -> np.ndarray:
 # A line votes only when the classifier is this sure of it (RapidOCR's own threshold for
 # turning a line): an unsure line does not turn the picture.
 VOTE_MIN_SCORE = 0.9
+# The longest lines of a picture vote on its way up: RapidOCR's classifier batch size.
+VOTERS = 6
 
 
 def upside_down_vote(labels: Sequence[tuple[str, float]], weights: Sequence[float]) -> bool:
@@ -292,8 +294,7 @@ class RapidOcrEngine:
                 return []
             boxes = [np.asarray(b, dtype=np.float32).reshape(4, 2) for b in boxes]
             crops = [line_crop(img, b) for b in boxes]
-            if self.use_cls and upside_down_vote(self._ocr.text_cls(crops).cls_res or [],
-                                                  [c.shape[1] for c in crops]):
+            if self.use_cls and self._upside_down(crops):
                 crops = [cv2.rotate(c, cv2.ROTATE_180) for c in crops]
             reads = self._recognize(crops)
         lines = [
@@ -302,6 +303,14 @@ class RapidOcrEngine:
             if text.strip() and score >= self.text_score
         ]
         return reading_order(lines)
+
+    def _upside_down(self, crops: list[np.ndarray]) -> bool:
+        """The classifier's vote (`upside_down_vote`) over the VOTERS longest lines:
+        weighted by length, they carry the vote anyway, and one classifier batch reads
+        them (an ID front has ~14 lines, a business licence ~40). Caller holds the lock."""
+        voters = sorted(crops, key=lambda c: c.shape[1], reverse=True)[:VOTERS]
+        return upside_down_vote(self._ocr.text_cls(voters).cls_res or [],
+                                [c.shape[1] for c in voters])
 
     def _recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float, CtcPosteriors]]:
         """RapidOCR's recogniser step (same batching, resizing and greedy decoding),
