@@ -175,7 +175,7 @@ class RapidOcrEngine:
     threads: ONNX Runtime intra-op threads per model; None = physical cores.
     det_limit_side_len / det_limit_type: the detector input size. "max" shrinks the long
         side to the limit (never enlarges); "min" enlarges the short side to the limit.
-    use_cls: run the 0°/180° line classifier (useless on a rectified card: ~10 ms).
+    use_cls: run the 0°/180° line classifier (useless on a rectified card: ~6 ms).
     text_score: lines whose recognition score is below it are dropped by `read`.
     rec_batch_num: crops per recogniser batch (each batch is padded to its widest crop).
     allow_spinning: let ONNX Runtime worker threads busy-wait between ops.
@@ -281,8 +281,8 @@ class RapidOcrEngine:
     def read(self, image: np.ndarray) -> list[TextLine]:
         """Detect, classify (if `use_cls`) and recognise every line; reading order.
 
-        The classifier's 0°/180° answers are pooled over the whole image, and every line
-        is turned the way most of the text (weighted by line length) says: one picture
+        The classifier's 0°/180° answers on the picture's longest lines are pooled, and
+        every line is turned the way most of that text (weighted by length) says: one picture
         holds one document, which lies one way. RapidOCR's own per-line decision turns
         single lines of a soft picture the wrong way ("邵飞" upside down scores < 0.5 and
         is dropped; "961" comes back as "196")."""
