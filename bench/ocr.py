@@ -60,6 +60,9 @@ def run(kinds: list[str], per_kind: int, degrade: str, seed: int, engine,
     # highlighted for the consultant: counted apart so the reading itself stays visible.
     from_number: dict[str, int] = defaultdict(int)
     read_every: dict[str, list[bool]] = defaultdict(list)
+    # Wrong values the form shows without a highlight: what only the consultant's own
+    # reading of the card can still catch.
+    wrong: dict[str, list[bool]] = defaultdict(list)  # per wrong field: highlighted?
     misses: list[str] = []
     for kind in kinds:
         for _ in range(per_kind):
@@ -92,6 +95,8 @@ def run(kinds: list[str], per_kind: int, degrade: str, seed: int, engine,
                 got = fields.get(key)
                 ok = got is not None and got.value == want
                 exact[kind][key].append(ok)
+                if not ok:
+                    wrong[kind].append(got is not None and got.needs_review)
                 if not ok and len(misses) < show_misses:
                     misses.append(f"{kind}.{key}: want {want!r} got "
                                   f"{got.value if got else None!r}")
@@ -105,7 +110,7 @@ def run(kinds: list[str], per_kind: int, degrade: str, seed: int, engine,
                     wrong_presented_valid += 1
     return {"exact": exact, "latencies": latencies, "misses": misses, "gated": gated,
             "wrong_presented_valid": wrong_presented_valid, "from_number": from_number,
-            "read_every": read_every,
+            "read_every": read_every, "wrong": wrong,
             "invalid_flagged": (invalid_flagged, invalid_total)}
 
 
@@ -148,6 +153,9 @@ def main() -> None:
                   f"{len(gate)}, all fields {pct(gate)}) | p50 {statistics.median(lat):4.0f} ms"
                   f" p95 {quantile(lat, 0.95):4.0f} ms | "
                   + ", ".join(f"{k} {pct(v)}" for k, v in fields.items()))
+            shown = out["wrong"][kind]
+            print(f"{'':<17} wrong values {len(shown)}, shown without a highlight "
+                  f"{len(shown) - sum(shown)}")
         if "id_front" in args.kinds:
             flagged, total = out["invalid_flagged"]
             filled = out["from_number"]

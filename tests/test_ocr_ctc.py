@@ -15,13 +15,19 @@ import cv2
 import numpy as np
 import pytest
 
-from models.ocr.base import TextLine
+from models.ocr.base import UNREAD_SCORE, TextLine
 from models.ocr.ctc import CtcPosteriors
-from models.ocr.rapid import VOTERS, RapidOcrEngine, upside_down_vote
+from models.ocr.rapid import VOTERS, RapidOcrEngine, shares, upside_down_vote
 from models.training.doc_corpus import photograph, render
 from showroom_app.documents import pipeline
 from showroom_app.documents.fields import LOW_CONFIDENCE, DocKind, FieldValue
-from showroom_app.documents.parsers import parse, regions
+from showroom_app.documents.parsers import (
+    VALUE_COLUMN,
+    id_front_label,
+    id_front_label_box,
+    parse,
+    regions,
+)
 from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.authorities import read_authority
 from showroom_app.documents.parsers.given_names import read_given_name
@@ -907,3 +913,53 @@ def test_only_the_longest_lines_vote_on_the_way_up(engine: RapidOcrEngine) -> No
     assert truth["uscc"] in {ln.text for ln in upright}
     assert truth["uscc"] in {ln.text for ln in turned}
     assert truth["name"] in "".join(ln.text for ln in turned)
+
+
+def _card_at_reading_width(doc: np.ndarray) -> np.ndarray:
+    scale = pipeline.CARD_READ_WIDTH / doc.shape[1]
+    return cv2.resize(doc, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def test_labels_known_by_their_place_are_left_unread(engine: RapidOcrEngine) -> None:
+    # The recogniser pads every crop to 320 px: a two-character label costs as much as
+    # a name. Left unread, the labels keep their boxes (the print's extent) and every
+    # value reads as it did, upright or laid upside down.
+    card = _card_at_reading_width(render("id_front", random.Random(8))[0])
+    width = card.shape[1]
+    crops_read: list[int] = []
+    recognize = engine._recognize
+
+    def spy(crops):
+        crops_read.append(len(crops))
+        return recognize(crops)
+
+    engine._recognize = spy  # type: ignore[method-assign]
+    try:
+        every = engine.read(card)
+        fewer = engine.read(card, skip=id_front_label_box)
+        turned = engine.read(np.ascontiguousarray(np.rot90(card, 2)), skip=id_front_label_box)
+    finally:
+        del engine._recognize
+    labels = [ln for ln in every if id_front_label(ln.left / width, ln.right / width)]
+    assert {ln.text for ln in labels} >= {"姓名", "性别", "出生", "住址"}
+    unread = [ln for ln in fewer if ln.unread]
+    assert len(unread) == len(labels) and crops_read[:2] == [len(every), len(every) - len(labels)]
+    assert all(ln.score == UNREAD_SCORE and ln.ctc is None for ln in unread)
+    assert [ln.box for ln in unread] == [ln.box for ln in labels]
+    assert [ln.text for ln in fewer if not ln.unread] == [
+        ln.text for ln in every if ln not in labels]
+    # Turned, the labels lie at the picture's right: asked about as the text reads.
+    turned_unread = [ln for ln in turned if ln.unread]
+    assert len(turned_unread) == len(labels)
+    assert all(ln.left > (1 - VALUE_COLUMN) * width for ln in turned_unread)
+    # (Detection splits a turned card's lines a little otherwise: compare characters.)
+    assert sorted("".join(ln.text for ln in turned)) == sorted(
+        "".join(ln.text for ln in every if ln not in labels))
+
+
+def test_the_upright_shares_of_a_box() -> None:
+    box = np.float32([[10, 20], [50, 20], [50, 40], [10, 40]])
+    assert shares(box, 100, 80) == ((0.1, 0.25), (0.5, 0.25), (0.5, 0.5), (0.1, 0.5))
+    # Turned 180°: still clockwise from the top-left of the text as it reads.
+    assert shares(box, 100, 80, turned=True) == (
+        (0.5, 0.5), (0.9, 0.5), (0.9, 0.75), (0.5, 0.75))

@@ -25,7 +25,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from models.ocr.base import TextLine
+from models.ocr.base import SkipLine, TextLine
 from models.ocr.errors import OcrEngineUnavailable
 from models.ocr.rapid import as_bgr, physical_cores, quad, reading_order
 
@@ -98,7 +98,9 @@ class PaddleOcrEngine:
             cpu_threads=self._threads,
         )
 
-    def read(self, image: np.ndarray) -> list[TextLine]:
+    def read(self, image: np.ndarray, skip: SkipLine | None = None) -> list[TextLine]:
+        """Every line read: PaddleOCR detects and recognises in one call (`skip` is
+        advice, see OcrEngine.read)."""
         img = as_bgr(image)
         with self._lock:
             results = self._ocr.predict(img)

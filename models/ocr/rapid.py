@@ -32,7 +32,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from models.ocr.base import TextLine
+from models.ocr.base import UNREAD_SCORE, Box, SkipLine, TextLine
 from models.ocr.ctc import CtcPosteriors
 from models.ocr.errors import OcrEngineUnavailable
 
@@ -130,13 +130,20 @@ def as_bgr(image: Any) -> np.ndarray:
     raise ValueError(f"unsupported image shape {image.shape}")
 
 
-Box = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
-
-
 def quad(points: Any) -> Box:
     """Four (x, y) float corners from a 4x2 array-like."""
     p = [(float(x), float(y)) for x, y in np.asarray(points, dtype=float).reshape(4, 2)]
     return p[0], p[1], p[2], p[3]
+
+
+def shares(box: np.ndarray, width: float, height: float, turned: bool = False) -> Box:
+    """A box's corners as shares of the picture's width and height, clockwise from the
+    top-left; `turned`: in the picture turned 180° (its text read upside down)."""
+    p = [(float(x) / width, float(y) / height) for x, y in np.asarray(box).reshape(4, 2)]
+    if not turned:
+        return p[0], p[1], p[2], p[3]
+    q = [(1.0 - x, 1.0 - y) for x, y in p]
+    return q[2], q[3], q[0], q[1]
 
 
 def line_crop(image: np.ndarray, box: np.ndarray) -> np.ndarray:
@@ -278,14 +285,16 @@ class RapidOcrEngine:
         except Exception as exc:
             raise OcrEngineUnavailable(f"RapidOCR failed to load its models: {exc}") from exc
 
-    def read(self, image: np.ndarray) -> list[TextLine]:
-        """Detect, classify (if `use_cls`) and recognise every line; reading order.
+    def read(self, image: np.ndarray, skip: SkipLine | None = None) -> list[TextLine]:
+        """Detect, classify (if `use_cls`) and recognise every line, but those `skip`
+        picks (see OcrEngine.read); reading order.
 
         The classifier's 0°/180° answers on the picture's longest lines are pooled, and
         every line is turned the way most of that text (weighted by length) says: one picture
         holds one document, which lies one way. RapidOCR's own per-line decision turns
         single lines of a soft picture the wrong way ("邵飞" upside down scores < 0.5 and
-        is dropped; "961" comes back as "196")."""
+        is dropped; "961" comes back as "196"). `skip` is asked about each box turned
+        that way too."""
         img = as_bgr(image)
         with self._lock:
             det = self._ocr(img, use_det=True, use_cls=False, use_rec=False)
@@ -294,14 +303,24 @@ class RapidOcrEngine:
                 return []
             boxes = [np.asarray(b, dtype=np.float32).reshape(4, 2) for b in boxes]
             crops = [line_crop(img, b) for b in boxes]
-            if self.use_cls and self._upside_down(crops):
+            turned = self.use_cls and self._upside_down(crops)
+            if turned:
                 crops = [cv2.rotate(c, cv2.ROTATE_180) for c in crops]
-            reads = self._recognize(crops)
-        lines = [
-            TextLine(text=text, score=score, box=quad(box), ctc=ctc)
-            for box, (text, score, ctc) in zip(boxes, reads, strict=True)
-            if text.strip() and score >= self.text_score
-        ]
+            height, width = img.shape[:2]
+            # Every crop costs the recogniser as much as one 320 px wide (RapidOCR pads
+            # its batches to that): a label of two characters as much as a name.
+            unread = [skip is not None and skip(shares(b, width, height, turned))
+                      for b in boxes]
+            reads = iter(self._recognize([c for c, u in zip(crops, unread, strict=True)
+                                          if not u]))
+        lines = []
+        for box, left_out in zip(boxes, unread, strict=True):
+            if left_out:
+                lines.append(TextLine("", UNREAD_SCORE, quad(box)))
+                continue
+            text, score, ctc = next(reads)
+            if text.strip() and score >= self.text_score:
+                lines.append(TextLine(text=text, score=score, box=quad(box), ctc=ctc))
         return reading_order(lines)
 
     def _upside_down(self, crops: list[np.ndarray]) -> bool:

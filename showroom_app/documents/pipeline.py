@@ -27,6 +27,7 @@ from showroom_app.documents.fields import (
 from showroom_app.documents.parsers import (
     ADDRESS_ELEMENTS,
     ETHNICITIES,
+    LABELS_BY_PLACE,
     NAME_ROW_Y,
     detect_kind,
     id_front_address_gap,
@@ -136,8 +137,9 @@ def _rectified(image: np.ndarray, kind: DocKind | None, engine: OcrEngine | None
 # corner; ~12 px for a card across half a 1280 px frame) means the outline followed
 # something else: a shadow, the paper under the card, the desk's grain.
 OUTLINE_TEXT_DISAGREE = 0.02
-# Fewer lines than this read inside an outline: it was no document's (every kind prints
-# more), and the document is looked for by its print instead.
+# Fewer lines than this read inside an outline (its labels left unread not counted: a
+# box read as nothing is dropped, one left unread is not): it was no document's (every
+# kind prints more), and the document is looked for by its print instead.
 MIN_LINES_ON_CARD = 3
 
 
@@ -187,20 +189,24 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
         return as_taken, capture.flatten_glare(as_taken) if flatten else as_taken
 
     as_taken, small = prepared(card)
-    lines = engine.read(small)
+    # On a document cut out and squared, its labels are known by their place: left
+    # unread, they cost the recogniser nothing (on an ID front ~5 of its ~13 lines).
+    # Their boxes still mark the print's extent for _text_corners.
+    skip = LABELS_BY_PLACE.get(kind) if kind and not (find and card is image) else None
+    lines = engine.read(small, skip=skip)
     if kind is not None and corners is not None:
         # The print read on the cut-out card checks the outline it was cut along; when
         # they disagree the text is right far more often (an outline off by 15 px or
         # more moves the label column under the values), so the card is cut again.
         better = _text_corners(image, kind, corners, card, small, lines)
-        if better is None and len(lines) < MIN_LINES_ON_CARD:
+        if better is None and sum(not ln.unread for ln in lines) < MIN_LINES_ON_CARD:
             # Next to no print where the outline was (a dark desk edge, the photo's
             # frame, a shadow taken for the card): the card is where its print is.
             better = locate_by_text(engine, image, kind)
         if better is not None:
             card = capture.rectify(image, better, ASPECT_OF[kind])
             as_taken, small = prepared(card)
-            lines = engine.read(small)
+            lines = engine.read(small, skip=skip)
     timings["ocr_ms"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     found_kind = kind or detect_kind(lines)
@@ -1093,8 +1099,9 @@ def _lexicon_choice(key: str, text: str, score: float, ctc: CtcPosteriors
 
 
 def _char_height(lines: list[TextLine]) -> float:
-    """A printed character's height on the card: ~3/4 of a detected line's box."""
-    heights = sorted(ln.height for ln in lines if len(ln.text) >= 2)
+    """A printed character's height on the card: ~3/4 of a detected line's box (a line
+    left unread is a label of two characters or more)."""
+    heights = sorted(ln.height for ln in lines if len(ln.text) >= 2 or ln.unread)
     return 0.75 * heights[len(heights) // 2] if heights else 30.0
 
 

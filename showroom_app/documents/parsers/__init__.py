@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from models.ocr.base import TextLine
+from models.ocr.base import Box, SkipLine, TextLine
 from showroom_app.documents import validators as v
 from showroom_app.documents.fields import (
     FIELD_KEYS,
@@ -220,7 +220,7 @@ def parse_id_front(lines: list[TextLine], width: float, height: float,
             if ln.left < LABEL_COLUMN * width:
                 # A two-character box is the label alone, unless it reaches a character
                 # width into the value column ("性女": label and a one-character value).
-                if ln.right < VALUE_COLUMN * width or (
+                if id_front_label(ln.left / width, ln.right / width) or (
                         len(text) <= 2 and ln.right < (VALUE_COLUMN + 0.04) * width):
                     continue
                 text = _drop_label(text, ln, width)
@@ -417,6 +417,20 @@ NAME_ROW_Y = (0.08, 0.27)
 # row's ~0.125: a row above the birth row by more than the midway is the name's.
 NAME_ABOVE_BIRTH = 0.185
 LABEL_START = 0.10  # labels begin at ~6.5 % of the width; a box starting right of this holds none
+
+
+def id_front_label(left: float, right: float) -> bool:
+    """Whether a line running from `left` to `right` (shares of the upright card's
+    width) is a label of the ID front's label column, which the parser drops by its
+    place alone, whatever it reads as."""
+    return left < LABEL_COLUMN and right < VALUE_COLUMN
+
+
+def id_front_label_box(box: Box) -> bool:
+    """`id_front_label` for a box given as shares of the upright card (an
+    OcrEngine.read `skip`): such a line need not be read at all."""
+    xs = [x for x, _y in box]
+    return id_front_label(min(xs), max(xs))
 
 
 def _ethnicity(text: str) -> str | None:
@@ -1096,6 +1110,11 @@ def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
         address.add(Problem.FORMAT)
 
 
+# The lines each kind's parser drops by their place on the upright document: an engine
+# need not read them (OcrEngine.read's `skip`).
+LABELS_BY_PLACE: dict[DocKind, SkipLine] = {DocKind.ID_FRONT: id_front_label_box}
+
+
 def parse(kind: DocKind, lines: list[TextLine], width: float, height: float,
           today: date, is_upright: bool = False,
           chosen: dict[str, FieldValue] | None = None) -> ParsedDocument:
@@ -1110,5 +1129,5 @@ def parse(kind: DocKind, lines: list[TextLine], width: float, height: float,
     return ParsedDocument(kind, ordered)
 
 
-__all__ = ["ETHNICITIES", "NAME_ROW_Y", "PARSERS", "Problem", "detect_kind", "flip",
-           "id_front_address_gap", "parse", "upright", "validate"]
+__all__ = ["ETHNICITIES", "LABELS_BY_PLACE", "NAME_ROW_Y", "PARSERS", "Problem", "detect_kind",
+           "flip", "id_front_address_gap", "parse", "upright", "validate"]
