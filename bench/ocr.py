@@ -95,7 +95,7 @@ def run(kinds: list[str], per_kind: int, degrade: str, seed: int, engine,
                 got = fields.get(key)
                 ok = got is not None and got.value == want
                 exact[kind][key].append(ok)
-                if not ok:
+                if not ok and fields:  # (a read that failed shows an error, no values)
                     wrong[kind].append(got is not None and got.needs_review)
                 if not ok and len(misses) < show_misses:
                     misses.append(f"{kind}.{key}: want {want!r} got "

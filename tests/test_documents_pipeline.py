@@ -299,6 +299,20 @@ def test_upright_turns_an_id_front_read_upside_down() -> None:
     assert doc.fields["address"].value == "北京市朝阳区建国路88号"
 
 
+def test_an_id_front_upside_down_with_no_number_is_turned_by_its_unread_labels() -> None:
+    # No number read (a reflection over its row), 民族 read into its value: the labels
+    # left unread tell the way up by their place (the engine left the label column of
+    # the card as it turned it unread).
+    labels = {"姓名", "性别", "出生", "住址"}
+    lines = [TextLine("", UNREAD_SCORE, ln.box) if ln.text in labels else ln
+             for ln in id_front_lines()[:-2] if ln.text != "民族"]
+    turned = flip(lines, CARD_W, CARD_H)
+    back, flipped = upright(DocKind.ID_FRONT, turned, CARD_W, CARD_H)
+    assert flipped
+    assert corners_of(back) == pytest.approx(corners_of(lines))
+    assert upright(DocKind.ID_FRONT, lines, CARD_W, CARD_H) == (lines, False)
+
+
 def test_the_gap_below_the_address_is_found_when_the_date_is_misread() -> None:
     lines = id_front_lines()
     gap = id_front_address_gap(lines, CARD_W, CARD_H)

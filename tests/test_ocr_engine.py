@@ -162,7 +162,7 @@ class _FakeEngine:
     def __init__(self) -> None:
         self.warmed = False
 
-    def read(self, image: np.ndarray) -> list[TextLine]:
+    def read(self, image: np.ndarray, skip=None) -> list[TextLine]:
         return []
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:

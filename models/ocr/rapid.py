@@ -294,7 +294,8 @@ class RapidOcrEngine:
         holds one document, which lies one way. RapidOCR's own per-line decision turns
         single lines of a soft picture the wrong way ("邵飞" upside down scores < 0.5 and
         is dropped; "961" comes back as "196"). `skip` is asked about each box turned
-        that way too."""
+        that way too (without `use_cls`, as the picture lies). A line left unread is
+        kept whatever it would have read as: its box is print the detector found."""
         img = as_bgr(image)
         with self._lock:
             det = self._ocr(img, use_det=True, use_cls=False, use_rec=False)

@@ -1100,7 +1100,7 @@ def _lexicon_choice(key: str, text: str, score: float, ctc: CtcPosteriors
 
 def _char_height(lines: list[TextLine]) -> float:
     """A printed character's height on the card: ~3/4 of a detected line's box (a line
-    left unread is a label of two characters or more)."""
+    left unread stands where the labels of two characters and more print)."""
     heights = sorted(ln.height for ln in lines if len(ln.text) >= 2 or ln.unread)
     return 0.75 * heights[len(heights) // 2] if heights else 30.0
 

@@ -84,8 +84,10 @@ def upright(kind: DocKind, lines: list[TextLine], width: float, height: float
             ) -> tuple[list[TextLine], bool]:
     anchor = _anchor_y(kind, lines)
     if anchor is None:
-        # No anchor read: labels stand left of their values on an upright document.
-        labels = [ln for ln in lines if normalize(ln.text) in _LEFT_LABELS]
+        # No anchor read: labels stand left of their values on an upright document (a
+        # line left unread is a label by its place on the document as the engine
+        # turned it).
+        labels = [ln for ln in lines if ln.unread or normalize(ln.text) in _LEFT_LABELS]
         if labels and sum(ln.center[0] for ln in labels) / len(labels) > 0.6 * width:
             return flip(lines, width, height), True
         return lines, False
