@@ -374,3 +374,10 @@ def test_english_and_back(qtbot, desk, tmp_path: Path, monkeypatch) -> None:
     page.kind_combo.setCurrentIndex(page.kind_combo.findData("bank_card"))
     assert page.worker is not None and page.worker._kind == "bank_card"  # session.set_kind next
     window.close()
+
+
+def test_every_problem_a_field_can_have_is_said_in_words() -> None:
+    from showroom_app.documents.fields import Problem
+    from ui.pages.capture import problem_text
+
+    assert all(problem_text(p.value) != p.value for p in Problem)
