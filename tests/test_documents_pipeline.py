@@ -271,18 +271,6 @@ def test_printed_birth_date_and_sex_that_disagree_with_the_number() -> None:
     assert number.value == NUMBER and number.problems == []
 
 
-def test_an_address_with_no_county_after_its_city_is_highlighted() -> None:
-    # "浙江省杭州市西湖区" read with its county lost: read with confidence, yet no card
-    # prints an address so.
-    lines = [line("浙江省杭州市人民大街88号", ln.left, ln.top, ln.right, ln.bottom)
-             if ln.text.startswith("北京") else ln for ln in id_front_lines()]
-    address = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY).fields["address"]
-    assert address.value == "浙江省杭州市人民大街88号"
-    assert address.problems == [Problem.NO_COUNTY.value] and address.needs_review
-    whole = parse(DocKind.ID_FRONT, id_front_lines(), CARD_W, CARD_H, TODAY)
-    assert whole.fields["address"].problems == []
-
-
 def test_flip_twice_is_identity() -> None:
     lines = id_front_lines()
     again = flip(flip(lines, CARD_W, CARD_H), CARD_W, CARD_H)

@@ -33,7 +33,6 @@ from showroom_app.documents.parsers.authorities import read_authority
 from showroom_app.documents.parsers.given_names import read_given_name
 from showroom_app.documents.parsers.regions import (
     candidates,
-    names_its_county,
     number_region_starts,
     read_region_start,
     read_wrapped_region_start,
@@ -152,20 +151,6 @@ def test_region_table_has_provinces_prefectures_and_districts() -> None:
     assert "西湖区" in tree["浙江省"].children["杭州市"].children
     assert "寿光市" in tree["山东省"].children  # county-level city right after the province
     assert "朝阳区" in tree["北京市"].children  # municipality district
-
-
-def test_an_address_names_its_county_after_its_city() -> None:
-    for address in ("浙江省杭州市西湖区人民大街", "山东省寿光市杨庄镇葛堡村341号",
-                    "广东省东莞市幸福路191号", "北京市海淀区幸福大道106号",
-                    "新疆维吾尔自治区乌鲁木齐市天山区开元街道中山南路645号"):
-        assert names_its_county(address), address
-    # The county lost or misread: the city runs on into a street (雁塔区, 城西区).
-    for address in ("陕西省西安市浦塔区税主路835号", "青海省西宁市城光明大道847号",
-                    "浙江省杭州市人民大街", "河北涿州市张店乡东关村705号"):
-        assert not names_its_county(address), address
-    # Every address the corpus prints names its county (it draws them from the table).
-    rng = random.Random("counties")
-    assert all(names_its_county(render("id_front", rng)[1]["address"]) for _ in range(200))
 
 
 def test_region_candidates() -> None:

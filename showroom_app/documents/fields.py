@@ -45,7 +45,6 @@ class Problem(StrEnum):
     LUHN = "luhn"
     BIRTH_DATE_IMPOSSIBLE = "birth_date_impossible"
     REGION_UNKNOWN = "region_unknown"
-    NO_COUNTY = "no_county"  # an ID-front address goes from its city on to a street
     BIRTH_DATE_MISMATCH = "birth_date_mismatch"  # printed date vs the ID number
     SEX_MISMATCH = "sex_mismatch"  # printed sex vs the ID number
     DATE_INVALID = "date_invalid"

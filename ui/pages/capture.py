@@ -134,7 +134,6 @@ def problem_text(problem: str) -> str:
         "luhn": translate("CapturePage", "Card number check failed"),
         "birth_date_impossible": translate("CapturePage", "This date of birth does not exist"),
         "region_unknown": translate("CapturePage", "Unknown region code (possible on old cards)"),
-        "no_county": translate("CapturePage", "No district or county after the city: part of the address may be misread"),
         "birth_date_mismatch": translate("CapturePage", "Does not match the date of birth in the ID number"),
         "sex_mismatch": translate("CapturePage", "Does not match the sex in the ID number"),
         "date_invalid": translate("CapturePage", "Invalid date"),

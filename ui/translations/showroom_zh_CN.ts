@@ -773,10 +773,6 @@
         <translation>地区代码未知（旧证件可能如此）</translation>
     </message>
     <message>
-        <source>No district or county after the city: part of the address may be misread</source>
-        <translation>城市之后没有区县：地址可能有字误读，请核对</translation>
-    </message>
-    <message>
         <source>Does not match the date of birth in the ID number</source>
         <translation>与身份证号中的出生日期不一致</translation>
     </message>

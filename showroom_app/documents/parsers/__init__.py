@@ -32,11 +32,7 @@ from showroom_app.documents.parsers.common import (
     strip_any_label,
 )
 from showroom_app.documents.parsers.forms import Found, label_of, same_row, value_after
-from showroom_app.documents.parsers.regions import (
-    names_its_county,
-    region_tree,
-    starts_like_province,
-)
+from showroom_app.documents.parsers.regions import region_tree, starts_like_province
 from showroom_app.documents.parsers.rereading import reread
 
 # --- orientation and kind ------------------------------------------------------------
@@ -1105,9 +1101,8 @@ _PROVINCE_START = re.compile(f"(?:{'|'.join(PROVINCES)})(?:壮族|回族|维吾�
 
 def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
     """Shapes every real card has. A value read with confidence but of the wrong shape
-    (a name with a digit, an address not starting with a province or naming no county
-    after its city, an ethnic group that does not exist) is a misread a person must
-    look at."""
+    (a name with a digit, an address not starting with a province, an ethnic group
+    that does not exist) is a misread a person must look at."""
     name, ethnicity, address = fields["name"], fields["ethnicity"], fields["address"]
     if name.value and not re.fullmatch(r"[\u4e00-\u9fff·]{2,6}", name.value):
         name.add(Problem.FORMAT)
@@ -1115,8 +1110,6 @@ def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
         ethnicity.add(Problem.FORMAT)
     if address.value and not address.value.startswith(PROVINCES):
         address.add(Problem.FORMAT)
-    elif address.value and not names_its_county(address.value):
-        address.add(Problem.NO_COUNTY)
 
 
 # The lines each kind's parser drops by their place on the upright document: an engine

@@ -314,23 +314,6 @@ def _starts_with_entry(text: str) -> bool:
     return False
 
 
-def names_its_county(text: str) -> bool:
-    """Whether an address that starts with a province goes on as every card prints one:
-    a name of the province's second level, then one of that name's counties where it
-    has any (a county-level city, 寿光市, or a city without counties, 东莞市, is the
-    whole region). A reading that runs from the city straight on into a street
-    ("青海省西宁市城光明大道", "陕西省西安市浦塔区") lost or misread its county."""
-    for province, node in region_tree().items():
-        if not text.startswith(province):
-            continue
-        at = len(province)
-        for name, child in node.children.items():
-            if text.startswith(name, at) and (not child.children or any(
-                    text.startswith(county, at + len(name)) for county in child.children)):
-                return True
-    return False
-
-
 def region_start_end(text: str, max_offset: int = MAX_OFFSET) -> int:
     """Where the table's region start read in `text` ends (province, second level and a
     county under it when there is one), looked for up to `max_offset` characters in;
