@@ -918,6 +918,23 @@ def test_id_front_address_start_is_a_province_not_a_road_named_after_one() -> No
     assert doc.fields["address"].value is None
 
 
+@pytest.mark.parametrize(("second_line", "cut_short"), [
+    ("东路107号2号楼4单元17", True),      # …1704室 with its last line lost to a reflection
+    ("东路107号", False),
+    ("东路21-1号4-3-2", False),           # the north-east's building-unit-room
+    ("东路3组", False),
+])
+def test_id_front_address_ending_on_a_bare_number_is_highlighted(
+        second_line: str, cut_short: bool) -> None:
+    lines = [line("陕西省西安市雁塔区东风", 130, 218, 450, 248),
+             line(second_line, 130, 262, 450, 292),
+             line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
+    doc = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY)
+    address = doc.fields["address"]
+    assert address.value == "陕西省西安市雁塔区东风" + second_line
+    assert (Problem.CUT_SHORT.value in address.problems) is cut_short
+
+
 def test_id_front_address_not_taken_from_the_name_band() -> None:
     """A line starting with a province in the name's band is no address line; with
     every row above lost, the address stays unread rather than guessed."""

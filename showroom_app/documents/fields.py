@@ -57,6 +57,9 @@ class Problem(StrEnum):
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
     VIN_LETTERS = "vin_letters"  # I, O or Q in a VIN
+    # An address that ends on a bare number: its unit (号, 室) or last characters were
+    # most likely lost to a reflection or the detector's box ("…4单元17" for …1704室).
+    CUT_SHORT = "cut_short"
 
 
 @dataclass

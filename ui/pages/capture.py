@@ -142,6 +142,7 @@ def problem_text(problem: str) -> str:
         "expired": translate("CapturePage", "The document has expired"),
         "not_yet_valid": translate("CapturePage", "The document is not valid yet"),
         "vin_letters": translate("CapturePage", "A VIN never contains I, O or Q"),
+        "cut_short": translate("CapturePage", "Ends on a bare number: its last characters may be missing, compare with the card"),
     }
     return texts.get(problem, problem)
 

@@ -805,6 +805,10 @@
         <translation>车架号不应含 I、O、Q</translation>
     </message>
     <message>
+        <source>Ends on a bare number: its last characters may be missing, compare with the card</source>
+        <translation>以数字结尾，末尾的字可能未读到，请与证件核对</translation>
+    </message>
+    <message>
         <source>Document found: hold still</source>
         <translation>已找到证件，请保持不动</translation>
     </message>

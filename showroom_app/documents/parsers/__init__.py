@@ -1099,6 +1099,12 @@ PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁
 _PROVINCE_START = re.compile(f"(?:{'|'.join(PROVINCES)})(?:壮族|回族|维吾尔)?(?:省|市|自治区)")
 
 
+# Cards print an address's number with its unit (846号, 1704室, 3组); the one form that
+# ends on a digit is the north-east's building-unit-room written with dashes (…21-1号
+# 4-3-2), which keeps its dash.
+_ENDS_ON_BARE_NUMBER = re.compile(r"(?<![\d\-－])\d+$")
+
+
 def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
     """Shapes every real card has. A value read with confidence but of the wrong shape
     (a name with a digit, an address not starting with a province, an ethnic group
@@ -1110,6 +1116,8 @@ def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
         ethnicity.add(Problem.FORMAT)
     if address.value and not address.value.startswith(PROVINCES):
         address.add(Problem.FORMAT)
+    if address.value and _ENDS_ON_BARE_NUMBER.search(address.value):
+        address.add(Problem.CUT_SHORT)
 
 
 # The lines each kind's parser drops by their place on the upright document: an engine
