@@ -443,6 +443,63 @@ def test_the_probe_below_the_address_reads_print_not_the_pattern(engine: OcrEngi
     assert address == truth["address"] == "湖北省武汉市武昌区长安街道长江南路385号"
 
 
+def _card_with_a_wrapped_address(first: str, second: str
+                                 ) -> tuple[np.ndarray, list[TextLine]]:
+    """An upright 800×504 ID front drawn in the corpus's font, its lines boxed exactly
+    around their print."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from models.training.doc_corpus import _font_path
+
+    img = Image.new("RGB", (CARD_W, CARD_H), (236, 240, 236))
+    draw = ImageDraw.Draw(img)
+    label = ImageFont.truetype(_font_path("cjk"), 22)
+    value = ImageFont.truetype(_font_path("cjk"), 28)
+    lines = []
+    for x, y, text, font, colour in [
+        (50, 40, "姓名", label, (40, 90, 150)), (140, 38, "张伟", value, (20, 20, 20)),
+        (50, 160, "出生", label, (40, 90, 150)), (140, 158, "1988年3月15日", value, (20, 20, 20)),
+        (50, 220, "住址", label, (40, 90, 150)), (140, 218, first, value, (20, 20, 20)),
+        (140, 262, second, value, (20, 20, 20)),
+        (50, 420, "公民身份号码", label, (40, 90, 150)), (250, 415, NUMBER, value, (20, 20, 20)),
+    ]:
+        draw.text((x, y), text, font=font, fill=colour)
+        x0, y0, x1, y1 = draw.textbbox((x, y), text, font=font)
+        lines.append(TextLine(text, 0.99, ((x0 - 2, y0 - 3), (x1 + 2, y0 - 3),
+                                           (x1 + 2, y1 + 3), (x0 - 2, y1 + 3))))
+    return np.ascontiguousarray(np.asarray(img)[:, :, ::-1]), lines
+
+
+def _box_starting_after(line: TextLine, chars: int) -> TextLine:
+    """`line` as a detector that missed its first `chars` characters boxes it."""
+    (x0, y0), (x1, _), (_, y1), _ = line.box
+    x = x0 + 2 + 28 * chars
+    return TextLine(line.text[chars:], line.score, ((x, y0), (x1, y0), (x1, y1), (x, y1)))
+
+
+def test_an_address_line_boxed_short_of_the_column_edge_is_read_from_it(
+        engine: OcrEngine) -> None:
+    image, lines = _card_with_a_wrapped_address("河北省石家庄市长安区幸", "福里小区16号楼903室")
+    second = lines[6]
+    late = _box_starting_after(second, 1)
+    assert late.text == "里小区16号楼903室"
+    read = pipeline._address_line_starts(engine, image, [*lines[:6], late, *lines[7:]])
+    assert read[6].text == "福里小区16号楼903室"
+    assert read[6].left < late.left
+    assert read[:6] + read[7:] == lines[:6] + lines[7:]
+    # A box that starts at the edge is not read again.
+    assert pipeline._address_line_starts(engine, image, lines) == lines
+    # Nor the first line: its label stands left of it, and its start is the region's.
+    first = _box_starting_after(lines[5], 1)
+    assert pipeline._address_line_starts(engine, image, [*lines[:5], first, *lines[6:]]) == [
+        *lines[:5], first, *lines[6:]]
+    # On a bench frame: "幸" | "里小区…" where the reflection took 福's box off.
+    frame, truth = degraded_id_front(11, 189)
+    fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields
+    assert truth["address"] == "河北省石家庄市长安区幸福里小区16号楼903室"
+    assert fields["address"].value == truth["address"]
+
+
 def test_degraded_frames_whose_name_or_address_layout_was_misread(engine: OcrEngine) -> None:
     # The detector found only the label 姓名: the name is read in its band, the pattern
     # beside it ("卢华NM") left out.

@@ -29,8 +29,10 @@ from showroom_app.documents.parsers import (
     ETHNICITIES,
     LABELS_BY_PLACE,
     NAME_ROW_Y,
+    VALUE_COLUMN,
     detect_kind,
     id_front_address_gap,
+    id_front_address_lines,
     id_number_line,
     parse,
     upright,
@@ -232,6 +234,7 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     if found_kind is DocKind.ID_BACK:
         lines = [_authority(ln) for ln in lines]
     if found_kind is DocKind.ID_FRONT:
+        lines = _address_line_starts(engine, image_up, lines)
         probed = _probe_address_tail(engine, image_up, lines)
         if probed is lines and raw_up is not None:
             # Taking a reflection's veil off multiplies the sensor noise under it into
@@ -679,6 +682,54 @@ HALF_WIDTH_EM = 0.6  # a digit or a Latin letter, as a share of a CJK character'
 # How far right of the address column's edge (in character heights) a line below the
 # address may start: its first character's ink, with the margins of a soft print.
 LINE_START_MAX_EM = 1.5
+
+
+# An address line below the first starts at the value column's edge; one whose box
+# starts this many character heights further in lost its first characters to the
+# detector (faint under a reflection: "幸" | "里小区16号楼903室" for 幸福里小区…).
+LINE_START_LATE_EM = 0.5
+# Where the values start is taken only from boxes that start between the value
+# column's edge and this share of the card's width (a box run together with its label
+# starts left of it; the sex row's 民族 further right).
+VALUE_START_MAX = 0.3
+
+
+def _address_line_starts(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]
+                         ) -> list[TextLine]:
+    """The address's lines below its first read again from the value column's edge
+    when their box starts further in; the characters read there are kept when the rest
+    reads as before. Not the first line: its label stands left of it, and its start is
+    the region's, which the region table reads (_region_starts)."""
+    height, width = image.shape[:2]
+    found = id_front_address_lines(lines, width, height)
+    if found is None or len(found[0]) < 2:
+        return lines
+    address = {id(ln) for ln in found[0]}
+    first = min(found[0], key=lambda ln: ln.top)
+    starts = sorted(ln.left for ln in lines if not ln.unread
+                    and VALUE_COLUMN * width <= ln.left < VALUE_START_MAX * width)
+    if not starts:
+        return lines
+    edge = starts[len(starts) // 2]  # most values start there: name, birth, address
+    char_height = _char_height(lines)
+    out = list(lines)
+    for k, ln in enumerate(lines):
+        if (id(ln) not in address or ln.top < first.bottom - 0.3 * ln.height or not ln.text
+                or ln.left - edge <= LINE_START_LATE_EM * char_height):
+            continue
+        x0 = max(0.0, edge - 0.15 * char_height)
+        box = ((x0, ln.top), (ln.right, ln.top), (ln.right, ln.bottom), (x0, ln.bottom))
+        text, score, ctc = _recognize(engine, [crop_line(image, TextLine(ln.text, 1.0, box))])[0]
+        was, read = normalize(ln.text), normalize(text)
+        added = read[:len(read) - len(was)]
+        # The box reached ~(ln.left - edge) / char_height characters further: no more
+        # than one besides them is taken (a digit is half as wide).
+        if (score < 0.6 or not read.endswith(was) or not added
+                or len(added) > math.ceil((ln.left - edge) / char_height) + 1
+                or not re.fullmatch(r"[\u4e00-\u9fff0-9]+", added)):
+            continue
+        out[k] = TextLine(text, min(ln.score, score), box, ctc=ctc)
+    return out
 
 
 def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]

@@ -329,11 +329,10 @@ def _spaced_text(line: TextLine) -> str:
     return normalize(out)
 
 
-def id_front_address_gap(lines: list[TextLine], width: float, height: float
-                         ) -> tuple[int, int, int, int] | None:
-    """Where one more address line would be, when there is room for it above the ID
-    number: (x0, y0, x1, y1). A line holding a single character ("号", "室") is easily
-    missed by the detector; recognising this region alone finds it."""
+def id_front_address_lines(lines: list[TextLine], width: float, height: float
+                           ) -> tuple[list[TextLine], TextLine] | None:
+    """The boxes in the address's column between the birth row and the ID number, and
+    the number's line; None when either row or every such box is missing."""
     _number, _score, number_line = _id_number_from(lines)
     if number_line is None:
         return None
@@ -349,8 +348,18 @@ def id_front_address_gap(lines: list[TextLine], width: float, height: float
     birth_line = max(birth, key=lambda ln: ln.top)
     address = [ln for ln in lines if ln.top > birth_line.bottom - 0.3 * ln.height
                and ln.bottom < number_line.top and 0.14 * width < ln.left < 0.62 * width]
-    if not address:
+    return (address, number_line) if address else None
+
+
+def id_front_address_gap(lines: list[TextLine], width: float, height: float
+                         ) -> tuple[int, int, int, int] | None:
+    """Where one more address line would be, when there is room for it above the ID
+    number: (x0, y0, x1, y1). A line holding a single character ("号", "室") is easily
+    missed by the detector; recognising this region alone finds it."""
+    found = id_front_address_lines(lines, width, height)
+    if found is None:
         return None
+    address, number_line = found
     last = max(address, key=lambda ln: ln.bottom)
     first = min(address, key=lambda ln: ln.top)
     # The next line sits one line pitch below the last: the card's own (54 / 638 of
@@ -1140,4 +1149,4 @@ def parse(kind: DocKind, lines: list[TextLine], width: float, height: float,
 
 
 __all__ = ["ETHNICITIES", "LABELS_BY_PLACE", "NAME_ROW_Y", "PARSERS", "Problem", "detect_kind",
-           "flip", "id_front_address_gap", "parse", "upright", "validate"]
+           "flip", "id_front_address_gap", "id_front_address_lines", "parse", "upright", "validate"]
