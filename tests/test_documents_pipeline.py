@@ -477,6 +477,21 @@ def _box_starting_after(line: TextLine, chars: int) -> TextLine:
     return TextLine(line.text[chars:], line.score, ((x, y0), (x1, y0), (x1, y1), (x, y1)))
 
 
+class _CountsRecognitions:
+    """The real engine, counting the crops it is asked to recognise alone."""
+
+    def __init__(self, engine: OcrEngine) -> None:
+        self._engine = engine
+        self.crops = 0
+
+    def recognize_ctc(self, crops):
+        self.crops += len(crops)
+        return self._engine.recognize_ctc(crops)
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+
 def test_an_address_line_boxed_short_of_the_column_edge_is_read_from_it(
         engine: OcrEngine) -> None:
     image, lines = _card_with_a_wrapped_address("河北省石家庄市长安区幸", "福里小区16号楼903室")
@@ -486,9 +501,20 @@ def test_an_address_line_boxed_short_of_the_column_edge_is_read_from_it(
     read = pipeline._address_line_starts(engine, image, [*lines[:6], late, *lines[7:]])
     assert read[6].text == "福里小区16号楼903室"
     assert read[6].left < late.left
+    assert read[6].score < LOW_CONFIDENCE  # the detector did not see it: to be checked
     assert read[:6] + read[7:] == lines[:6] + lines[7:]
     # A box that starts at the edge is not read again.
-    assert pipeline._address_line_starts(engine, image, lines) == lines
+    counting = _CountsRecognitions(engine)
+    assert pipeline._address_line_starts(counting, image, lines) == lines
+    assert counting.crops == 0
+    # Nor the right part of a row the detector cut in two: its start is in the other box.
+    (x0, y0), (x1, _), (_, y1), _ = second.box
+    cut = x0 + 2 + 28 * 4
+    split = [TextLine("福里小区", 0.99, ((x0, y0), (cut, y0), (cut, y1), (x0, y1))),
+             TextLine("16号楼903室", 0.99, ((cut, y0), (x1, y0), (x1, y1), (cut, y1)))]
+    assert pipeline._address_line_starts(counting, image, [*lines[:6], *split, *lines[7:]]
+                                         ) == [*lines[:6], *split, *lines[7:]]
+    assert counting.crops == 0
     # Nor the first line: its label stands left of it, and its start is the region's.
     first = _box_starting_after(lines[5], 1)
     assert pipeline._address_line_starts(engine, image, [*lines[:5], first, *lines[6:]]) == [
@@ -498,6 +524,30 @@ def test_an_address_line_boxed_short_of_the_column_edge_is_read_from_it(
     fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields
     assert truth["address"] == "河北省石家庄市长安区幸福里小区16号楼903室"
     assert fields["address"].value == truth["address"]
+
+
+def test_an_id_front_told_by_place_gets_no_second_look(engine: OcrEngine, monkeypatch
+                                                     ) -> None:
+    looked: list[int] = []
+    second_look = pipeline._second_look
+
+    def spy(engine_: OcrEngine, image: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+        looked.append(len(lines))
+        return second_look(engine_, image, lines)
+
+    monkeypatch.setattr(pipeline, "_second_look", spy)
+    _doc, frame, truth = sample(DocKind.ID_FRONT, 0)
+    fields = read_document(engine, frame, DocKind.ID_FRONT, today=TODAY).document.fields
+    assert {k: f.value for k, f in fields.items()} == {
+        k: v for k, v in truth.items() if not k.startswith("_")}
+    assert looked == []
+    # Read without being told its kind, its labels are read too: they may run into
+    # their values, which the second look cuts apart.
+    read_document(engine, frame, None, today=TODAY)
+    assert len(looked) == 1
+    _doc, frame, _truth = sample(DocKind.ID_BACK, 0)
+    read_document(engine, frame, DocKind.ID_BACK, today=TODAY)
+    assert len(looked) == 2
 
 
 def test_degraded_frames_whose_name_or_address_layout_was_misread(engine: OcrEngine) -> None:
@@ -980,6 +1030,8 @@ def test_id_front_address_start_is_a_province_not_a_road_named_after_one() -> No
     ("东路107号", False),
     ("东路21-1号4-3-2", False),           # the north-east's building-unit-room
     ("东路3组", False),
+    ("东路附3号2-1", False),
+    ("东路21-1号4-", True),              # cut after the dash
 ])
 def test_id_front_address_ending_on_a_bare_number_is_highlighted(
         second_line: str, cut_short: bool) -> None:

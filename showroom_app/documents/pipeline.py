@@ -33,6 +33,7 @@ from showroom_app.documents.parsers import (
     detect_kind,
     id_front_address_gap,
     id_front_address_lines,
+    id_front_label_text,
     id_number_line,
     parse,
     upright,
@@ -40,6 +41,7 @@ from showroom_app.documents.parsers import (
 from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.authorities import read_authority
 from showroom_app.documents.parsers.common import find_date, normalize
+from showroom_app.documents.parsers.forms import same_row
 from showroom_app.documents.parsers.given_names import read_given_name
 from showroom_app.documents.parsers.regions import (
     NUMBER_REGION_NATS,
@@ -227,7 +229,7 @@ def read_document(engine: OcrEngine, image: np.ndarray, kind: DocKind | None = N
     if flipped and not (find and card is image) and not _orients_whole_image(engine):
         # (An unrectified picture has no single "way up" to turn its lines to.)
         lines = _reread(engine, image_up, lines)
-    if found_kind not in OWN_SECOND_LOOK:
+    if found_kind not in OWN_SECOND_LOOK or skip is None:
         lines = _second_look(engine, image_up, lines)
     raw_up = None
     if small is not as_taken:  # a reflection's veil was taken off
@@ -707,29 +709,39 @@ def _address_line_starts(engine: OcrEngine, image: np.ndarray, lines: list[TextL
         return lines
     address = {id(ln) for ln in found[0]}
     first = min(found[0], key=lambda ln: ln.top)
-    starts = sorted(ln.left for ln in lines if not ln.unread
+    # Labels read on a card cut a little off stand in that band too: they do not count.
+    starts = sorted(ln.left for ln in lines if ln.text and not id_front_label_text(ln.text)
                     and VALUE_COLUMN * width <= ln.left < VALUE_START_MAX * width)
     if not starts:
         return lines
-    edge = starts[len(starts) // 2]  # most values start there: name, birth, address
+    # Most values start there (name, birth date, address); with two starts the later,
+    # which leaves a late line alone rather than reading it from too far left.
+    edge = starts[len(starts) // 2]
     char_height = _char_height(lines)
     out = list(lines)
     for k, ln in enumerate(lines):
         if (id(ln) not in address or ln.top < first.bottom - 0.3 * ln.height or not ln.text
                 or ln.left - edge <= LINE_START_LATE_EM * char_height):
             continue
+        if any(other is not ln and same_row(other, ln) and other.left < ln.left
+               and other.right > edge for other in lines):
+            continue  # the row's start is in another box: this one is its right part
         x0 = max(0.0, edge - 0.15 * char_height)
         box = ((x0, ln.top), (ln.right, ln.top), (ln.right, ln.bottom), (x0, ln.bottom))
         text, score, ctc = _recognize(engine, [crop_line(image, TextLine(ln.text, 1.0, box))])[0]
         was, read = normalize(ln.text), normalize(text)
         added = read[:len(read) - len(was)]
-        # The box reached ~(ln.left - edge) / char_height characters further: no more
-        # than one besides them is taken (a digit is half as wide).
+        # The box reached about (ln.left - edge) / char_height characters further (a
+        # character is about as wide as it is high): one more is allowed for the
+        # rounding, and for digits, half as wide.
         if (score < 0.6 or not read.endswith(was) or not added
                 or len(added) > math.ceil((ln.left - edge) / char_height) + 1
-                or not re.fullmatch(r"[\u4e00-\u9fff0-9]+", added)):
+                or not re.fullmatch(r"[\u4e00-\u9fff0-9]+", added)
+                or set(added) == {"一"}):  # the card's pattern reads as a stroke
             continue
-        out[k] = TextLine(text, min(ln.score, score), box, ctc=ctc)
+        # The detector did not see those characters: faint print, for the consultant to
+        # compare with the card, as the address tail's probe does.
+        out[k] = TextLine(text, min(ln.score, score, LOW_CONFIDENCE - 0.01), box, ctc=ctc)
     return out
 
 
@@ -860,9 +872,10 @@ def _box_line(text: str, score: float, x0: float, y0: float, x1: float, y1: floa
 
 SECOND_LOOK_BELOW = 0.9  # recognition score under which a line is read again in parts
 # Documents whose doubtful rows their own probes read again (the ID front: its labels
-# known by their place, the sex row, the name, the address's ends). On 1,000 degraded
-# ID fronts of bench/ocr.py the second look changed one card's reading, for the worse
-# (a birth row cut at its gaps), at ~15 ms a card.
+# left unread by their place, the sex row, the name, the address's ends), when their
+# labels were left unread: on 1,000 degraded ID fronts of bench/ocr.py the second look
+# changed one card's reading there, for the worse (a birth row cut at its gaps), at ~15
+# ms a card. A picture read whole keeps it (a label and its value read as one box).
 OWN_SECOND_LOOK = frozenset({DocKind.ID_FRONT})
 
 

@@ -380,6 +380,12 @@ def id_front_address_gap(lines: list[TextLine], width: float, height: float
 # The ID front's address lines follow each other at this share of the card's height.
 ADDRESS_LINE_PITCH = 54 / 638
 _ID_LABEL_CHARS = set("".join(_ID_LABELS))
+
+
+def id_front_label_text(text: str) -> bool:
+    """Whether `text` is made of the ID front's label characters alone (姓名, 住址, or
+    a misread mix of them: a label read, not a value)."""
+    return bool(text) and set(text) <= _ID_LABEL_CHARS
 # Characters only an address line holds among the ID front's rows ("2008栋", "1999号").
 ADDRESS_ELEMENTS = r"[省市区县路街道巷弄号楼栋幢单元层室村组镇乡]"
 
@@ -1108,10 +1114,12 @@ PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁
 _PROVINCE_START = re.compile(f"(?:{'|'.join(PROVINCES)})(?:壮族|回族|维吾尔)?(?:省|市|自治区)")
 
 
-# Cards print an address's number with its unit (846号, 1704室, 3组); the one form that
-# ends on a digit is the north-east's building-unit-room written with dashes (…21-1号
-# 4-3-2), which keeps its dash.
-_ENDS_ON_BARE_NUMBER = re.compile(r"(?<![\d\-－])\d+$")
+# Cards print an address's number with its unit (846号, 1704室, 3组), so one ending on a
+# bare number most often lost its last characters. Dashed numbers (21-1号4-3-2, 附3号2-1)
+# end on a digit after their dash and are left alone; an address that ends on the dash
+# itself was cut. A rare real form with neither (A座1203) is highlighted for one look.
+# (normalize has made a full-width dash "-".)
+_ENDS_ON_BARE_NUMBER = re.compile(r"(?:(?<![\d-])\d+|\d-)$")
 
 
 def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
@@ -1149,4 +1157,5 @@ def parse(kind: DocKind, lines: list[TextLine], width: float, height: float,
 
 
 __all__ = ["ETHNICITIES", "LABELS_BY_PLACE", "NAME_ROW_Y", "PARSERS", "Problem", "detect_kind",
-           "flip", "id_front_address_gap", "id_front_address_lines", "parse", "upright", "validate"]
+           "flip", "id_front_address_gap", "id_front_address_lines",
+           "id_front_label_text", "parse", "upright", "validate"]
