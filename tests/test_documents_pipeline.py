@@ -1042,6 +1042,17 @@ def test_id_front_address_ending_on_a_bare_number_is_highlighted(
     address = doc.fields["address"]
     assert address.value == "陕西省西安市雁塔区东风" + second_line
     assert (Problem.CUT_SHORT.value in address.problems) is cut_short
+    assert Problem.FORMAT.value not in address.problems
+
+
+def test_id_front_address_with_a_unit_that_lost_its_dan_is_highlighted() -> None:
+    for second_line, misread in (("东路107号2号楼4元1704室", True),
+                                 ("东路107号2号楼4单元1704室", False)):
+        lines = [line("陕西省西安市雁塔区东风", 130, 218, 450, 248),
+                 line(second_line, 130, 262, 450, 292),
+                 line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
+        address = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY).fields["address"]
+        assert (Problem.FORMAT.value in address.problems) is misread, second_line
 
 
 def test_id_front_address_not_taken_from_the_name_band() -> None:

@@ -1135,6 +1135,8 @@ def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
         address.add(Problem.FORMAT)
     if address.value and _ENDS_ON_BARE_NUMBER.search(address.value):
         address.add(Problem.CUT_SHORT)
+    if address.value and re.search(r"\d元", address.value):
+        address.add(Problem.FORMAT)  # a unit is a 单元: its 单 was lost ("4元2203室")
 
 
 # The lines each kind's parser drops by their place on the upright document: an engine
