@@ -687,6 +687,9 @@ HALF_WIDTH_EM = 0.6  # a digit or a Latin letter, as a share of a CJK character'
 LINE_START_MAX_EM = 1.5
 
 
+# What a part of an address the detector missed can hold: Chinese characters and digits
+# (a Latin letter or a sign found there is the pattern or a speck read as one).
+ADDRESS_TEXT = re.compile(r"[\u4e00-\u9fff0-9]+")
 # An address line below the first starts at the value column's edge; one whose box
 # starts this many character heights further in lost its first characters to the
 # detector (faint under a reflection: "幸" | "里小区16号楼903室" for 幸福里小区…).
@@ -736,7 +739,7 @@ def _address_line_starts(engine: OcrEngine, image: np.ndarray, lines: list[TextL
         # rounding, and for digits, half as wide.
         if (score < 0.6 or not read.endswith(was) or not added
                 or len(added) > math.ceil((ln.left - edge) / char_height) + 1
-                or not re.fullmatch(r"[\u4e00-\u9fff0-9]+", added)
+                or not ADDRESS_TEXT.fullmatch(added)
                 or set(added) == {"一"}):  # the card's pattern reads as a stroke
             continue
         # The detector did not see those characters: faint print, for the consultant to
@@ -796,7 +799,7 @@ def _probe_address_tail(engine: OcrEngine, image: np.ndarray, lines: list[TextLi
         return lines
     a, c, b, d = glyph
     found = _probe_text(engine, [crop[c:d, a:b]], d - c)
-    if found is None or not re.fullmatch(r"[\u4e00-\u9fff0-9]+", found[0]):
+    if found is None or not ADDRESS_TEXT.fullmatch(found[0]):
         return lines
     # Found by relative contrast alone: the consultant compares it with the card.
     text, score, _k = found

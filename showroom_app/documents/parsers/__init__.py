@@ -380,14 +380,14 @@ def id_front_address_gap(lines: list[TextLine], width: float, height: float
 # The ID front's address lines follow each other at this share of the card's height.
 ADDRESS_LINE_PITCH = 54 / 638
 _ID_LABEL_CHARS = set("".join(_ID_LABELS))
+# Characters only an address line holds among the ID front's rows ("2008栋", "1999号").
+ADDRESS_ELEMENTS = r"[省市区县路街道巷弄号楼栋幢单元层室村组镇乡]"
 
 
 def id_front_label_text(text: str) -> bool:
     """Whether `text` is made of the ID front's label characters alone (姓名, 住址, or
     a misread mix of them: a label read, not a value)."""
     return bool(text) and set(text) <= _ID_LABEL_CHARS
-# Characters only an address line holds among the ID front's rows ("2008栋", "1999号").
-ADDRESS_ELEMENTS = r"[省市区县路街道巷弄号楼栋幢单元层室村组镇乡]"
 
 
 def _drop_label(text: str, line: TextLine, width: float) -> str:
