@@ -43,9 +43,12 @@ def package_data(name: str, *patterns: str, python_files: bool = False) -> list[
 
 def datas() -> list[tuple[str, str]]:
     return [
-        # PP-OCR ONNX models and RapidOCR's own configuration (not collected automatically).
-        *package_data("rapidocr", "models/*.onnx", "*.yaml"),
-        # Pre-score models and model cards, demo promotions, the self-test's sample card.
+        # PP-OCR's detector and line classifier, RapidOCR's own configuration (not collected
+        # automatically). Not the wheel's recogniser: the desk runs its own (resources).
+        *package_data("rapidocr", "models/PP-OCRv6_det_small.onnx",
+                      "models/ch_ppocr_mobile_v2.0_cls_mobile.onnx", "*.yaml"),
+        # The desk's recogniser, pre-score models and model cards, demo promotions, the
+        # self-test's sample card.
         *package_data("resources"),
         # Compiled translations of the desk (Qt's own come with the PySide6 hooks).
         *package_data("ui", "translations/*.qm"),
@@ -65,7 +68,7 @@ def datas() -> list[tuple[str, str]]:
 # test checks each one is in datas() (not only that datas() is not empty).
 REQUIRED = [
     "rapidocr/models/PP-OCRv6_det_small.onnx",
-    "rapidocr/models/PP-OCRv6_rec_small.onnx",
+    "resources/models/ocr/PP-OCRv6_rec_small_desk.onnx",
     "rapidocr/models/ch_ppocr_mobile_v2.0_cls_mobile.onnx",
     "rapidocr/config.yaml",
     "resources/models/prescore/schema.yaml",

@@ -1,4 +1,4 @@
-"""Files the desk ships with: pre-score models and their cards, icons, sample data.
+"""Files the desk ships with: pre-score and OCR models and their cards, sample data.
 
 A package (not a loose folder) so that the wheel and the frozen bundle carry it and
 code finds it the same way in a checkout, an install or a bundle.
@@ -14,6 +14,12 @@ ROOT = Path(__file__).resolve().parent
 def prescore_models() -> Path:
     """One sub-folder per segment (individual, fleet, farmer) and the feature schema."""
     return ROOT / "models" / "prescore"
+
+
+def ocr_models() -> Path:
+    """The desk's own OCR model files (the recogniser fine-tuned for ID cards) and their
+    model card; the detector and classifier come with the `rapidocr` package."""
+    return ROOT / "models" / "ocr"
 
 
 def demo_promotions() -> Path:

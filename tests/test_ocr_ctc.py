@@ -952,8 +952,10 @@ def test_labels_known_by_their_place_are_left_unread(engine: RapidOcrEngine) -> 
     turned_unread = [ln for ln in turned if ln.unread]
     assert len(turned_unread) == len(labels)
     assert all(ln.left > (1 - VALUE_COLUMN) * width for ln in turned_unread)
-    # (Detection splits a turned card's lines a little otherwise: compare characters.)
-    assert sorted("".join(ln.text for ln in turned)) == sorted(
+    # (Detection splits a turned card's lines a little otherwise: compare characters.
+    # It also boxes a patch of the guilloche there, which the desk's recogniser reads
+    # as "N" at 0.78: below LOW_CONFIDENCE, so a field built on it is highlighted.)
+    assert sorted("".join(ln.text for ln in turned if ln.score >= LOW_CONFIDENCE)) == sorted(
         "".join(ln.text for ln in every if ln not in labels))
 
 

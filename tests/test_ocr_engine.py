@@ -107,6 +107,27 @@ def test_recognize_accepts_grayscale(engine: RapidOcrEngine) -> None:
     assert engine.recognize([gray])[0][0] == ID_NUMBER
 
 
+def test_the_desk_recogniser_is_the_base_graph_with_its_own_weights() -> None:
+    """resources/models/ocr holds the wheel's recogniser fine-tuned (MODEL_CARD.md):
+    the same inputs, outputs and embedded dictionary (RapidOCR decodes with it, and
+    would download one without it), other weights."""
+    import onnxruntime as ort
+
+    from models.ocr.rapid import RapidModelFiles
+    from resources import ocr_models
+
+    files = RapidModelFiles.bundled()
+    assert files.rec.parent == ocr_models() and not files.missing()
+    desk, base = (ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+                  for path in (files.rec, RapidModelFiles.base_recogniser()))
+    assert (desk.get_modelmeta().custom_metadata_map["character"]
+            == base.get_modelmeta().custom_metadata_map["character"])
+    for a, b in ((desk.get_inputs(), base.get_inputs()), (desk.get_outputs(), base.get_outputs())):
+        assert [(t.name, t.shape) for t in a] == [(t.name, t.shape) for t in b]
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 3, 48, 320)).astype(np.float32)
+    assert not np.allclose(desk.run(None, {"x": x})[0], base.run(None, {"x": x})[0])
+
+
 def test_blank_image_reads_nothing(engine: RapidOcrEngine) -> None:
     assert engine.read(np.full((200, 300, 3), 255, np.uint8)) == []
 

@@ -1,6 +1,8 @@
 """RapidOCR engine: PP-OCR ONNX models on ONNX Runtime, loaded only from local files.
 
-The models are the ones shipped inside the `rapidocr` wheel (`rapidocr/models/`). We
+The detector and line classifier are the ones shipped inside the `rapidocr` wheel
+(`rapidocr/models/`); the recogniser is the wheel's, fine-tuned on ID cards photographed
+badly, shipped in `resources/models/ocr/` (same graph, same embedded dictionary). We
 open the ONNX Runtime sessions ourselves from those explicit paths and hand them to
 RapidOCR, so its download code (model files, recogniser dictionary, fonts) is never
 reached. The recogniser's character dictionary is embedded in the rec ONNX metadata;
@@ -24,7 +26,7 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
+from importlib.resources import files as package_files
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -35,9 +37,13 @@ import numpy as np
 from models.ocr.base import UNREAD_SCORE, Box, SkipLine, TextLine
 from models.ocr.ctc import CtcPosteriors
 from models.ocr.errors import OcrEngineUnavailable
+from resources import ocr_models
 
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
+# The recogniser the desk runs: REC_MODEL's graph with its weights fine-tuned on ID
+# fronts photographed badly (resources/models/ocr/MODEL_CARD.md).
+DESK_REC_MODEL = "PP-OCRv6_rec_small_desk.onnx"
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 
 # Tuned for a rectified ID card (~1012×638): the long side goes to the detector at 736.
@@ -54,16 +60,29 @@ class RapidModelFiles:
     cls: Path
 
     @classmethod
-    def bundled(cls) -> RapidModelFiles:
-        """The models inside the installed `rapidocr` package."""
-        try:
-            root = Path(str(resources.files("rapidocr") / "models"))
-        except ModuleNotFoundError as exc:
-            raise OcrEngineUnavailable("rapidocr is not installed") from exc
-        return cls(det=root / DET_MODEL, rec=root / REC_MODEL, cls=root / CLS_MODEL)
+    def bundled(cls, rec: Path | None = None) -> RapidModelFiles:
+        """The detector and classifier inside the installed `rapidocr` package, and the
+        desk's recogniser (`rec` instead, when given)."""
+        root = _wheel_models()
+        return cls(det=root / DET_MODEL,
+                   rec=rec or ocr_models() / DESK_REC_MODEL,
+                   cls=root / CLS_MODEL)
+
+    @staticmethod
+    def base_recogniser() -> Path:
+        """The recogniser as PaddleOCR trained it, in the `rapidocr` package: what the
+        desk's was fine-tuned from (scripts/finetune_ocr_rec.py)."""
+        return _wheel_models() / REC_MODEL
 
     def missing(self) -> list[Path]:
         return [p for p in (self.det, self.rec, self.cls) if not p.is_file()]
+
+
+def _wheel_models() -> Path:
+    try:
+        return Path(str(package_files("rapidocr") / "models"))
+    except ModuleNotFoundError as exc:
+        raise OcrEngineUnavailable("rapidocr is not installed") from exc
 
 
 def bundled_models_present() -> bool:
