@@ -7,15 +7,21 @@ Two steps, each its own command (the first is slow; run it once per seed, in par
     .venv/bin/python scripts/finetune_ocr_rec.py train --data 'd*.zip' --minutes 40 \
         --out resources/models/ocr/PP-OCRv6_rec_small_desk.onnx
 
-`crops` renders ID fronts with models/training/doc_corpus.py, photographs them
-(80 % degraded, 20 % clean) and reads each frame with the desk's own pipeline, so the
-line crops are the ones the recogniser sees at the desk: the detector's boxes on the
-rectified card. Each crop is labelled from where the renderer drew its text (not from
-any reading), and only when the box covers whole printed items.
+`crops` renders documents (ID fronts unless `--kinds` says others) with
+models/training/doc_corpus.py, photographs them (80 % degraded, 20 % clean) and reads
+each frame with the desk's own pipeline, so the line crops are the ones the recogniser
+sees at the desk: the detector's boxes on the rectified card. Each crop is labelled
+from where the renderer drew its text, only when the box covers whole printed items,
+and only when the base recogniser's reading of it is similar (see AGREE). Known
+weaknesses: every read of a frame is kept (also one on an outline the pipeline then
+rejects: the reading check drops most of those), and the picture's way up is guessed
+from which mapping covers more text.
 
 Names, streets, villages, estates and place names are drawn at random from the 3,755
 most common characters (GB 2312 level 1) instead of the corpus's short lists: the bench
-draws its cards from those lists, so a model that learnt them would overstate its gain.
+draws its ID fronts from those lists, so a model that learnt them would overstate its
+gain. (The licences' company names, business scopes, vehicle models and banks still
+come from the corpus's lists.)
 The address forms (省/市/区, 路/号/单元/室, 镇/村) stay: every real card has them.
 
 `train` needs torch, onnx and onnx2torch (`pip install torch onnx onnx2torch`; none of
@@ -31,6 +37,7 @@ import contextlib
 import difflib
 import glob
 import math
+import os
 import random
 import re
 import sys
@@ -268,8 +275,11 @@ def train(data: list[str], minutes: float, lr: float, out: Path, batch: int, thr
         a = p.detach().numpy()
         where[name] = [k for k, v in initial.items()
                        if v.size == a.size and np.array_equal(v.reshape(-1), a.reshape(-1))]
-        if not where[name]:
-            raise SystemExit(f"{name}: no initialiser of the base model holds it")
+        if len(where[name]) != 1:  # a tensor written back to two places, or to none
+            raise SystemExit(f"{name}: {len(where[name])} initialisers of the model hold it")
+    claimed = [k for keys in where.values() for k in keys]
+    if len(claimed) != len(set(claimed)):
+        raise SystemExit("two trained tensors would be written to one initialiser")
 
     samples = []
     for path in sorted({p for pattern in data for p in glob.glob(pattern)}):
@@ -346,16 +356,18 @@ def train(data: list[str], minutes: float, lr: float, out: Path, batch: int, thr
             by_name[key].CopyFrom(numpy_helper.from_array(
                 p.detach().numpy().reshape(old.shape).astype(old.dtype), key))
     out.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(model, out)
-    # The written file must compute what was trained: a wrong write-back would not fail
-    # loudly otherwise.
+    written = out.with_name(out.name + ".new")
+    onnx.save(model, written)
+    # The written file must compute what was trained (a wrong write-back would not fail
+    # loudly otherwise), before it takes the place of the model the desk runs.
     x = tensor(held_out[:8])
     with torch.no_grad():
         want = net(x).softmax(-1).numpy()
-    got = ort.InferenceSession(str(out)).run(None, {"x": x.numpy()})[0]
+    got = ort.InferenceSession(str(written)).run(None, {"x": x.numpy()})[0]
     if np.abs(want - got).max() > 1e-4:
         raise SystemExit(f"the written model differs from the trained one: "
-                         f"{np.abs(want - got).max()}")
+                         f"{np.abs(want - got).max()} ({written} kept)")
+    os.replace(written, out)
     print(f"-> {out}")
 
 

@@ -955,7 +955,9 @@ def test_labels_known_by_their_place_are_left_unread(engine: RapidOcrEngine) -> 
     # (Detection splits a turned card's lines a little otherwise: compare characters.
     # It also boxes a patch of the guilloche there, which the desk's recogniser reads
     # as "N" at 0.78: below LOW_CONFIDENCE, so a field built on it is highlighted.)
-    assert sorted("".join(ln.text for ln in turned if ln.score >= LOW_CONFIDENCE)) == sorted(
+    stray = [ln for ln in turned if not ln.unread and ln.score < LOW_CONFIDENCE]
+    assert len(stray) <= 1 and all(len(ln.text) == 1 for ln in stray)
+    assert sorted("".join(ln.text for ln in turned if ln not in stray)) == sorted(
         "".join(ln.text for ln in every if ln not in labels))
 
 

@@ -124,6 +124,8 @@ def test_the_desk_recogniser_is_the_base_graph_with_its_own_weights() -> None:
             == base.get_modelmeta().custom_metadata_map["character"])
     for a, b in ((desk.get_inputs(), base.get_inputs()), (desk.get_outputs(), base.get_outputs())):
         assert [(t.name, t.shape) for t in a] == [(t.name, t.shape) for t in b]
+    # The same operators and tensor shapes serialise to the same number of bytes.
+    assert files.rec.stat().st_size == RapidModelFiles.base_recogniser().stat().st_size
     x = np.random.default_rng(0).uniform(-1, 1, (1, 3, 48, 320)).astype(np.float32)
     assert not np.allclose(desk.run(None, {"x": x})[0], base.run(None, {"x": x})[0])
 

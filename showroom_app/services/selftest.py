@@ -7,7 +7,6 @@ this layer may not import.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import sys
 import tempfile
@@ -107,17 +106,19 @@ def check_modules(*names: str) -> Callable[[], str]:
 
 
 def check_ocr_models() -> str:
-    """The PP-OCR ONNX files ship inside the rapidocr wheel: no download at run time."""
-    spec = importlib.util.find_spec("rapidocr")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("rapidocr is not installed")
-    root = Path(next(iter(spec.submodule_search_locations)))
-    models = sorted(p.name for p in root.rglob("*.onnx"))
-    if not models:
-        raise RuntimeError(f"no ONNX models inside {root}")
+    """The files the OCR engine opens, by their explicit paths: the detector and line
+    classifier inside the rapidocr wheel, the desk's recogniser in `resources`. None is
+    downloaded at run time, so each must be there."""
+    from models.ocr.rapid import RapidModelFiles
+
+    files = RapidModelFiles.bundled()
+    missing = files.missing()
+    if missing:
+        raise RuntimeError(f"OCR model files missing: {', '.join(map(str, missing))}")
     import onnxruntime
 
-    return f"onnxruntime {onnxruntime.__version__}; bundled OCR models: {', '.join(models)}"
+    names = ", ".join(p.name for p in (files.det, files.cls, files.rec))
+    return f"onnxruntime {onnxruntime.__version__}; OCR models: {names}"
 
 
 SAMPLE_CARD = "id_card_front.jpg"
