@@ -86,7 +86,8 @@ def _wheel_models() -> Path:
 
 
 def bundled_models_present() -> bool:
-    """True when rapidocr and onnxruntime are installed and the wheel carries the models."""
+    """True when rapidocr and onnxruntime are installed and the three model files are on
+    disk (the wheel's detector and classifier, the desk's recogniser)."""
     try:
         files = RapidModelFiles.bundled()
     except OcrEngineUnavailable:
