@@ -12,10 +12,13 @@ models/training/doc_corpus.py, photographs them (80 % degraded, 20 % clean) and 
 each frame with the desk's own pipeline, so the line crops are the ones the recogniser
 sees at the desk: the detector's boxes on the rectified card. Each crop is labelled
 from where the renderer drew its text, only when the box covers whole printed items,
-and only when the base recogniser's reading of it is similar (see AGREE). Known
-weaknesses: every read of a frame is kept (also one on an outline the pipeline then
-rejects: the reading check drops most of those), and the picture's way up is guessed
-from which mapping covers more text.
+and only when the base recogniser's reading of it is similar (see AGREE). Only a
+frame's last read is kept (an earlier one may be of an outline the pipeline went on to
+reject). Some cards add a line-sized patch of their picture where nothing is printed,
+labelled empty (see BACKGROUND_SHARE). A known weakness: the picture's way up is
+guessed from which mapping covers more text. `--cjk-font` renders in another face
+than the bench's (Noto Sans CJK SC, say), so that the model learns print rather than
+one font.
 
 Names, streets, villages, estates and place names are drawn at random from the 3,755
 most common characters (GB 2312 level 1) instead of the corpus's short lists: the bench
@@ -35,6 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
+import functools
 import glob
 import math
 import os
@@ -66,6 +70,10 @@ COVERED, CUT = 0.85, 0.1
 # A label is kept when the base recogniser's reading of the crop is this similar to it
 # (difflib's ratio): a misread character or two, not another line.
 AGREE = 0.5
+# A box is background only this far (flat card pixels) from every printed item, and
+# only while the base recogniser reads at most this many characters there.
+MARGIN, BACKGROUND_READ = 12.0, 1
+BACKGROUND_SHARE = 0.3  # cards that give one such patch
 LABELS_FILE = "labels.tsv"
 
 
@@ -121,9 +129,9 @@ class _Recorder:
     def __init__(self) -> None:
         self.items: list[tuple[float, float, float, float, str]] = []
         self.crops: list[list] = []
-        pen_text, line_crop, upside_down = dc._Pen.text, rapid.line_crop, \
-            rapid.RapidOcrEngine._upside_down
-        recorder = self
+        pen_text, line_crop, upside_down, read = dc._Pen.text, rapid.line_crop, \
+            rapid.RapidOcrEngine._upside_down, rapid.RapidOcrEngine.read
+        recorder, self.cut = self, line_crop
 
         def text(pen, x, y, s, size, fill=dc._INK, role="cjk", spacing=0.0, stroke=0):
             end = pen_text(pen, x, y, s, size, fill, role, spacing, stroke)
@@ -133,6 +141,7 @@ class _Recorder:
 
         def crop(image, box):
             out = line_crop(image, box)
+            recorder.picture = image
             recorder.crops.append([image.shape[:2], np.asarray(box, np.float32).reshape(4, 2),
                                    out, False])
             return out
@@ -144,7 +153,31 @@ class _Recorder:
                     record[3] = True
             return answer
 
-        dc._Pen.text, rapid.line_crop, rapid.RapidOcrEngine._upside_down = text, crop, turned
+        def whole_read(engine, image, skip=None):
+            # Only the frame's last read is kept: an earlier one may be of an outline the
+            # pipeline went on to reject, whose boxes map onto the wrong printed items.
+            recorder.crops.clear()
+            return read(engine, image, skip)
+
+        dc._Pen.text, rapid.line_crop = text, crop
+        rapid.RapidOcrEngine._upside_down, rapid.RapidOcrEngine.read = turned, whole_read
+
+    def background(self, rng: random.Random, doc_size: tuple[int, int]
+                   ) -> list[tuple[np.ndarray, str]]:
+        """A line-sized patch of the picture read where nothing is printed, labelled "":
+        the detector seldom boxes the guilloche or the portrait's edge, but when it does
+        the reader should read nothing there (crops of text alone teach it otherwise)."""
+        shape = self.crops[-1][0]
+        heights = sorted(float(np.ptp(b[:, 1])) for _s, b, _c, _t in self.crops)
+        high = heights[len(heights) // 2] * rng.uniform(0.8, 1.3)
+        wide = high * rng.uniform(1.0, 6.0)
+        for _ in range(20):
+            x, y = rng.uniform(0, shape[1] - wide), rng.uniform(0, shape[0] - high)
+            patch = np.array([[x, y], [x + wide, y], [x + wide, y + high], [x, y + high]],
+                             np.float32)
+            if x >= 0 and y >= 0 and self.label(shape, patch, doc_size) == "":
+                return [(self.cut(self.picture, patch), "")]
+        return []
 
     def clear(self) -> None:
         self.items.clear()
@@ -153,15 +186,19 @@ class _Recorder:
     def label(self, shape: tuple[int, int], box: np.ndarray, doc_size: tuple[int, int]
               ) -> str | None:
         """The printed text a box covers, read on the flat card (the picture read is the
-        rectified card, upright or turned by 180°: both are tried); None when the box
-        covers nothing whole or cuts an item."""
+        rectified card, upright or turned by 180°: both are tried); "" when the box
+        touches no printed item either way (guilloche, the portrait's edge: the reader
+        should read nothing there); None when it covers nothing whole or cuts an item."""
         h, w = shape
         sx, sy = doc_size[0] / w, doc_size[1] / h
-        best = None
+        best, touched = None, False
         for flip in (False, True):
             b = np.stack([w - box[:, 0], h - box[:, 1]], 1) if flip else box
             x0, y0 = b[:, 0].min() * sx, b[:, 1].min() * sy
             x1, y1 = b[:, 0].max() * sx, b[:, 1].max() * sy
+            touched = touched or any(
+                min(x1, ix1) > max(x0, ix0) - MARGIN and min(y1, iy1) > max(y0, iy0) - MARGIN
+                for ix0, iy0, ix1, iy1, _s in self.items)
             inside, cut = [], False
             for ix0, iy0, ix1, iy1, s in self.items:
                 if not y0 <= (iy0 + iy1) / 2 <= y1:
@@ -179,7 +216,25 @@ class _Recorder:
                 text = _spaced("".join(s for _, s in kept))
                 if best is None or len(text) > len(best):
                     best = text
-        return best
+        return "" if best is None and not touched and self.items else best
+
+
+def use_cjk_font(path: Path, index: int) -> None:
+    """Renders Chinese in another face: a collection's `index`th (Noto Sans CJK's
+    simplified-Chinese face is its third, 2; the corpus itself opens the first)."""
+    from PIL import ImageFont
+
+    os.environ["DOC_CORPUS_CJK_FONT"] = str(path)
+    dc._font_path.cache_clear()
+    opened = dc._font
+
+    @functools.cache
+    def font(role: str, size: int) -> ImageFont.FreeTypeFont:
+        if dc._font_path(role) == str(path):
+            return ImageFont.truetype(str(path), size, index=index)
+        return opened(role, size)
+
+    dc._font = font
 
 
 def make_crops(seed: int, cards: int, out: Path, kinds: list[str]) -> None:
@@ -208,16 +263,20 @@ def make_crops(seed: int, cards: int, out: Path, kinds: list[str]) -> None:
         labelled = []
         for shape, box, crop, turned in recorder.crops:
             text = recorder.label(shape, box, (doc.shape[1], doc.shape[0]))
-            if text:
+            if text is not None:
                 labelled.append((cv2.rotate(crop, cv2.ROTATE_180) if turned else crop, text))
+        if recorder.crops and rng.random() < BACKGROUND_SHARE:
+            labelled += recorder.background(rng, (doc.shape[1], doc.shape[0]))
         for (image, text), (read, _score) in zip(
                 labelled, engine.recognize([image for image, _ in labelled]), strict=True):
-            if difflib.SequenceMatcher(None, read.replace(" ", ""), text).ratio() < AGREE:
+            if (len(read.replace(" ", "")) > BACKGROUND_READ if not text else
+                    difflib.SequenceMatcher(None, read.replace(" ", ""), text).ratio() < AGREE):
                 doubtful += 1
                 continue
             samples.append((cv2.imencode(".png", image)[1].tobytes(), text))
         if i % 100 == 0:
-            print(f"{i} cards, {len(samples)} crops, {doubtful} left out", flush=True)
+            print(f"{i} cards, {len(samples)} crops ({sum(not t for _, t in samples)} "
+                  f"background), {doubtful} left out", flush=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PNG is compressed
         for n, (png, _text) in enumerate(samples):
             archive.writestr(f"{n:06d}.png", png)
@@ -234,7 +293,7 @@ def read_crops(path: Path) -> list[tuple[bytes, str]]:
 
 
 def train(data: list[str], minutes: float, lr: float, out: Path, batch: int, threads: int,
-          start: Path | None = None) -> None:
+          start: Path | None = None, steps: int | None = None) -> None:
     import onnx
     import onnxruntime as ort
     import torch
@@ -322,15 +381,17 @@ def train(data: list[str], minutes: float, lr: float, out: Path, batch: int, thr
     print(f"held-out lines read right before: {line_accuracy():.3f}", flush=True)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
-    steps = max(1, int(minutes * 60 / 2.0))  # ~2 s a step of 24 on two cores
+    # The schedule runs over `steps`; without it, over as many as `minutes` allow at
+    # ~2 s a step of 24 on two cores. Training stops at whichever comes first.
+    steps = steps or max(1, int(minutes * 60 / 2.0))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / 30)
         * max(0.05, 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))))
     started, step, losses = time.time(), 0, []
-    while time.time() - started < minutes * 60:
+    while time.time() - started < minutes * 60 and step < steps:
         for group in groups(train_set, batch, True):
             log_probs = net(tensor(group)).log_softmax(-1).permute(1, 0, 2)
-            targets = torch.tensor([index[c] for _, t in group for c in t])
+            targets = torch.tensor([index[c] for _, t in group for c in t], dtype=torch.long)
             loss = ctc(log_probs, targets,
                        torch.full((len(group),), log_probs.shape[0], dtype=torch.long),
                        torch.tensor([len(t) for _, t in group]))
@@ -344,7 +405,7 @@ def train(data: list[str], minutes: float, lr: float, out: Path, batch: int, thr
             if step % 50 == 0:
                 print(f"step {step} {time.time() - started:.0f} s loss "
                       f"{np.mean(losses[-50:]):.3f}", flush=True)
-            if time.time() - started > minutes * 60:
+            if time.time() - started > minutes * 60 or step >= steps:
                 break
     print(f"held-out lines read right after: {line_accuracy():.3f} ({step} steps)")
 
@@ -380,21 +441,29 @@ def main(argv: list[str] | None = None) -> int:
     crops.add_argument("--kinds", nargs="+", default=["id_front"], choices=dc.KINDS,
                        help="documents to render, in turn")
     crops.add_argument("--out", type=Path, required=True)
+    crops.add_argument("--cjk-font", type=Path, help="a CJK face to render in instead "
+                       "(the bench renders in WenQuanYi Micro Hei)")
+    crops.add_argument("--cjk-font-index", type=int, default=0,
+                       help="the face's index in a collection (.ttc)")
     fit = sub.add_parser("train", help="fine-tune on the crops; write the ONNX model")
     fit.add_argument("--data", required=True, nargs="+", help="globs of the crops files")
     fit.add_argument("--minutes", type=float, default=40)
     fit.add_argument("--lr", type=float, default=5e-5)
     fit.add_argument("--batch", type=int, default=24)
     fit.add_argument("--threads", type=int, default=2)
+    fit.add_argument("--steps", type=int,
+                     help="steps the learning rate decays over, and the most taken")
     fit.add_argument("--start", type=Path,
                      help="an earlier output to train on from (default: the base model)")
     fit.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.step == "crops":
+        if args.cjk_font:
+            use_cjk_font(args.cjk_font, args.cjk_font_index)
         make_crops(args.seed, args.cards, args.out, args.kinds)
     else:
         train(args.data, args.minutes, args.lr, args.out, args.batch, args.threads,
-              args.start)
+              args.start, args.steps)
     return 0
 
 
