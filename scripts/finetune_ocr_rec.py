@@ -14,11 +14,12 @@ sees at the desk: the detector's boxes on the rectified card. Each crop is label
 from where the renderer drew its text, only when the box covers whole printed items,
 and only when the base recogniser's reading of it is similar (see AGREE). Only a
 frame's last read is kept (an earlier one may be of an outline the pipeline went on to
-reject). Some cards add a line-sized patch of their picture where nothing is printed,
-labelled empty (see BACKGROUND_SHARE). A known weakness: the picture's way up is
-guessed from which mapping covers more text. `--cjk-font` renders in another face
-than the bench's (Noto Sans CJK SC, say), so that the model learns print rather than
-one font.
+reject). On documents read whole (WHOLE_PICTURE), a detector box that touches no
+printed item is labelled empty, and some cards add a line-sized patch of their
+picture where nothing is printed, labelled empty too (BACKGROUND_SHARE). A known
+weakness: the picture's way up is guessed from which mapping covers more text.
+`--cjk-font` renders in another face than the bench's (Noto Sans CJK SC, say), so that
+the model learns print rather than one font.
 
 Names, streets, villages, estates and place names are drawn at random from the 3,755
 most common characters (GB 2312 level 1) instead of the corpus's short lists: the bench
@@ -70,10 +71,16 @@ COVERED, CUT = 0.85, 0.1
 # A label is kept when the base recogniser's reading of the crop is this similar to it
 # (difflib's ratio): a misread character or two, not another line.
 AGREE = 0.5
-# A box is background only this far (flat card pixels) from every printed item, and
-# only while the base recogniser reads at most this many characters there.
-MARGIN, BACKGROUND_READ = 12.0, 1
-BACKGROUND_SHARE = 0.3  # cards that give one such patch
+# "Nothing printed here" is only as right as the picture's mapping onto the flat card,
+# and no reading check can confirm an empty label. So it is given only on documents
+# the desk reads whole (a business licence is read from part of its page, whose boxes
+# map wrongly: its widely spaced 名 and 类 came out "empty" when this allowed them),
+# at a distance from every item larger than a cut's error, and where the base
+# recogniser reads nothing at all.
+WHOLE_PICTURE = {"id_front", "id_back", "bank_card"}
+MARGIN = 24.0  # flat card pixels; the pipeline accepts outlines ~20 px off
+# Enough patches to teach "read nothing" without crowding out the text: ~3 % of crops.
+BACKGROUND_SHARE = 0.3
 LABELS_FILE = "labels.tsv"
 
 
@@ -129,6 +136,8 @@ class _Recorder:
     def __init__(self) -> None:
         self.items: list[tuple[float, float, float, float, str]] = []
         self.crops: list[list] = []
+        self.picture: np.ndarray | None = None  # the last picture read
+        self.turned = False  # whether that read turned its crops by 180°
         pen_text, line_crop, upside_down, read = dc._Pen.text, rapid.line_crop, \
             rapid.RapidOcrEngine._upside_down, rapid.RapidOcrEngine.read
         recorder, self.cut = self, line_crop
@@ -148,6 +157,7 @@ class _Recorder:
 
         def turned(engine, crops):
             answer = upside_down(engine, crops)
+            recorder.turned = answer
             if answer:
                 for record in recorder.crops[-len(crops):]:
                     record[3] = True
@@ -157,6 +167,7 @@ class _Recorder:
             # Only the frame's last read is kept: an earlier one may be of an outline the
             # pipeline went on to reject, whose boxes map onto the wrong printed items.
             recorder.crops.clear()
+            recorder.turned = False
             return read(engine, image, skip)
 
         dc._Pen.text, rapid.line_crop = text, crop
@@ -171,12 +182,15 @@ class _Recorder:
         heights = sorted(float(np.ptp(b[:, 1])) for _s, b, _c, _t in self.crops)
         high = heights[len(heights) // 2] * rng.uniform(0.8, 1.3)
         wide = high * rng.uniform(1.0, 6.0)
+        if self.picture is None or wide >= shape[1] or high >= shape[0]:
+            return []
         for _ in range(20):
             x, y = rng.uniform(0, shape[1] - wide), rng.uniform(0, shape[0] - high)
             patch = np.array([[x, y], [x + wide, y], [x + wide, y + high], [x, y + high]],
                              np.float32)
-            if x >= 0 and y >= 0 and self.label(shape, patch, doc_size) == "":
-                return [(self.cut(self.picture, patch), "")]
+            if self.label(shape, patch, doc_size) == "":
+                image = self.cut(self.picture, patch)
+                return [(cv2.rotate(image, cv2.ROTATE_180) if self.turned else image, "")]
         return []
 
     def clear(self) -> None:
@@ -224,6 +238,8 @@ def use_cjk_font(path: Path, index: int) -> None:
     simplified-Chinese face is its third, 2; the corpus itself opens the first)."""
     from PIL import ImageFont
 
+    if not path.is_file():  # the corpus would quietly fall back on its own face
+        raise SystemExit(f"{path}: no such font file")
     os.environ["DOC_CORPUS_CJK_FONT"] = str(path)
     dc._font_path.cache_clear()
     opened = dc._font
@@ -263,13 +279,15 @@ def make_crops(seed: int, cards: int, out: Path, kinds: list[str]) -> None:
         labelled = []
         for shape, box, crop, turned in recorder.crops:
             text = recorder.label(shape, box, (doc.shape[1], doc.shape[0]))
+            if text == "" and kind not in WHOLE_PICTURE:
+                continue
             if text is not None:
                 labelled.append((cv2.rotate(crop, cv2.ROTATE_180) if turned else crop, text))
-        if recorder.crops and rng.random() < BACKGROUND_SHARE:
+        if recorder.crops and kind in WHOLE_PICTURE and rng.random() < BACKGROUND_SHARE:
             labelled += recorder.background(rng, (doc.shape[1], doc.shape[0]))
         for (image, text), (read, _score) in zip(
                 labelled, engine.recognize([image for image, _ in labelled]), strict=True):
-            if (len(read.replace(" ", "")) > BACKGROUND_READ if not text else
+            if (read.strip() if not text else
                     difflib.SequenceMatcher(None, read.replace(" ", ""), text).ratio() < AGREE):
                 doubtful += 1
                 continue
@@ -384,6 +402,7 @@ def train(data: list[str], minutes: float, lr: float, out: Path, batch: int, thr
     # The schedule runs over `steps`; without it, over as many as `minutes` allow at
     # ~2 s a step of 24 on two cores. Training stops at whichever comes first.
     steps = steps or max(1, int(minutes * 60 / 2.0))
+    print(f"{steps} steps planned, at most {minutes:g} min", flush=True)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / 30)
         * max(0.05, 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))))
@@ -391,6 +410,8 @@ def train(data: list[str], minutes: float, lr: float, out: Path, batch: int, thr
     while time.time() - started < minutes * 60 and step < steps:
         for group in groups(train_set, batch, True):
             log_probs = net(tensor(group)).log_softmax(-1).permute(1, 0, 2)
+            # A batch of background crops alone has no target at all: torch would make
+            # an empty float tensor of it, which CTC refuses.
             targets = torch.tensor([index[c] for _, t in group for c in t], dtype=torch.long)
             loss = ctc(log_probs, targets,
                        torch.full((len(group),), log_probs.shape[0], dtype=torch.long),
@@ -407,6 +428,9 @@ def train(data: list[str], minutes: float, lr: float, out: Path, batch: int, thr
                       f"{np.mean(losses[-50:]):.3f}", flush=True)
             if time.time() - started > minutes * 60 or step >= steps:
                 break
+    if step < steps:
+        print(f"the clock stopped training at {step} of {steps} steps, before the "
+              f"learning rate had decayed", flush=True)
     print(f"held-out lines read right after: {line_accuracy():.3f} ({step} steps)")
 
     model = onnx.load(start or base)
@@ -457,9 +481,13 @@ def main(argv: list[str] | None = None) -> int:
                      help="an earlier output to train on from (default: the base model)")
     fit.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
+    if args.step == "train" and args.steps is not None and args.steps < 1:
+        parser.error("--steps must be at least 1")
     if args.step == "crops":
         if args.cjk_font:
             use_cjk_font(args.cjk_font, args.cjk_font_index)
+        elif args.cjk_font_index:
+            parser.error("--cjk-font-index needs --cjk-font")
         make_crops(args.seed, args.cards, args.out, args.kinds)
     else:
         train(args.data, args.minutes, args.lr, args.out, args.batch, args.threads,
