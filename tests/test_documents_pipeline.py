@@ -1055,6 +1055,24 @@ def test_id_front_address_with_a_unit_that_lost_its_dan_is_highlighted() -> None
         assert (Problem.FORMAT.value in address.problems) is misread, second_line
 
 
+@pytest.mark.parametrize(("second_line", "misread"), [
+    ("幸福路号", True),                  # the house number lost (seed 31 card 51's "幸楼号")
+    ("东路107号2号楼号", True),
+    ("东路107号", False),
+    ("东路三号院2号楼", False),           # a number in words
+    ("东路甲1号", False),
+    ("东路21-1号4-3-2", False),
+])
+def test_id_front_address_with_a_hao_and_no_number_before_it_is_highlighted(
+        second_line: str, misread: bool) -> None:
+    lines = [line("陕西省西安市雁塔区东风", 130, 218, 450, 248),
+             line(second_line, 130, 262, 450, 292),
+             line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
+    address = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY).fields["address"]
+    assert address.value == "陕西省西安市雁塔区东风" + second_line
+    assert (Problem.FORMAT.value in address.problems) is misread
+
+
 def test_id_front_address_not_taken_from_the_name_band() -> None:
     """A line starting with a province in the name's band is no address line; with
     every row above lost, the address stays unread rather than guessed."""

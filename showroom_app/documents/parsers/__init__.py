@@ -1122,6 +1122,11 @@ _PROVINCE_START = re.compile(f"(?:{'|'.join(PROVINCES)})(?:壮族|回族|维吾�
 _ENDS_ON_BARE_NUMBER = re.compile(r"(?:(?<![\d-])\d+|\d-)$")
 
 
+# A house or building number stands before its 号 (846号, 13号楼, 三号院, 甲1号): a 号
+# straight after a road, estate or building lost its number ("幸福路号", "幸福楼号").
+_NUMBERLESS_HAO = re.compile(r"[^\d零〇一二两三四五六七八九十百千甲乙丙丁戊己庚辛]号")
+
+
 def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
     """Shapes every real card has. A value read with confidence but of the wrong shape
     (a name with a digit, an address not starting with a province, an ethnic group
@@ -1137,6 +1142,8 @@ def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
         address.add(Problem.CUT_SHORT)
     if address.value and re.search(r"\d元", address.value):
         address.add(Problem.FORMAT)  # a unit is a 单元: its 单 was lost ("4元2203室")
+    if address.value and _NUMBERLESS_HAO.search(address.value):
+        address.add(Problem.FORMAT)
 
 
 # The lines each kind's parser drops by their place on the upright document: an engine
