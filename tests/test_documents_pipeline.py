@@ -1056,11 +1056,17 @@ def test_id_front_address_with_a_unit_that_lost_its_dan_is_highlighted() -> None
 
 
 @pytest.mark.parametrize(("second_line", "misread"), [
-    ("幸福路号", True),                  # the house number lost (seed 31 card 51's "幸楼号")
+    ("幸福路号", True),                  # the house number lost (seed 31 card 51's "幸榴路号")
     ("东路107号2号楼号", True),
+    ("东路甲号", True),                  # 甲1号 without its digit
     ("东路107号", False),
-    ("东路三号院2号楼", False),           # a number in words
+    ("东路三号院2号楼", False),           # numbers in words
+    ("东路十号", False),
+    ("东路二十一号", False),
+    ("东路〇号", False),
+    ("东路中海壹号院", False),            # capital numerals: an estate's brand
     ("东路甲1号", False),
+    ("东区A号楼", False),                 # buildings named by letter
     ("东路21-1号4-3-2", False),
 ])
 def test_id_front_address_with_a_hao_and_no_number_before_it_is_highlighted(

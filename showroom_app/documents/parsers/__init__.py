@@ -1122,9 +1122,11 @@ _PROVINCE_START = re.compile(f"(?:{'|'.join(PROVINCES)})(?:壮族|回族|维吾�
 _ENDS_ON_BARE_NUMBER = re.compile(r"(?:(?<![\d-])\d+|\d-)$")
 
 
-# A house or building number stands before its 号 (846号, 13号楼, 三号院, 甲1号): a 号
-# straight after a road, estate or building lost its number ("幸福路号", "幸福楼号").
-_NUMBERLESS_HAO = re.compile(r"[^\d零〇一二两三四五六七八九十百千甲乙丙丁戊己庚辛]号")
+# A house or building number stands before its 号 (846号, 13号楼, 三号院, 壹号院, A号楼):
+# a 号 straight after a road, estate or building lost its number ("幸福路号"). (甲1号's
+# 号 follows its digit; a 甲号 lost it. Full-width digits are ASCII by now: normalize.)
+_NUMBERLESS_HAO = re.compile(
+    r"[^\dA-Za-z零〇一二两三四五六七八九十廿卅百千万壹贰叁肆伍陆柒捌玖拾佰仟]号")
 
 
 def _plausible_id_front(fields: dict[str, FieldValue]) -> None:
