@@ -137,7 +137,6 @@ class _Recorder:
         self.items: list[tuple[float, float, float, float, str]] = []
         self.crops: list[list] = []
         self.picture: np.ndarray | None = None  # the last picture read
-        self.turned = False  # whether that read turned its crops by 180°
         pen_text, line_crop, upside_down, read = dc._Pen.text, rapid.line_crop, \
             rapid.RapidOcrEngine._upside_down, rapid.RapidOcrEngine.read
         recorder, self.cut = self, line_crop
@@ -157,7 +156,6 @@ class _Recorder:
 
         def turned(engine, crops):
             answer = upside_down(engine, crops)
-            recorder.turned = answer
             if answer:
                 for record in recorder.crops[-len(crops):]:
                     record[3] = True
@@ -167,7 +165,6 @@ class _Recorder:
             # Only the frame's last read is kept: an earlier one may be of an outline the
             # pipeline went on to reject, whose boxes map onto the wrong printed items.
             recorder.crops.clear()
-            recorder.turned = False
             return read(engine, image, skip)
 
         dc._Pen.text, rapid.line_crop = text, crop
@@ -178,7 +175,7 @@ class _Recorder:
         """A line-sized patch of the picture read where nothing is printed, labelled "":
         the detector seldom boxes the guilloche or the portrait's edge, but when it does
         the reader should read nothing there (crops of text alone teach it otherwise)."""
-        shape = self.crops[-1][0]
+        shape, turned = self.crops[-1][0], self.crops[-1][3]  # one read: one way up
         heights = sorted(float(np.ptp(b[:, 1])) for _s, b, _c, _t in self.crops)
         high = heights[len(heights) // 2] * rng.uniform(0.8, 1.3)
         wide = high * rng.uniform(1.0, 6.0)
@@ -190,7 +187,7 @@ class _Recorder:
                              np.float32)
             if self.label(shape, patch, doc_size) == "":
                 image = self.cut(self.picture, patch)
-                return [(cv2.rotate(image, cv2.ROTATE_180) if self.turned else image, "")]
+                return [(cv2.rotate(image, cv2.ROTATE_180) if turned else image, "")]
         return []
 
     def clear(self) -> None:

@@ -1025,6 +1025,14 @@ def test_id_front_address_start_is_a_province_not_a_road_named_after_one() -> No
     assert doc.fields["address"].value is None
 
 
+def address_with_second_line(second_line: str):
+    """The address parsed from a card whose address runs on to `second_line`."""
+    lines = [line("陕西省西安市雁塔区东风", 130, 218, 450, 248),
+             line(second_line, 130, 262, 450, 292),
+             line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
+    return parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY).fields["address"]
+
+
 @pytest.mark.parametrize(("second_line", "cut_short"), [
     ("东路107号2号楼4单元17", True),      # …1704室 with its last line lost to a reflection
     ("东路107号", False),
@@ -1035,11 +1043,7 @@ def test_id_front_address_start_is_a_province_not_a_road_named_after_one() -> No
 ])
 def test_id_front_address_ending_on_a_bare_number_is_highlighted(
         second_line: str, cut_short: bool) -> None:
-    lines = [line("陕西省西安市雁塔区东风", 130, 218, 450, 248),
-             line(second_line, 130, 262, 450, 292),
-             line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
-    doc = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY)
-    address = doc.fields["address"]
+    address = address_with_second_line(second_line)
     assert address.value == "陕西省西安市雁塔区东风" + second_line
     assert (Problem.CUT_SHORT.value in address.problems) is cut_short
     assert Problem.FORMAT.value not in address.problems
@@ -1048,10 +1052,7 @@ def test_id_front_address_ending_on_a_bare_number_is_highlighted(
 def test_id_front_address_with_a_unit_that_lost_its_dan_is_highlighted() -> None:
     for second_line, misread in (("东路107号2号楼4元1704室", True),
                                  ("东路107号2号楼4单元1704室", False)):
-        lines = [line("陕西省西安市雁塔区东风", 130, 218, 450, 248),
-                 line(second_line, 130, 262, 450, 292),
-                 line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
-        address = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY).fields["address"]
+        address = address_with_second_line(second_line)
         assert (Problem.FORMAT.value in address.problems) is misread, second_line
 
 
@@ -1071,10 +1072,7 @@ def test_id_front_address_with_a_unit_that_lost_its_dan_is_highlighted() -> None
 ])
 def test_id_front_address_with_a_hao_and_no_number_before_it_is_highlighted(
         second_line: str, misread: bool) -> None:
-    lines = [line("陕西省西安市雁塔区东风", 130, 218, 450, 248),
-             line(second_line, 130, 262, 450, 292),
-             line("公民身份号码", 60, 420, 200, 445), line(NUMBER, 250, 415, 600, 450)]
-    address = parse(DocKind.ID_FRONT, lines, CARD_W, CARD_H, TODAY).fields["address"]
+    address = address_with_second_line(second_line)
     assert address.value == "陕西省西安市雁塔区东风" + second_line
     assert (Problem.FORMAT.value in address.problems) is misread
 
