@@ -396,6 +396,19 @@ def test_doubtful_characters_are_read_as_the_elements_addresses_are_built_of() -
     assert read_address_words("4革无1704室", post) == "4单元1704室"
 
 
+def test_a_letter_where_a_number_stands_is_read_as_the_digit_seen() -> None:
+    # "S单元": a unit's number; "…东风西路S" | "04号": a house number's first digit.
+    post = doubting("5单元504室", {0: ("S", 0.6, 0.37)})
+    assert read_address_words("S单元504室", post) == "5单元504室"
+    post = doubting("东风西路5", {4: ("S", 0.6, 0.37)})
+    assert read_address_words("东风西路S", post, before="北京市朝阳区") == "东风西路5"
+    # A clear print of a letter stays, and so does a letter where no number stands.
+    post = doubting("5单元504室", {0: ("S", 0.96, 0.01)})
+    assert read_address_words("S单元504室", post) is None
+    post = doubting("名仕5座", {2: ("A", 0.6, 0.37)})
+    assert read_address_words("名仕A座", post, before="四川省成都市武侯区") is None
+
+
 def test_a_road_end_starting_a_line_is_read_with_the_line_before() -> None:
     # "…东风" | "踏603号": the road's 路 starts the address's second line.
     post = doubting("路603号", {0: ("踏", 0.68, 0.31)})

@@ -7,7 +7,9 @@ a building, unit and room ("2 号楼 4 单元 1704 室"), or a town, village and
 share of every address, while the names between them are drawn from thousands. So a
 doubtful character the recogniser also saw as one of them ("东风踏" where 路 was soft,
 "李集清" for 镇) is read as that element when the line's evidence, with those prior
-odds, supports it; a clear print of any other character stays.
+odds, supports it; a clear print of any other character stays. So is a Latin letter
+where a number stands ("S单元", "路S04号"): the house, unit and room numbers of an
+address written out from the household register are digits.
 """
 
 from __future__ import annotations
@@ -33,9 +35,15 @@ WRAPPED_DIGIT_NATS = 0.7
 # almost always had their element printed, and the recogniser's own odds of having
 # dropped it are in the likelihood.
 GAP_ELEMENT_NATS = 2.0
+# A digit against a Latin letter where a house, building, unit or room number stands:
+# the household register writes such numbers in digits far more often than in letters
+# (A座, B栋 are most of those); the figure is the elements'.
+LETTER_DIGIT_NATS = 3.4
+DIGITS = "0123456789"
 _AFTER_NUMBER = frozenset("号室单栋幢层组")  # "846号", "1704室", "4单元", "3组"
 _NAME_ENDS = frozenset("路街巷弄镇乡村")  # end a road's, town's or village's name
 _REGION_ENDS = frozenset("省市区县旗盟州")  # what a region name ends with
+_NUMBER_BEFORE = frozenset("路街道巷弄号楼栋幢村")  # what a number follows: "路" | "504号"
 
 
 def read_address_words(text: str, ctc: CtcPosteriors | None, before: str = ""
@@ -47,7 +55,8 @@ def read_address_words(text: str, ctc: CtcPosteriors | None, before: str = ""
     unit in their middle would make no sense of them). One exception: a wrapped line's
     first digit right after a name, where a road's end read as a digit ("…工业" |
     "527号" for 工业街27号) is about as likely as a number right after the name
-    (和平里 | 15号); only the evidence decides there.
+    (和平里 | 15号); only the evidence decides there. A letter where a number stands
+    is read as the digit the recogniser also saw (S for 5), on the evidence.
     `before`: the address up to this line."""
     fits = lambda current, i, c: _fits(before + current, len(before) + i, c)  # noqa: E731
     words = reread(text, ctc, [i for i in range(region_start_end(text), len(text))
@@ -55,6 +64,12 @@ def read_address_words(text: str, ctc: CtcPosteriors | None, before: str = ""
     if text[:1].isdigit() and _after_name(before, len(before)):
         first = reread(words or text, ctc, [0], ELEMENTS, WRAPPED_DIGIT_NATS, fits)
         words = first or words
+    letters = [i for i in range(region_start_end(text), len(text))
+               if text[i].isascii() and text[i].isalpha()]
+    if letters:
+        numbers = reread(words or text, ctc, letters, DIGITS, LETTER_DIGIT_NATS,
+                         lambda current, i, c: _in_number(before + current, len(before) + i))
+        words = numbers or words
     current = words or text
     gaps = [p for p in range(region_start_end(current), len(current))
             if _wants_element(before + current, len(before) + p)]
@@ -72,6 +87,15 @@ def _wants_element(text: str, i: int) -> bool:
     if text[i].isdigit():
         return _after_name(text, i)
     return text[i] == "元" and i > 0 and text[i - 1].isdigit()
+
+
+def _in_number(text: str, i: int) -> bool:
+    """Whether text[i] stands where a number does: next to a digit, after a road's or
+    building's element, or before a number's unit ("S单元", "路S" | "04号")."""
+    prev = text[i - 1] if i else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    return (prev.isdigit() or nxt.isdigit() or prev in _NUMBER_BEFORE
+            or (nxt != "" and nxt in _AFTER_NUMBER))
 
 
 def _after_name(text: str, i: int) -> bool:
