@@ -69,6 +69,7 @@ def datas() -> list[tuple[str, str]]:
 REQUIRED = [
     "rapidocr/models/PP-OCRv6_det_small.onnx",
     "resources/models/ocr/PP-OCRv6_rec_small_desk.onnx",
+    "resources/lexicon/common_words.txt",
     "rapidocr/models/ch_ppocr_mobile_v2.0_cls_mobile.onnx",
     "rapidocr/config.yaml",
     "resources/models/prescore/schema.yaml",

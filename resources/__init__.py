@@ -22,6 +22,11 @@ def ocr_models() -> Path:
     return ROOT / "models" / "ocr"
 
 
+def common_words() -> Path:
+    """Two-character words of modern Chinese, one per line (see lexicon/README.md)."""
+    return ROOT / "lexicon" / "common_words.txt"
+
+
 def demo_promotions() -> Path:
     """The demo dealer's promotion rules (YAML)."""
     return ROOT / "demo" / "promotions.yaml"

@@ -520,3 +520,14 @@ def test_usage_errors_exit_2(home: Path, args: tuple[str, ...]) -> None:
     assert TRACEBACK not in run.stderr
     # Rejected before anything was written.
     assert not (data_dir / "showroom.sqlite3").exists()
+
+
+def test_the_ocr_check_names_a_missing_word_list(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    import resources
+    from showroom_app.services import selftest
+
+    assert "OCR models" in selftest.check_ocr_models()
+    monkeypatch.setattr(resources, "common_words", lambda: tmp_path / "common_words.txt")
+    with pytest.raises(RuntimeError, match=r"OCR files missing: .*common_words\.txt"):
+        selftest.check_ocr_models()

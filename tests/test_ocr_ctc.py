@@ -28,6 +28,7 @@ from showroom_app.documents.parsers import (
     parse,
     regions,
 )
+from showroom_app.documents.parsers.address_names import read_address_names, words
 from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.authorities import read_authority
 from showroom_app.documents.parsers.given_names import read_given_name
@@ -407,6 +408,40 @@ def test_a_letter_where_a_number_stands_is_read_as_the_digit_seen() -> None:
     assert read_address_words("S单元504室", post) is None
     post = doubting("名仕5座", {2: ("A", 0.6, 0.37)})
     assert read_address_words("名仕A座", post, before="四川省成都市武侯区") is None
+
+
+def test_a_doubtful_character_of_a_road_name_is_read_as_one_making_a_word() -> None:
+    assert {"幸福", "解放", "迎宾", "人民", "花园"} <= words()
+    assert not {"车福", "努放", "迎灾"} & words()
+    post = doubting("幸福路191号", {0: ("车", 0.6, 0.37)})
+    assert read_address_names("车福路191号", post, before="广东省东莞市") == "幸福路191号"
+    # A line whose region start was read otherwise (广东东莞市 → 广东省东莞市) is still
+    # read after it; not before a character that differs from the greedy reading.
+    post = doubting("广东东莞市幸福路191号", {5: ("车", 0.6, 0.37)}, extra="省")
+    assert read_address_names("广东省东莞市车福路191号", post) == "广东省东莞市幸福路191号"
+    assert read_address_names("广东省东莞市车福路191室", post) is None
+    # Its neighbour on the line above counts.
+    post = doubting("福路191号", {0: ("褪", 0.6, 0.37)})
+    assert read_address_names("褪路191号", post, before="广东省东莞市幸") == "福路191号"
+    # A clear print stays; so does a pair that is a word already (建议, not 建设).
+    post = doubting("幸福路191号", {0: ("车", 0.96, 0.01)})
+    assert read_address_names("车福路191号", post, before="广东省东莞市") is None
+    post = doubting("建设北路414号", {1: ("议", 0.6, 0.37)})
+    assert read_address_names("建议北路414号", post, before="贵州省贵阳市南明区") is None
+    # A road's section is no part of its name: 北 is not read as 出 of 放出.
+    post = doubting("解放出路733号", {2: ("北", 0.6, 0.37)})
+    assert read_address_names("解放北路733号", post, before="贵州省贵阳市南明区") is None
+    # Nor is a town's or a village's name, even when its 村 is on the next line: 王寨
+    # and 西李 are villages' names as good as 王家.
+    post = doubting("王家村364号", {1: ("寨", 0.6, 0.37)})
+    assert read_address_names("王寨村364号", post, before="江苏省昆山市孙庄乡") is None
+    post = doubting("孙庄乡王家", {4: ("寨", 0.6, 0.37)})
+    assert read_address_names("孙庄乡王寨", post, before="江苏省昆山市",
+                              after="村364号") is None
+    # Nor a region's name, even one the region table did not know: "簿塔区" of 西安 is
+    # no 宝塔区 (a district of 延安).
+    post = doubting("陕西省西安市宝塔区民主路835号", {6: ("簿", 0.6, 0.37)})
+    assert read_address_names("陕西省西安市簿塔区民主路835号", post) is None
 
 
 def test_a_road_end_starting_a_line_is_read_with_the_line_before() -> None:

@@ -38,6 +38,7 @@ from showroom_app.documents.parsers import (
     parse,
     upright,
 )
+from showroom_app.documents.parsers.address_names import read_address_names
 from showroom_app.documents.parsers.address_words import read_address_words
 from showroom_app.documents.parsers.authorities import read_authority
 from showroom_app.documents.parsers.common import find_date, normalize
@@ -497,13 +498,25 @@ def _address_words(lines: list[TextLine], document: ParsedDocument, width: float
         # name the line before began.
         before = "".join(normalize(lines[j].text) for j in sorted(
             held, key=lambda j: lines[j].top) if lines[j].bottom <= ln.top + 0.3 * ln.height)
+        # And what follows it (a last line of one character, "村", is not held).
+        after = _address_after(address, normalize(ln.text))
         text = read_address_words(ln.text, ln.ctc, before)
+        text = read_address_names(text or ln.text, ln.ctc, before, after) or text
         if text is not None:
             out[k] = _decided(ln, text)
             changed = True
     if not changed:
         return lines, document
     return out, parse(DocKind.ID_FRONT, out, width, height, day, is_upright=True)
+
+
+def _address_after(address: str, line: str) -> str:
+    """What of the address follows `line`, one of its lines (its label, if it has one,
+    left out of the address); "" when the line is not found in it."""
+    for cut in range(max(0, len(line) - 1)):
+        if (at := address.find(line[cut:])) >= 0:
+            return address[at + len(line) - cut:]
+    return ""
 
 
 # An address's house number is followed by its unit (号, 室): one that ends on a digit

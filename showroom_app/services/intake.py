@@ -23,7 +23,7 @@ from models.ocr.factory import BackgroundWarmUp
 from showroom_app.documents import capture
 from showroom_app.documents.capture import UnreadableImage
 from showroom_app.documents.fields import FIELD_KEYS, DocKind, ParsedDocument, Problem
-from showroom_app.documents.parsers import regions
+from showroom_app.documents.parsers import address_names, regions
 from showroom_app.documents.pipeline import (
     ASPECT_OF,
     ReadResult,
@@ -204,6 +204,11 @@ class ScannerFolder:
         return fresh
 
 
+def _warm_address_tables() -> None:
+    regions.warm()
+    address_names.words()
+
+
 class IntakeService:
     """Reads documents with the bundled OCR engine (warmed up in the background at
     start) and keeps what the consultant confirmed, encrypted, with correction counts
@@ -231,9 +236,9 @@ class IntakeService:
         with self._lock:
             if self._warm is None:
                 self._warm = BackgroundWarmUp("rapidocr")
-                # The place-name tables the address parser checks against (~50 ms to
-                # build): built now, not on the first card read.
-                threading.Thread(target=regions.warm, name="region-table",
+                # The place-name tables and the word list the address parser reads
+                # against (~70 ms to build): built now, not on the first card read.
+                threading.Thread(target=_warm_address_tables, name="address-tables",
                                  daemon=True).start()
 
     @property

@@ -107,14 +107,16 @@ def check_modules(*names: str) -> Callable[[], str]:
 
 def check_ocr_models() -> str:
     """The files the OCR engine opens, by their explicit paths: the detector and line
-    classifier inside the rapidocr wheel, the desk's recogniser in `resources`. None is
-    downloaded at run time, so each must be there."""
+    classifier inside the rapidocr wheel, the desk's recogniser in `resources`; and the
+    word list the ID front's address is read with. None is downloaded at run time, so
+    each must be there."""
     from models.ocr.rapid import RapidModelFiles
 
     files = RapidModelFiles.bundled()
-    missing = files.missing()
+    words = resources.common_words()
+    missing = [*files.missing(), *([] if words.is_file() else [words])]
     if missing:
-        raise RuntimeError(f"OCR model files missing: {', '.join(map(str, missing))}")
+        raise RuntimeError(f"OCR files missing: {', '.join(map(str, missing))}")
     import onnxruntime
 
     names = ", ".join(p.name for p in (files.det, files.cls, files.rec))

@@ -11,7 +11,9 @@ recogniser saw but dropped for a blank is put back the same way (reread_gaps).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+
+import numpy as np
 
 from models.ocr.ctc import CtcPosteriors
 
@@ -21,27 +23,43 @@ MAX_CHANGES = 2  # characters of one line that may be read otherwise
 
 
 def reread(text: str, ctc: CtcPosteriors | None, positions: Iterable[int],
-           likelier: Collection[str], prior_nats: float,
-           fits: Callable[[str, int, str], bool] | None = None) -> str | None:
+           likelier: Collection[str] | None, prior_nats: float,
+           fits: Callable[[str, int, str], bool] | None = None,
+           tail_of_greedy: bool = False) -> str | None:
     """`text` with up to MAX_CHANGES of its characters at `positions` read as characters
     of `likelier` (each with `prior_nats` prior odds) where the evidence supports it;
-    None when nothing changes. Only characters of the greedy reading are reread (the
+    None when nothing changes. `likelier` None: any character the recogniser saw there,
+    for `fits` to choose from. Only characters of the greedy reading are reread (the
     line's others may have been read otherwise already). `fits(current, i, c)`: whether
-    `c` may stand at `i` of the text as it stands."""
+    `c` may stand at `i` of the text as it stands. `tail_of_greedy`: where the line's
+    start was read otherwise (a region name read against the table, a label dropped),
+    its characters after the last one that differs from the greedy reading are still
+    reread."""
     if ctc is None:
         return None
     path = ctc.best_path()
-    if len(path) != len(text):
-        return None
+    offset = len(path) - len(text)
+    if offset:
+        if not tail_of_greedy:
+            return None
+        tail = 0
+        while (tail < min(len(text), len(path))
+               and ctc.classes.get(text[-1 - tail]) == path[-1 - tail][0]):
+            tail += 1
+        positions = [i for i in positions if i >= len(text) - tail]
     doubtful: list[tuple[int, list[str]]] = []
     for i in positions:
-        cls, first, last = path[i]
-        if (text[i] in likelier or ctc.classes.get(text[i]) != cls
+        cls, first, last = path[i + offset]
+        if ((likelier is not None and text[i] in likelier)
+                or ctc.classes.get(text[i]) != cls
                 or float(ctc.probs[first:last + 1, cls].max()) >= SURE):
             continue
         span = ctc.probs[max(0, first - 1):last + 2]
-        seen = sorted(c for c in likelier if (k := ctc.classes.get(c)) is not None
-                      and float(span[:, k].max()) >= MIN_SEEN)
+        if likelier is None:
+            seen = sorted(c for c in _seen(ctc, span) if c != text[i])
+        else:
+            seen = sorted(c for c in likelier if (k := ctc.classes.get(c)) is not None
+                          and float(span[:, k].max()) >= MIN_SEEN)
         if seen:
             doubtful.append((i, seen))
     if not doubtful:
@@ -62,6 +80,26 @@ def reread(text: str, ctc: CtcPosteriors | None, positions: Iterable[int],
             break
         score, current, changes = best, option, changes + 1
     return current if changes else None
+
+
+def _seen(ctc: CtcPosteriors, span: np.ndarray) -> list[str]:
+    """The characters the recogniser gave at least MIN_SEEN in any of `span`'s frames."""
+    characters = _characters(ctc.classes)
+    return [characters[k] for k in np.flatnonzero(span.max(axis=0) >= MIN_SEEN).tolist()
+            if k in characters]
+
+
+# The recogniser's class → character map, made once per class map (one per engine).
+_INVERSE: dict[int, tuple[Mapping[str, int], dict[int, str]]] = {}
+
+
+def _characters(classes: Mapping[str, int]) -> dict[int, str]:
+    hit = _INVERSE.get(id(classes))
+    if hit is None or hit[0] is not classes:
+        if len(_INVERSE) > 8:
+            _INVERSE.clear()
+        hit = _INVERSE[id(classes)] = (classes, {k: c for c, k in classes.items()})
+    return hit[1]
 
 
 def reread_gaps(text: str, ctc: CtcPosteriors | None, gaps: Iterable[int],
