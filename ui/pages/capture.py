@@ -307,7 +307,7 @@ class FieldRow:
         self.label.setObjectName(f"label_{key}")
         self.edit = QLineEdit(value or "", self.widget)
         self.edit.setObjectName(f"field_{key}")
-        self.edit.setMinimumWidth(160)
+        self.edit.setMinimumWidth(120)
         self.label.setBuddy(self.edit)
         self.confidence_label = QLabel("–" if value is None else f"{round(confidence * 100)}%",
                                        self.widget)
