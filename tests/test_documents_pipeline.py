@@ -1334,3 +1334,12 @@ def test_bench_frames_read_with_road_names_and_house_numbers(engine: OcrEngine) 
         "address"]
     assert address.value == truth["address"] == "北京市朝阳区东风西路504号"
     assert address.needs_review  # read otherwise than the recogniser's greedy reading
+
+
+def test_the_address_after_a_line_is_found_after_the_lines_before_it() -> None:
+    address = "广东省东莞市幸福路1号院1号"
+    # The label is no part of the address; a text repeated later is found in its place.
+    assert pipeline._address_after(address, "住址广东省东莞市幸福路1号", 0) == "院1号"
+    assert pipeline._address_after(address, "院1号", len("住址广东省东莞市幸福路1号")) == ""
+    assert pipeline._address_after(address, "1号", len("住址广东省东莞市幸福路1号院")) == ""
+    assert pipeline._address_after(address, "北京市", 0) == ""

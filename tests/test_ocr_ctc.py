@@ -408,6 +408,11 @@ def test_a_letter_where_a_number_stands_is_read_as_the_digit_seen() -> None:
     assert read_address_words("S单元504室", post) is None
     post = doubting("名仕5座", {2: ("A", 0.6, 0.37)})
     assert read_address_words("名仕A座", post, before="四川省成都市武侯区") is None
+    # Letters name buildings and their parts: B栋, A号楼, 3号楼B座 stay, however soft.
+    for read, at, digit in (("阳光小区B栋", 4, "8"), ("幸福花园A号楼", 4, "4"),
+                            ("3号楼B座", 3, "8")):
+        post = doubting(read[:at] + digit + read[at + 1:], {at: (read[at], 0.75, 0.2)})
+        assert read_address_words(read, post, before="四川省成都市武侯区") is None, read
 
 
 def test_a_doubtful_character_of_a_road_name_is_read_as_one_making_a_word() -> None:
@@ -438,10 +443,38 @@ def test_a_doubtful_character_of_a_road_name_is_read_as_one_making_a_word() -> N
     post = doubting("孙庄乡王家", {4: ("寨", 0.6, 0.37)})
     assert read_address_names("孙庄乡王寨", post, before="江苏省昆山市",
                               after="村364号") is None
+    # Nor a section of a road (人民中路 is no 人民主路), an estate's kind before its
+    # building (锦绣苑5栋), a village named after its township with no 村, or a kind of
+    # village (后李庄).
+    for read, printed, at, before in (
+            ("人民中路12号", "人民主路12号", 2, "贵州省贵阳市南明区"),
+            ("锦绣苑5栋", "锦绣花5栋", 2, "四川省成都市武侯区"),
+            ("王寨364号", "王家364号", 1, "江苏省昆山市孙庄乡"),
+            ("后李庄45号", "后山庄45号", 1, "山东省济南市长清区孝里镇")):
+        post = doubting(printed, {at: (read[at], 0.75, 0.2)})
+        assert read_address_names(read, post, before=before) is None, read
+    # A road named after its town's name is a road's all the same.
+    post = doubting("幸福路7号", {0: ("车", 0.6, 0.37)})
+    assert read_address_names("车福路7号", post, before="江苏省昆山市孙庄乡") == "幸福路7号"
     # Nor a region's name, even one the region table did not know: "簿塔区" of 西安 is
     # no 宝塔区 (a district of 延安).
     post = doubting("陕西省西安市宝塔区民主路835号", {6: ("簿", 0.6, 0.37)})
     assert read_address_names("陕西省西安市簿塔区民主路835号", post) is None
+
+
+def test_without_its_word_list_an_address_is_read_as_recognised(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from showroom_app.documents.parsers import address_names
+
+    monkeypatch.setattr(address_names, "common_words", lambda: tmp_path / "gone.txt")
+    address_names.words.cache_clear()
+    try:
+        post = doubting("幸福路191号", {0: ("车", 0.6, 0.37)})
+        assert read_address_names("车福路191号", post, before="广东省东莞市") is None
+        assert "word list cannot be read" in caplog.text
+    finally:
+        address_names.words.cache_clear()  # (the list is read again once restored)
 
 
 def test_a_road_end_starting_a_line_is_read_with_the_line_before() -> None:

@@ -499,7 +499,7 @@ def _address_words(lines: list[TextLine], document: ParsedDocument, width: float
         before = "".join(normalize(lines[j].text) for j in sorted(
             held, key=lambda j: lines[j].top) if lines[j].bottom <= ln.top + 0.3 * ln.height)
         # And what follows it (a last line of one character, "村", is not held).
-        after = _address_after(address, normalize(ln.text))
+        after = _address_after(address, normalize(ln.text), len(before))
         text = read_address_words(ln.text, ln.ctc, before)
         text = read_address_names(text or ln.text, ln.ctc, before, after) or text
         if text is not None:
@@ -510,13 +510,20 @@ def _address_words(lines: list[TextLine], document: ParsedDocument, width: float
     return out, parse(DocKind.ID_FRONT, out, width, height, day, is_upright=True)
 
 
-def _address_after(address: str, line: str) -> str:
+def _address_after(address: str, line: str, before: int) -> str:
     """What of the address follows `line`, one of its lines (its label, if it has one,
-    left out of the address); "" when the line is not found in it."""
+    left out of the address), which `before` characters of lines (labels included) come
+    before; "" when the line is not found there."""
+    start = max(0, before - _LABEL_SLACK)
     for cut in range(max(0, len(line) - 1)):
-        if (at := address.find(line[cut:])) >= 0:
+        if (at := address.find(line[cut:], start)) >= 0:
             return address[at + len(line) - cut:]
     return ""
+
+
+# How many characters of the lines before an address line may be no part of the
+# address: its label 住址 and the strays a soft label is read with ("址址").
+_LABEL_SLACK = 4
 
 
 # An address's house number is followed by its unit (号, 室): one that ends on a digit

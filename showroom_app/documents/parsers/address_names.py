@@ -12,6 +12,7 @@ pair that is already a word is never changed (建议 stays 建议 even where 建
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from functools import cache
@@ -22,23 +23,36 @@ from showroom_app.documents.parsers.address_words import ELEMENTS
 from showroom_app.documents.parsers.regions import region_start_end
 from showroom_app.documents.parsers.rereading import reread
 
+log = logging.getLogger(__name__)
+
 # Prior odds, in nats, of a character that makes a word with its neighbour against one
 # that makes none. About four in five pairs of neighbouring characters in a road's or
 # estate's name are words, against a few in a thousand of the pairs a misreading makes
 # (ln 20 ≈ 3.0); taken lower because a village's name is often no word and a clear
 # print of one must stay.
 WORD_NATS = 2.5
-# A road's section or kind before its element (北路, 东大街, 大道): part of the road's
-# element, not of its name ("解放北路" is no "解放出路").
-_SECTION = re.compile("[东西南北]?大?[路街道]")
-# What a town's, village's or region's name runs on to (see _place).
-_PLACE_ENDS = frozenset("镇乡村组省市区县旗盟州")
+# A road's section or kind before its element (北路, 中路, 二路, 东大街, 大道): part of
+# the road's element, not of its name ("解放北路" is no "解放出路", "人民中路" no 人民主路).
+_SECTION = re.compile("(?:[东西南北中]|[一二三四五六七八九十]+)?大?[路街道]")
+# What a town's, village's or region's name runs on to (see _place): 镇, 乡, 村 and 组,
+# the kinds of village (王庄, 李集, 后李庄), the regions' ends.
+_PLACE_ENDS = frozenset("镇乡村组庄屯寨营堡集店省市区县旗盟州")
+# What follows an estate's or building's name: its last character before them is most
+# often the estate's kind (锦绣苑5栋, 翠湖小区), no part of a word with its neighbour.
+_NUMBER_OR_BUILDING = re.compile(r"[\d栋幢座号]")
 
 
 @cache
 def words() -> frozenset[str]:
-    """The two-character words (resources/lexicon)."""
-    return frozenset(common_words().read_text(encoding="utf-8").split())
+    """The two-character words (resources/lexicon); none when the file cannot be read (an
+    installation the self-test reports as incomplete): names are then read as
+    recognised, and ID cards still read."""
+    try:
+        return frozenset(common_words().read_text(encoding="utf-8").split())
+    except (OSError, UnicodeDecodeError) as exc:
+        log.error("The word list cannot be read (%s): road names are read as recognised",
+                  exc)
+        return frozenset()
 
 
 def read_address_names(text: str, ctc: CtcPosteriors | None, before: str = "",
@@ -68,19 +82,28 @@ def read_address_names(text: str, ctc: CtcPosteriors | None, before: str = "",
 
     positions = [i for i in range(max(0, floor - len(before)), len(text))
                  if name_at(full, len(before) + i)
+                 and not _NUMBER_OR_BUILDING.match(full, len(before) + i + 1)
                  and not _place(full, len(before) + i, name_at)]
     return reread(text, ctc, positions, None, WORD_NATS, fits, tail_of_greedy=True)
 
 
 def _place(text: str, j: int, name_at: Callable[[str, int], bool]) -> bool:
-    """Whether text[j] is in the name of a town, a village or a region (the name runs on
-    to 镇, 乡, 村 or 组, or to 区, 县, 市…). A town's or village's name is as often a
-    surname with a direction or a kind of place (西李, 王庄, 李集) as a word, and a clear
-    print of one must not become a word; a region's name the table did not know is no
-    word to be made either ("簿塔区" is not 宝塔区 of another city)."""
+    """Whether text[j] is in the name of a town, a village or a region: the name runs on
+    to 镇, 乡, 村, 庄… or to 区, 县, 市…, or follows 镇 or 乡 and is no road's. A town's
+    or village's name is as often a surname with a direction or a kind of place (西李,
+    王庄, 李集) as a word, and a clear print of one must not become a word; a region's
+    name the table did not know is no word to be made either ("簿塔区" is not 宝塔区 of
+    another city)."""
+    start = j
+    while name_at(text, start - 1):
+        start -= 1
     while name_at(text, j):
         j += 1
-    return j < len(text) and text[j] in _PLACE_ENDS
+    if j < len(text) and text[j] in _PLACE_ENDS:
+        return True
+    # A village named right after its town or township, with no 村 ("孙庄乡王寨364号"),
+    # unless the name is a road's (it reaches a road's element).
+    return start > 0 and text[start - 1] in "镇乡" and not _SECTION.match(text, j)
 
 
 def _is_han(ch: str) -> bool:

@@ -43,7 +43,7 @@ DIGITS = "0123456789"
 _AFTER_NUMBER = frozenset("号室单栋幢层组")  # "846号", "1704室", "4单元", "3组"
 _NAME_ENDS = frozenset("路街巷弄镇乡村")  # end a road's, town's or village's name
 _REGION_ENDS = frozenset("省市区县旗盟州")  # what a region name ends with
-_NUMBER_BEFORE = frozenset("路街道巷弄号楼栋幢村")  # what a number follows: "路" | "504号"
+_ROAD_ENDS = frozenset("路街道巷弄")  # a house number follows: "东风西路" | "504号"
 
 
 def read_address_words(text: str, ctc: CtcPosteriors | None, before: str = ""
@@ -90,12 +90,13 @@ def _wants_element(text: str, i: int) -> bool:
 
 
 def _in_number(text: str, i: int) -> bool:
-    """Whether text[i] stands where a number does: next to a digit, after a road's or
-    building's element, or before a number's unit ("S单元", "路S" | "04号")."""
+    """Whether text[i] stands where a number does: next to a digit, before 单 of a unit,
+    or ending a line right after a road's element ("S单元", "路S" | "04号"). Not before
+    a building's or floor's unit (B栋, A号楼, A座) nor after 楼: letters name those."""
     prev = text[i - 1] if i else ""
     nxt = text[i + 1] if i + 1 < len(text) else ""
-    return (prev.isdigit() or nxt.isdigit() or prev in _NUMBER_BEFORE
-            or (nxt != "" and nxt in _AFTER_NUMBER))
+    return (prev.isdigit() or nxt.isdigit() or nxt == "单"
+            or (nxt == "" and prev != "" and prev in _ROAD_ENDS))
 
 
 def _after_name(text: str, i: int) -> bool:
