@@ -26,10 +26,10 @@ from showroom_app.documents.parsers.rereading import reread
 log = logging.getLogger(__name__)
 
 # Prior odds, in nats, of a character that makes a word with its neighbour against one
-# that makes none. About four in five pairs of neighbouring characters in a road's or
-# estate's name are words, against a few in a thousand of the pairs a misreading makes
-# (ln 20 ≈ 3.0); taken lower because a village's name is often no word and a clear
-# print of one must stay.
+# that makes none. Most neighbouring pairs of a road's or estate's name are words, few
+# of the pairs a misreading makes are (an estimate, not a count: ln 20 ≈ 3.0); taken
+# lower because real names that are no words must stay when printed clearly: at 4 nats
+# a soft 桥 of 高桥乡 and 北 of 解放北路 were read as words (docs/benchmarks.md).
 WORD_NATS = 2.5
 # A road's section or kind before its element (北路, 中路, 二路, 东大街, 大道): part of
 # the road's element, not of its name ("解放北路" is no "解放出路", "人民中路" no 人民主路).
@@ -38,7 +38,8 @@ _SECTION = re.compile("(?:[东西南北中]|[一二三四五六七八九十]+)?�
 # the kinds of village (王庄, 李集, 后李庄), the regions' ends.
 _PLACE_ENDS = frozenset("镇乡村组庄屯寨营堡集店省市区县旗盟州")
 # What follows an estate's or building's name: its last character before them is most
-# often the estate's kind (锦绣苑5栋, 翠湖小区), no part of a word with its neighbour.
+# often the estate's kind (锦绣苑5栋, 阳光花园12号楼), no part of a word with its
+# neighbour.
 _NUMBER_OR_BUILDING = re.compile(r"[\d栋幢座号]")
 
 
