@@ -58,7 +58,7 @@ def posteriors(rows: list[dict[str, float]], alphabet: str) -> CtcPosteriors:
         for ch, p in row.items():
             probs[t, classes[ch]] = p
         probs[t, 0] = 1.0 - sum(row.values())
-    return CtcPosteriors(probs, float(len(rows)), classes)
+    return CtcPosteriors(probs, float(len(rows)), classes, ["", *alphabet])
 
 
 def brute_force(post: CtcPosteriors, text: str, alphabet: str) -> float:

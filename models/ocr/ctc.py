@@ -7,7 +7,7 @@ alignment) and where each read character sits, without running the model again.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,11 +23,13 @@ class CtcPosteriors:
     """probs: (frames, classes) posteriors, a view into the recogniser's batch output
     (nothing is copied: most lines are never asked). frames_in_crop: how many frames
     cover the crop itself (the rest is padding), to turn a frame into an x position.
-    classes: character → class index of the recogniser."""
+    classes: character → class index of the recogniser; characters: class index →
+    character, the recogniser's own list ("" or a placeholder at the blank's index)."""
 
     probs: np.ndarray
     frames_in_crop: float
     classes: Mapping[str, int]
+    characters: Sequence[str]
 
     @property
     def frames(self) -> int:

@@ -298,8 +298,8 @@ class RapidOcrEngine:
             self._ocr._load_det_model()
             self._ocr._load_cls_model()
             self._rec = self._ocr._load_rec_model()
-            self._classes = {ch: i for i, ch in
-                             enumerate(self._rec.postprocess_op.character) if i}
+            self._characters = tuple(self._rec.postprocess_op.character)
+            self._classes = {ch: i for i, ch in enumerate(self._characters) if i}
         except OcrEngineUnavailable:
             raise
         except Exception as exc:
@@ -375,7 +375,8 @@ class RapidOcrEngine:
                 crop_w = min(padded_w, math.ceil(img_h * ratios[i]))
                 frames = preds.shape[1] * crop_w / padded_w
                 out[i] = (str(text), float(score),
-                          CtcPosteriors(preds[row], frames, self._classes))
+                          CtcPosteriors(preds[row], frames, self._classes,
+                                        self._characters))
         return [r for r in out if r is not None]
 
     def detect(self, image: np.ndarray) -> list[Box]:

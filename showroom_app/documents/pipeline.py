@@ -510,6 +510,11 @@ def _address_words(lines: list[TextLine], document: ParsedDocument, width: float
     return out, parse(DocKind.ID_FRONT, out, width, height, day, is_upright=True)
 
 
+# How many characters of the lines before an address line may be no part of the
+# address: its label 住址 and the strays a soft label is read with ("址址").
+_LABEL_SLACK = 4
+
+
 def _address_after(address: str, line: str, before: int) -> str:
     """What of the address follows `line`, one of its lines (its label, if it has one,
     left out of the address), which `before` characters of lines (labels included) come
@@ -519,11 +524,6 @@ def _address_after(address: str, line: str, before: int) -> str:
         if (at := address.find(line[cut:], start)) >= 0:
             return address[at + len(line) - cut:]
     return ""
-
-
-# How many characters of the lines before an address line may be no part of the
-# address: its label 住址 and the strays a soft label is read with ("址址").
-_LABEL_SLACK = 4
 
 
 # An address's house number is followed by its unit (号, 室): one that ends on a digit

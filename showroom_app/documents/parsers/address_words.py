@@ -59,13 +59,13 @@ def read_address_words(text: str, ctc: CtcPosteriors | None, before: str = ""
     is read as the digit the recogniser also saw (S for 5), on the evidence.
     `before`: the address up to this line."""
     fits = lambda current, i, c: _fits(before + current, len(before) + i, c)  # noqa: E731
-    words = reread(text, ctc, [i for i in range(region_start_end(text), len(text))
-                               if not text[i].isdigit()], ELEMENTS, ELEMENT_NATS, fits)
+    start = region_start_end(text)
+    words = reread(text, ctc, [i for i in range(start, len(text)) if not text[i].isdigit()],
+                   ELEMENTS, ELEMENT_NATS, fits)
     if text[:1].isdigit() and _after_name(before, len(before)):
         first = reread(words or text, ctc, [0], ELEMENTS, WRAPPED_DIGIT_NATS, fits)
         words = first or words
-    letters = [i for i in range(region_start_end(text), len(text))
-               if text[i].isascii() and text[i].isalpha()]
+    letters = [i for i in range(start, len(text)) if text[i].isascii() and text[i].isalpha()]
     if letters:
         numbers = reread(words or text, ctc, letters, DIGITS, LETTER_DIGIT_NATS,
                          lambda current, i, c: _in_number(before + current, len(before) + i))

@@ -11,11 +11,11 @@ recogniser saw but dropped for a blank is put back the same way (reread_gaps).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 
 import numpy as np
 
-from models.ocr.ctc import CtcPosteriors
+from models.ocr.ctc import BLANK, CtcPosteriors
 
 SURE = 0.95  # a character the recogniser gave at least this is not doubted
 MIN_SEEN = 1e-3  # a character seen less than this where another was read was not seen
@@ -84,22 +84,8 @@ def reread(text: str, ctc: CtcPosteriors | None, positions: Iterable[int],
 
 def _seen(ctc: CtcPosteriors, span: np.ndarray) -> list[str]:
     """The characters the recogniser gave at least MIN_SEEN in any of `span`'s frames."""
-    characters = _characters(ctc.classes)
-    return [characters[k] for k in np.flatnonzero(span.max(axis=0) >= MIN_SEEN).tolist()
-            if k in characters]
-
-
-# The recogniser's class → character map, made once per class map (one per engine).
-_INVERSE: dict[int, tuple[Mapping[str, int], dict[int, str]]] = {}
-
-
-def _characters(classes: Mapping[str, int]) -> dict[int, str]:
-    hit = _INVERSE.get(id(classes))
-    if hit is None or hit[0] is not classes:
-        if len(_INVERSE) > 8:
-            _INVERSE.clear()
-        hit = _INVERSE[id(classes)] = (classes, {k: c for c, k in classes.items()})
-    return hit[1]
+    return [ctc.characters[k] for k in np.flatnonzero(span.max(axis=0) >= MIN_SEEN).tolist()
+            if k != BLANK and k < len(ctc.characters)]
 
 
 def reread_gaps(text: str, ctc: CtcPosteriors | None, gaps: Iterable[int],
