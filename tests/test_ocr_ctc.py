@@ -1010,9 +1010,9 @@ def test_labels_known_by_their_place_are_left_unread(engine: RapidOcrEngine) -> 
     crops_read: list[int] = []
     recognize = engine._recognize
 
-    def spy(crops):
+    def spy(crops, packed=False):
         crops_read.append(len(crops))
-        return recognize(crops)
+        return recognize(crops, packed)
 
     engine._recognize = spy  # type: ignore[method-assign]
     try:

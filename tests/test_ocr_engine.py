@@ -17,7 +17,7 @@ from models.ocr.factory import (
     available_engines,
     create_engine,
 )
-from models.ocr.rapid import RapidOcrEngine, reading_order
+from models.ocr.rapid import FRAME_PX, PACK_GAP, RapidOcrEngine, batches, pack, reading_order
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 NAME = "张伟"
@@ -105,6 +105,50 @@ def test_recognize_crops_in_one_batch(engine: RapidOcrEngine) -> None:
 def test_recognize_accepts_grayscale(engine: RapidOcrEngine) -> None:
     gray = render_line(ID_NUMBER)[:, :, 0]
     assert engine.recognize([gray])[0][0] == ID_NUMBER
+
+
+def test_short_crops_share_a_row_with_a_gap_on_frame_boundaries() -> None:
+    # Widths at the recogniser's 48 px height: a name, "男", a date, an address line.
+    rows = pack([82, 48, 298, 420, 139, 197], 320, PACK_GAP)
+    assert sorted(i for row in rows for i, _x in row) == list(range(6))
+    assert [(3, 0)] in rows and [(2, 0)] in rows  # too wide to share
+    widths = [82, 48, 298, 420, 139, 197]
+    for row in rows:
+        ends = [x + widths[i] for i, x in row]
+        assert all(x % FRAME_PX == 0 for _i, x in row)
+        assert all(nxt[1] >= end + PACK_GAP for nxt, end in zip(row[1:], ends, strict=False))
+        assert len(row) == 1 or ends[-1] <= 320
+    # The four short crops take three rows instead of four.
+    assert len([row for row in rows if widths[row[0][0]] < 298]) == 3
+    assert pack([], 320, PACK_GAP) == []
+
+
+def test_batches_group_rows_of_like_width() -> None:
+    # Four rows at the narrowest width and two long lines: the long lines are not
+    # batched with the short ones (which would pad four rows to 10.7).
+    assert batches([6.67, 6.67, 6.67, 6.67, 8.6, 10.7], 6) == [(0, 4), (4, 5), (5, 6)]
+    # Alike widths share one batch, at most `most` to a batch.
+    assert batches([6.67] * 8, 6) in ([(0, 2), (2, 8)], [(0, 6), (6, 8)], [(0, 4), (4, 8)])
+    assert all(stop - start <= 6 for start, stop in batches([6.67] * 8, 6))
+    assert batches([], 6) == []
+
+
+def test_packed_lines_read_as_each_alone(engine: RapidOcrEngine) -> None:
+    # A card's short lines share input rows; each reads as it does alone, and its
+    # posteriors place its characters within its own crop.
+    texts = [NAME, "男", "汉", "1988年3月15日", "北京市朝阳区建国路88号", "107号", ID_NUMBER]
+    crops = [render_line(t) for t in texts]
+    with engine._lock:
+        alone = [engine._recognize([c])[0] for c in crops]
+        together = engine._recognize(crops, packed=True)
+    assert [t for t, _s, _c in together] == [t for t, _s, _c in alone] == texts
+    for (_t, score, ctc), (_t2, score_alone, _c2), text in zip(together, alone, texts,
+                                                                strict=True):
+        assert abs(score - score_alone) < 0.05
+        centres = ctc.char_centres()
+        assert len(centres) == len(text) and centres == sorted(centres)
+        assert 0.0 < centres[0] < 0.5 < centres[-1] <= 1.0 or len(text) == 1
+        assert ctc.log_likelihood(text) > -1.0
 
 
 def test_the_desk_recogniser_is_the_base_graph_with_its_own_weights() -> None:

@@ -196,6 +196,72 @@ def upside_down_vote(labels: Sequence[tuple[str, float]], weights: Sequence[floa
     return total > 0
 
 
+# Every recogniser input row is at least 320 px wide (RapidOCR pads to it: what the
+# recogniser was trained on), and it costs in proportion to its width: a name of two
+# characters or a lone "男" costs as much as a line of text. Crops that fit share a row,
+# each starting on a frame of the recogniser's output (8 px of input each) and read from
+# its own frames plus PACK_TAIL px after it. The recogniser looks across its whole row:
+# with a gap of one line height (48 px), the next crop leaked into this one's last
+# frames ("北路134号" beside "男" read "北路134号公"); at two line heights the bench's
+# cards read as they do one a row (docs/benchmarks.md).
+PACK_GAP = 96
+PACK_TAIL = 16
+FRAME_PX = 8
+# A batch's fixed cost, in rows of 48 px of input width (~2 ms a call, ~2.1 ms a 48 px
+# column of one row here): what makes one batch of unlike widths worth more than two.
+BATCH_COST = 1.0
+
+
+def pack(widths: Sequence[int], row_width: int, gap: int) -> list[list[tuple[int, int]]]:
+    """Crops (by their width at the recogniser's height) put into rows: each row a list
+    of (crop index, x offset). A crop that leaves room for a gap and another crop shares
+    a row (first fit, widest first); the others have one to themselves, as wide as they
+    are. Offsets fall on FRAME_PX."""
+    rows: list[list[tuple[int, int]]] = []
+    ends: list[int] = []
+    for i in sorted(range(len(widths)), key=lambda i: -widths[i]):
+        if widths[i] + gap < row_width:
+            for r, end in enumerate(ends):
+                x = -(-(end + gap) // FRAME_PX) * FRAME_PX
+                if x + widths[i] <= row_width:
+                    rows[r].append((i, x))
+                    ends[r] = x + widths[i]
+                    break
+            else:
+                rows.append([(i, 0)])
+                ends.append(widths[i])
+        else:
+            rows.append([(i, 0)])
+            ends.append(row_width)  # nothing else goes there
+    return rows
+
+
+def batches(widths: Sequence[float], most: int) -> list[tuple[int, int]]:
+    """(start, stop) of each batch of rows whose padded widths are `widths`, in ascending
+    order: each batch is padded to its widest row, so the split is the one of least
+    total width (plus BATCH_COST a batch), at most `most` rows a batch."""
+    n = len(widths)
+    cost = [0.0] + [math.inf] * n
+    cut = [0] * (n + 1)
+    for stop in range(1, n + 1):
+        for start in range(max(0, stop - most), stop):
+            total = cost[start] + BATCH_COST + (stop - start) * widths[stop - 1]
+            if total < cost[stop]:
+                cost[stop], cut[stop] = total, start
+    out = []
+    while n:
+        out.append((cut[n], n))
+        n = cut[n]
+    return out[::-1]
+
+
+def _normalized(crop: np.ndarray, width: int, height: int) -> np.ndarray:
+    """`crop` as the recogniser takes it (RapidOCR's resize_norm_img without its
+    padding): resized to width × height, CHW, scaled to [-1, 1]."""
+    resized = cv2.resize(crop, (width, height)).astype(np.float32)
+    return (resized.transpose((2, 0, 1)) / 255 - 0.5) / 0.5
+
+
 class RapidOcrEngine:
     """`OcrEngine` on RapidOCR. Thread-safe (one call at a time); build it once and reuse.
 
@@ -333,7 +399,7 @@ class RapidOcrEngine:
             unread = [skip is not None and skip(shares(b, width, height, turned))
                       for b in boxes]
             reads = iter(self._recognize([c for c, u in zip(crops, unread, strict=True)
-                                          if not u]))
+                                          if not u], packed=True))
         lines = []
         for box, left_out in zip(boxes, unread, strict=True):
             if left_out:
@@ -352,31 +418,49 @@ class RapidOcrEngine:
         return upside_down_vote(self._ocr.text_cls(voters).cls_res or [],
                                 [c.shape[1] for c in voters])
 
-    def _recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float, CtcPosteriors]]:
-        """RapidOCR's recogniser step (same batching, resizing and greedy decoding),
-        keeping each line's frame posteriors. Caller holds the lock."""
+    def _recognize(self, crops: list[np.ndarray], packed: bool = False
+                   ) -> list[tuple[str, float, CtcPosteriors]]:
+        """RapidOCR's recogniser step (same resizing, normalisation and greedy decoding),
+        keeping each line's frame posteriors, with two savings: rows are batched with
+        others of their width (`batches`), and with `packed`, short crops share one
+        input row (`pack`). Only the lines of one picture are packed: the recogniser
+        reads across its whole row, and the cuts of one place that a probe compares
+        (`recognize`), side by side, look to it like a line of print (a "生" or "公"
+        read after an address's end where there is none). Caller holds the lock."""
         rec = self._rec
         _channels, img_h, img_w = rec.rec_image_shape[:3]
         ratios = [c.shape[1] / float(c.shape[0]) for c in crops]
-        order = np.argsort(np.array(ratios))
+        widths = [math.ceil(img_h * r) for r in ratios]
+        rows = (pack(widths, img_w, PACK_GAP) if packed
+                else [[(i, 0)] for i in range(len(crops))])
+        # A row of crops packed together is exactly the recogniser's narrowest input.
+        row_ratio = [ratios[row[0][0]] if len(row) == 1 else img_w / img_h for row in rows]
+        order = sorted(range(len(rows)), key=lambda k: row_ratio[k])
+        fed = [max(img_w / img_h, row_ratio[k]) for k in order]
         out: list[tuple[str, float, CtcPosteriors] | None] = [None] * len(crops)
-        for start in range(0, len(crops), rec.rec_batch_num):
-            batch = order[start:start + rec.rec_batch_num]
-            max_ratio = max([img_w / img_h] + [ratios[i] for i in batch])
-            norm = np.concatenate([rec.resize_norm_img(crops[i], max_ratio)[np.newaxis]
-                                   for i in batch]).astype(np.float32)
-            preds = rec.session(norm)
-            decoded, _words = rec.postprocess_op(
-                preds, False, wh_ratio_list=[ratios[i] for i in batch],
-                max_wh_ratio=max_ratio)
+        for start, stop in batches(fed, rec.rec_batch_num):
+            batch = [rows[k] for k in order[start:stop]]
+            max_ratio = fed[stop - 1]
             padded_w = int(img_h * max_ratio)
-            for row, i in enumerate(batch):
-                text, score = decoded[row]
-                crop_w = min(padded_w, math.ceil(img_h * ratios[i]))
-                frames = preds.shape[1] * crop_w / padded_w
-                out[i] = (str(text), float(score),
-                          CtcPosteriors(preds[row], frames, self._classes,
-                                        self._characters))
+            norm = np.zeros((len(batch), 3, img_h, padded_w), np.float32)
+            for b, row in enumerate(batch):
+                if len(row) == 1:
+                    norm[b] = rec.resize_norm_img(crops[row[0][0]], max_ratio)
+                    continue
+                for i, x in row:
+                    norm[b, :, :, x:x + widths[i]] = _normalized(crops[i], widths[i], img_h)
+            preds = rec.session(norm)
+            px_per_frame = padded_w / preds.shape[1]
+            for b, row in enumerate(batch):
+                for k, (i, x) in enumerate(row):
+                    # The last crop of a row has the row's end after it, as it would
+                    # alone.
+                    right = padded_w if k + 1 == len(row) else x + widths[i] + PACK_TAIL
+                    probs = preds[b, round(x / px_per_frame):round(right / px_per_frame)]
+                    text, score = rec.postprocess_op(probs[np.newaxis], False)[0][0]
+                    shown = min(widths[i], padded_w - x) / px_per_frame
+                    out[i] = (str(text), float(score),
+                              CtcPosteriors(probs, shown, self._classes, self._characters))
         return [r for r in out if r is not None]
 
     def detect(self, image: np.ndarray) -> list[Box]:
