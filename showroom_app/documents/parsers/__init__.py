@@ -427,6 +427,11 @@ ETHNICITIES = (
     "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
 )
 LABEL_COLUMN, VALUE_COLUMN = 0.135, 0.165  # share of the card width
+# The number's row: its label ends by ~24 % of the width and its top lies at ~87 % of
+# the height; the number starts at ~33 % of the width. Nothing else starts in the
+# label column below the 住址 label (~55 %).
+NUMBER_COLUMN = 0.30
+NUMBER_ROW_TOP = 0.78
 # The name row's band, as shares of the card height (GB 19617 layout): above the sex
 # row, whose centre lies ~0.33 of the way down (its glyphs' tops ~0.30).
 NAME_ROW_Y = (0.08, 0.27)
@@ -445,9 +450,12 @@ def id_front_label(left: float, right: float) -> bool:
 
 def id_front_label_box(box: Box) -> bool:
     """`id_front_label` for a box given as shares of the upright card (an
-    OcrEngine.read `skip`): such a line need not be read at all."""
-    xs = [x for x, _y in box]
-    return id_front_label(min(xs), max(xs))
+    OcrEngine.read `skip`): such a line need not be read at all. So is the label of the
+    number's row (公民身份号码): everything from the number's top down is left out of
+    the fields by the parser, and it reaches past the label column."""
+    xs, ys = [x for x, _y in box], [y for _x, y in box]
+    return id_front_label(min(xs), max(xs)) or (
+        min(xs) < LABEL_COLUMN and max(xs) < NUMBER_COLUMN and min(ys) > NUMBER_ROW_TOP)
 
 
 def _ethnicity(text: str) -> str | None:
