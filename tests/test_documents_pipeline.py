@@ -385,10 +385,12 @@ class _ReadsEveryLine:
     def __init__(self, engine: OcrEngine) -> None:
         self._engine = engine
         self.told: list[object] = []
+        self.packed: list[bool] = []
 
-    def read(self, image: np.ndarray, skip=None) -> list[TextLine]:
+    def read(self, image: np.ndarray, skip=None, pack=False) -> list[TextLine]:
         self.told.append(skip)
-        return self._engine.read(image)
+        self.packed.append(pack)
+        return self._engine.read(image, pack=pack)
 
     def __getattr__(self, name: str):
         return getattr(self._engine, name)
@@ -405,11 +407,15 @@ def test_an_id_fronts_labels_left_unread_change_no_value(engine: OcrEngine) -> N
         assert {k: f.value for k, f in fewer.fields.items()} == {
             k: f.value for k, f in read.fields.items()}, index
     assert set(every.told) == {id_front_label_box}
+    # An ID front's short lines share recogniser rows (measured on ID fronts only).
+    assert set(every.packed) == {True}
     # A document told by its text is read whole: its labels say what it is.
     every.told.clear()
+    every.packed.clear()
     _doc, frame, _truth = sample(DocKind.ID_FRONT, 0)
     read_document(every, frame, None, today=TODAY)
     assert every.told and set(every.told) == {None}
+    assert set(every.packed) == {False}
 
 
 def test_the_probe_below_the_address_reads_print_not_the_pattern(engine: OcrEngine) -> None:

@@ -151,6 +151,22 @@ def test_packed_lines_read_as_each_alone(engine: RapidOcrEngine) -> None:
         assert ctc.log_likelihood(text) > -1.0
 
 
+def test_unpacked_recognition_is_rapidocrs_own(engine: RapidOcrEngine) -> None:
+    # Probes and the documents read one line a row get exactly RapidOCR's recogniser
+    # step (its batches, padding and decoding): what every figure before packing was
+    # measured with.
+    from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+    texts = [NAME, "男", "1988年3月15日", "北京市朝阳区建国路88号华贸中心3号楼", ID_NUMBER,
+             "汉", "107号", "公民身份号码"]
+    crops = [render_line(t) for t in texts]
+    ours = engine.recognize(crops)
+    with engine._lock:
+        theirs = engine._rec(TextRecInput(img=crops))
+    assert [t for t, _s in ours] == list(theirs.txts) == texts
+    assert [s for _t, s in ours] == pytest.approx(list(theirs.scores), abs=1e-6)
+
+
 def test_the_desk_recogniser_is_the_base_graph_with_its_own_weights() -> None:
     """resources/models/ocr holds the wheel's recogniser fine-tuned (MODEL_CARD.md):
     the same inputs, outputs and embedded dictionary (RapidOCR decodes with it, and
@@ -229,7 +245,7 @@ class _FakeEngine:
     def __init__(self) -> None:
         self.warmed = False
 
-    def read(self, image: np.ndarray, skip=None) -> list[TextLine]:
+    def read(self, image: np.ndarray, skip=None, pack=False) -> list[TextLine]:
         return []
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:

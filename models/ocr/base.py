@@ -71,11 +71,14 @@ class OcrEngine(Protocol):
 
     name: str
 
-    def read(self, image: np.ndarray, skip: SkipLine | None = None) -> list[TextLine]:
+    def read(self, image: np.ndarray, skip: SkipLine | None = None,
+             pack: bool = False) -> list[TextLine]:
         """Detect and recognise every text line of `image`, top to bottom. The lines
         `skip` picks (a layout's labels, whose place alone says what they are) may be
         left unread: they come back with their boxes and no text. An engine that
-        cannot leave a line out reads it."""
+        cannot leave a line out reads it. `pack`: short lines may be recognised side by
+        side, several to one input of the recogniser (faster; a reading may differ a
+        little from the line's read alone)."""
         ...
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:

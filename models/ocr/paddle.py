@@ -98,9 +98,10 @@ class PaddleOcrEngine:
             cpu_threads=self._threads,
         )
 
-    def read(self, image: np.ndarray, skip: SkipLine | None = None) -> list[TextLine]:
-        """Every line read: PaddleOCR detects and recognises in one call (`skip` is
-        advice, see OcrEngine.read)."""
+    def read(self, image: np.ndarray, skip: SkipLine | None = None,
+             pack: bool = False) -> list[TextLine]:
+        """Every line read, one at a time: PaddleOCR detects and recognises in one call
+        (`skip` and `pack` are advice, see OcrEngine.read)."""
         img = as_bgr(image)
         with self._lock:
             results = self._ocr.predict(img)

@@ -270,7 +270,8 @@ class RapidOcrEngine:
         side to the limit (never enlarges); "min" enlarges the short side to the limit.
     use_cls: run the 0°/180° line classifier (useless on a rectified card: ~6 ms).
     text_score: lines whose recognition score is below it are dropped by `read`.
-    rec_batch_num: crops per recogniser batch (each batch is padded to its widest crop).
+    rec_batch_num: most recogniser input rows in one batch (a batch is padded to its
+        widest row).
     allow_spinning: let ONNX Runtime worker threads busy-wait between ops.
     mem_arena: ONNX Runtime's CPU memory arena (RapidOCR turns it off): ~25 % faster
         recognition batches, at the price of keeping the peak working memory.
@@ -295,6 +296,8 @@ class RapidOcrEngine:
     ) -> None:
         if det_limit_type not in ("max", "min"):
             raise ValueError(f"det_limit_type must be 'max' or 'min', not {det_limit_type!r}")
+        if rec_batch_num < 1:
+            raise ValueError(f"rec_batch_num must be at least 1, not {rec_batch_num}")
         files = model_files or RapidModelFiles.bundled()
         missing = files.missing()
         if missing:
@@ -371,7 +374,8 @@ class RapidOcrEngine:
         except Exception as exc:
             raise OcrEngineUnavailable(f"RapidOCR failed to load its models: {exc}") from exc
 
-    def read(self, image: np.ndarray, skip: SkipLine | None = None) -> list[TextLine]:
+    def read(self, image: np.ndarray, skip: SkipLine | None = None,
+             pack: bool = False) -> list[TextLine]:
         """Detect, classify (if `use_cls`) and recognise every line, but those `skip`
         picks (see OcrEngine.read); reading order.
 
@@ -381,7 +385,8 @@ class RapidOcrEngine:
         single lines of a soft picture the wrong way ("邵飞" upside down scores < 0.5 and
         is dropped; "961" comes back as "196"). `skip` is asked about each box turned
         that way too (without `use_cls`, as the picture lies). A line left unread is
-        kept whatever it would have read as: its box is print the detector found."""
+        kept whatever it would have read as: its box is print the detector found. With
+        `pack`, short lines share recogniser rows (`_recognize`)."""
         img = as_bgr(image)
         with self._lock:
             det = self._ocr(img, use_det=True, use_cls=False, use_rec=False)
@@ -394,12 +399,12 @@ class RapidOcrEngine:
             if turned:
                 crops = [cv2.rotate(c, cv2.ROTATE_180) for c in crops]
             height, width = img.shape[:2]
-            # Every crop costs the recogniser as much as one 320 px wide (RapidOCR pads
-            # its batches to that): a label of two characters as much as a name.
+            # Every recogniser input row is at least 320 px wide (RapidOCR pads to it):
+            # a label of two characters alone in one costs as much as a name.
             unread = [skip is not None and skip(shares(b, width, height, turned))
                       for b in boxes]
             reads = iter(self._recognize([c for c, u in zip(crops, unread, strict=True)
-                                          if not u], packed=True))
+                                          if not u], packed=pack))
         lines = []
         for box, left_out in zip(boxes, unread, strict=True):
             if left_out:
@@ -421,24 +426,33 @@ class RapidOcrEngine:
     def _recognize(self, crops: list[np.ndarray], packed: bool = False
                    ) -> list[tuple[str, float, CtcPosteriors]]:
         """RapidOCR's recogniser step (same resizing, normalisation and greedy decoding),
-        keeping each line's frame posteriors, with two savings: rows are batched with
-        others of their width (`batches`), and with `packed`, short crops share one
-        input row (`pack`). Only the lines of one picture are packed: the recogniser
-        reads across its whole row, and the cuts of one place that a probe compares
-        (`recognize`), side by side, look to it like a line of print (a "生" or "公"
-        read after an address's end where there is none). Caller holds the lock."""
+        keeping each line's frame posteriors. With `packed`, short crops share one input
+        row (`pack`) and rows are batched with others of their width (`batches`);
+        without, one crop a row in RapidOCR's batches (of `rec_batch_num` in ascending
+        width). Only the lines of one picture may be packed: the recogniser reads across
+        its whole row, and the cuts of one place that a probe compares (`recognize`),
+        side by side, look to it like a line of print (a "生" or "公" read after an
+        address's end where there is none). Caller holds the lock."""
         rec = self._rec
         _channels, img_h, img_w = rec.rec_image_shape[:3]
         ratios = [c.shape[1] / float(c.shape[0]) for c in crops]
         widths = [math.ceil(img_h * r) for r in ratios]
-        rows = (pack(widths, img_w, PACK_GAP) if packed
-                else [[(i, 0)] for i in range(len(crops))])
-        # A row of crops packed together is exactly the recogniser's narrowest input.
-        row_ratio = [ratios[row[0][0]] if len(row) == 1 else img_w / img_h for row in rows]
-        order = sorted(range(len(rows)), key=lambda k: row_ratio[k])
+        if packed:
+            rows = pack(widths, img_w, PACK_GAP)
+            # Crops packed together fill exactly the recogniser's narrowest input.
+            row_ratio = [ratios[row[0][0]] if len(row) == 1 else img_w / img_h
+                         for row in rows]
+            order = sorted(range(len(rows)), key=lambda k: row_ratio[k])
+        else:
+            rows = [[(i, 0)] for i in range(len(crops))]
+            row_ratio = ratios
+            order = [int(k) for k in np.argsort(np.array(ratios))]
         fed = [max(img_w / img_h, row_ratio[k]) for k in order]
+        spans = (batches(fed, rec.rec_batch_num) if packed
+                 else [(start, min(start + rec.rec_batch_num, len(rows)))
+                       for start in range(0, len(rows), rec.rec_batch_num)])
         out: list[tuple[str, float, CtcPosteriors] | None] = [None] * len(crops)
-        for start, stop in batches(fed, rec.rec_batch_num):
+        for start, stop in spans:
             batch = [rows[k] for k in order[start:stop]]
             max_ratio = fed[stop - 1]
             padded_w = int(img_h * max_ratio)
@@ -461,6 +475,8 @@ class RapidOcrEngine:
                     shown = min(widths[i], padded_w - x) / px_per_frame
                     out[i] = (str(text), float(score),
                               CtcPosteriors(probs, shown, self._classes, self._characters))
+        # Every crop is read once: `read` pairs the readings with its boxes in order.
+        assert all(r is not None for r in out)
         return [r for r in out if r is not None]
 
     def detect(self, image: np.ndarray) -> list[Box]:
